@@ -1,0 +1,136 @@
+// The facade of the native core: open a store, write changes, read snapshots, subscribe.
+//
+// Threads: writes are queued to one writer thread that commits them in groups (group
+// commit) and calls each `done` callback on that thread after its transaction committed,
+// or at once with the refusal. Reads run on the calling thread against a reader
+// connection. Committed events reach subscriptions through the hub without ever making a
+// producer wait.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jobwire/event.h"
+#include "jobwire/job.h"
+#include "jobwire/status.h"
+
+namespace jobwire {
+
+enum class Durability {
+  process,  // WAL, synchronous=NORMAL: a committed write survives the process being killed
+  power,    // WAL, synchronous=FULL: it also survives power loss (an fsync per group commit)
+};
+
+struct CoreOptions {
+  std::string path = "jobwire.db";  // the SQLite file
+  Durability durability = Durability::process;
+  int64_t retention_events = 1'000'000;
+  int64_t retention_ms = 7LL * 24 * 3600 * 1000;
+  size_t subscriber_queue_limit = 10'000;
+  // An undrained job.progress is replaced by a newer one for the same job when the two are
+  // less than this far apart. 0 turns coalescing off.
+  int progress_flush_ms = 250;
+  size_t max_group = 4096;  // most writes one transaction takes
+};
+
+// What a write leaves behind: the job as it is after the change (absent for an x.* event
+// tied to no job) and the event that was stored for it.
+struct Committed {
+  std::optional<Job> job;
+  EventPtr event;
+};
+
+using WriteDone = std::function<void(Result<Committed>)>;
+
+// What a subscription hands over on each take.
+struct Delivery {
+  std::vector<EventPtr> events;  // in seq order, each seq above the previous take's
+  bool gap = false;    // the queue overflowed; `events` continue from the log without a hole
+  bool reset = false;  // the cursor fell behind retention: refetch snapshots; continues live
+  int64_t cursor = 0;  // the last seq this subscription has passed (delivered or filtered)
+};
+
+struct LogInfo {
+  std::string epoch;       // made when the store was created
+  int64_t head_seq = 0;    // the newest committed seq
+  int64_t oldest_seq = 1;  // the oldest retained seq (head_seq + 1 when the log is empty)
+};
+
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+  // Takes up to `max` events. Reads the log on this thread while catching up (after a
+  // resume or a gap); otherwise only swaps the queue. Call from one thread at a time.
+  virtual Delivery take(size_t max) = 0;
+  // True when a take would return something now.
+  virtual bool ready() const = 0;
+  virtual int64_t cursor() const = 0;
+  // Detaches from the hub. The wake callback is never called once close has returned.
+  virtual void close() = 0;
+};
+
+struct SubscribeOptions {
+  std::optional<int64_t> after;  // resume after this seq; absent: from the current head
+  EventFilter filter;
+  size_t queue_limit = 0;  // 0: CoreOptions::subscriber_queue_limit
+  // Called from a core thread when the subscription turns ready. It must not block and must
+  // not call take(); post to your own thread and take there. Wakeups may merge.
+  std::function<void()> wake;
+};
+
+class Core {
+ public:
+  virtual ~Core() = default;
+
+  // Opens (creating and migrating when needed) the store and starts the writer thread.
+  static Result<std::shared_ptr<Core>> open(const CoreOptions& options);
+
+  // Writes. Never block; `done` runs once, after commit, on the writer thread (or at once
+  // on the calling thread when the request is refused before queuing).
+  virtual void create_job(NewJob job, WriteDone done) = 0;
+  virtual void set_status(std::string id, JobStatus status, std::optional<std::string> error_message,
+                          WriteDone done) = 0;
+  virtual void set_progress(std::string id, double percent, WriteDone done) = 0;
+  virtual void update_job(std::string id, JobPatch patch, WriteDone done) = 0;
+  virtual void append_log(std::string id, std::vector<std::string> lines, WriteDone done) = 0;
+  virtual void register_file(std::string id, std::string path, FileChange change, WriteDone done) = 0;
+  // A producer-defined event: `type` starts with "x.", `job` is optional, `data_json` any JSON.
+  virtual void emit(std::string type, std::optional<std::string> job, std::string data_json,
+                    WriteDone done) = 0;
+
+  // Blocking forms of the writes, for C++ producers: return after commit.
+  Result<Committed> create_job(NewJob job);
+  Result<Committed> set_status(std::string id, JobStatus status, std::optional<std::string> error_message = {});
+  Result<Committed> set_progress(std::string id, double percent);
+  Result<Committed> update_job(std::string id, JobPatch patch);
+  Result<Committed> append_log(std::string id, std::vector<std::string> lines);
+  Result<Committed> register_file(std::string id, std::string path, FileChange change);
+  Result<Committed> emit(std::string type, std::optional<std::string> job, std::string data_json);
+
+  // Reads, on the calling thread. Thread-safe.
+  virtual Result<Job> get_job(const std::string& id) = 0;
+  virtual Result<JobPage> list_jobs(const JobFilter& filter) = 0;
+  virtual Result<LogPage> get_logs(const std::string& id, int64_t offset, int64_t limit) = 0;
+  virtual Result<FileList> list_files(const std::string& id) = 0;
+  // Events with seq > after, at most `limit`; `reset` when `after` is older than retention
+  // or newer than the head (another store).
+  virtual Result<EventPage> events_after(int64_t after, size_t limit, const EventFilter& filter = {}) = 0;
+  // Events with ts >= since_ms (the /api/status route), at most `limit`.
+  virtual Result<EventPage> events_since(int64_t since_ms, size_t limit) = 0;
+  virtual LogInfo log_info() const = 0;
+  // The seq of the last event that touched a job (its ETag), from memory; nullopt if unknown.
+  virtual std::optional<int64_t> job_etag(const std::string& id) const = 0;
+
+  virtual Result<std::shared_ptr<Subscription>> subscribe(SubscribeOptions options) = 0;
+
+  // Commits every queued write, stops the writer and detaches every subscription. Later
+  // calls answer `closed`. Idempotent.
+  virtual void close() = 0;
+  virtual bool closed() const = 0;
+};
+
+}  // namespace jobwire

@@ -1,0 +1,112 @@
+// The job record and the requests that create or change one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jobwire {
+
+enum class JobStatus { pending, running, completed, failed, cancelled };
+
+const char* job_status_name(JobStatus status) noexcept;
+std::optional<JobStatus> parse_job_status(const std::string& name) noexcept;
+bool is_terminal(JobStatus status) noexcept;
+
+// Times are milliseconds since the Unix epoch; 0 means "not yet".
+struct Job {
+  std::string id;
+  std::string type;
+  std::string project;
+  std::optional<std::string> parent;
+  int priority = 0;
+  JobStatus status = JobStatus::pending;
+  double progress_percent = 0;
+  int64_t created_at_ms = 0;
+  int64_t started_at_ms = 0;
+  int64_t completed_at_ms = 0;
+  std::optional<std::string> error_message;
+  std::optional<std::string> file_path;
+  std::optional<std::string> policy_name;
+  std::optional<std::string> output_path;
+  std::string summary_json = "null";     // any JSON value
+  std::string validation_json = "null";  // any JSON value
+  int64_t log_lines = 0;
+  int64_t updated_seq = 0;  // seq of the last event that touched this job (its ETag)
+
+  bool has_logs() const noexcept { return log_lines > 0; }
+  // Seconds from start to completion (or to now while running); nullopt before start.
+  std::optional<double> duration_seconds(int64_t now_ms) const noexcept;
+};
+
+// Serializes a job as the JSON object of DESIGN.md (ISO-8601 times, duration_seconds).
+std::string job_to_json(const Job& job, int64_t now_ms);
+
+struct NewJob {
+  std::optional<std::string> id;  // made by the server when absent
+  std::string type;
+  std::string project = "default";
+  std::optional<std::string> parent;
+  int priority = 0;
+  std::optional<std::string> file_path;
+  std::optional<std::string> policy_name;
+  std::optional<std::string> output_path;
+  std::optional<std::string> summary_json;
+};
+
+// Fields a producer may change with one `job.updated` event. Absent means "leave as is".
+struct JobPatch {
+  std::optional<std::string> summary_json;
+  std::optional<std::string> validation_json;
+  std::optional<std::string> error_message;
+  std::optional<std::string> output_path;
+  std::optional<std::string> file_path;
+  std::optional<std::string> policy_name;
+  std::optional<int> priority;
+};
+
+struct JobFilter {
+  std::optional<JobStatus> status;
+  std::optional<std::string> type;
+  std::optional<std::string> parent;
+  std::optional<std::string> project;
+  int64_t since_ms = 0;  // created or updated at or after this time
+  int64_t offset = 0;
+  int64_t limit = 50;    // 1..1000
+};
+
+struct JobPage {
+  std::vector<Job> jobs;
+  int64_t total = 0;
+  int64_t offset = 0;
+  int64_t seq = 0;  // the log position this page reflects
+};
+
+struct LogPage {
+  std::string job_id;
+  std::vector<std::string> lines;
+  int64_t total_lines = 0;
+  int64_t offset = 0;
+  bool has_more = false;
+  int64_t seq = 0;
+};
+
+enum class FileChange { created, modified, deleted };
+const char* file_change_name(FileChange change) noexcept;
+std::optional<FileChange> parse_file_change(const std::string& name) noexcept;
+
+struct FileEntry {
+  std::string file_id;
+  std::string job_id;
+  std::string path;
+  FileChange change = FileChange::created;  // the latest change
+  int64_t updated_at_ms = 0;
+};
+
+struct FileList {
+  std::vector<FileEntry> files;
+  int64_t seq = 0;
+};
+
+}  // namespace jobwire

@@ -1,0 +1,43 @@
+// The HTTP path: REST snapshots, polling and long-poll, SSE, WebSocket and the write API,
+// served from one libuv loop thread over a Core.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jobwire/core.h"
+#include "jobwire/status.h"
+
+namespace jobwire {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 7700;             // 0: any free port (see Server::port)
+  std::string token;           // needed for writes; for reads too when not bound to loopback
+  std::vector<std::string> allow_origins;  // Origin allowlist for WebSocket, SSE and CORS
+  std::string static_dir;      // served at / (the dashboard); empty: a plain page
+  int heartbeat_ms = 20'000;
+  size_t max_connections = 20'000;
+  size_t max_body_bytes = 1 << 20;
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_headers = 100;
+  int request_timeout_ms = 10'000;       // a request must arrive whole within this
+  size_t max_write_buffer_bytes = 4 << 20;  // a client that stops reading is dropped past this
+  int poll_interval_ms = 3'000;          // /api/config/polling
+  int poll_log_interval_ms = 15'000;
+  bool polling_enabled = true;
+};
+
+class Server {
+ public:
+  virtual ~Server() = default;
+  // Binds and starts the loop thread. Fails with a Status when the address is taken.
+  static Result<std::unique_ptr<Server>> start(std::shared_ptr<Core> core, ServerOptions options);
+  virtual int port() const = 0;
+  // Stops accepting, ends streams, lets in-flight writes finish, joins the loop thread.
+  virtual void stop() = 0;
+};
+
+}  // namespace jobwire
