@@ -1,0 +1,159 @@
+'use strict'
+// The main-process bridge: one core subscription fanned out to every attached window over
+// `jobwire:events`, and the `jobwire:query` / `jobwire:resume` handlers. Electron objects
+// (ipcMain, BrowserWindow / webContents) are passed in, so the same code runs in Electron's
+// main process and in the test harness.
+
+const { CHANNELS } = require('./channels')
+const { WindowSession } = require('./window-session')
+const { createQueryRouter } = require('./query-router')
+const { createFrameAllowlist } = require('./frame-allowlist')
+
+const DEFAULTS = Object.freeze({
+  frameMs: 16, // one IPC message per window per frame, at most
+  maxPending: 50_000, // events one window may hold between frames before it is sent `gap`
+  resumeLimit: 5_000, // events one resume answer carries
+})
+
+function refuse (message) {
+  return new Error(`jobwire: ${message}`)
+}
+
+function checkOptions (options) {
+  if (options === null || typeof options !== 'object') throw new TypeError('createBridge takes an options object')
+  const { core, ipcMain } = options
+  if (!core || typeof core.subscribe !== 'function' || typeof core.eventsAfter !== 'function') {
+    throw new TypeError('createBridge: core must be a jobwire Core (require("jobwire").open())')
+  }
+  if (!ipcMain || typeof ipcMain.handle !== 'function' || typeof ipcMain.removeHandler !== 'function') {
+    throw new TypeError('createBridge: ipcMain must be Electron\'s ipcMain')
+  }
+  for (const name of ['frameMs', 'maxPending', 'resumeLimit']) {
+    const value = options[name] ?? DEFAULTS[name]
+    if (!Number.isInteger(value) || value < 0) throw new TypeError(`createBridge: ${name} must be a non-negative integer`)
+  }
+}
+
+class Bridge {
+  constructor (options) {
+    this.core = options.core
+    this.ipcMain = options.ipcMain
+    this.isAllowed = createFrameAllowlist(options.allow)
+    this.frameMs = options.frameMs ?? DEFAULTS.frameMs
+    this.maxPending = options.maxPending ?? DEFAULTS.maxPending
+    this.resumeLimit = options.resumeLimit ?? DEFAULTS.resumeLimit
+    this.answerQuery = createQueryRouter({ core: this.core, polling: options.polling, writes: options.writes === true })
+    this.sessions = new Map() // webContents.id → WindowSession
+    this.detachers = new Map() // webContents.id → function releasing its listeners
+    this.seen = null // the newest seq the core subscription delivered
+    this.unsubscribe = null
+    this.closed = false
+  }
+
+  async start () {
+    // Start the stream at the snapshot head so `seen` is known before any window resumes.
+    const { seq } = await this.core.listJobs({ limit: 1 })
+    this.seen = seq
+    this.unsubscribe = this.core.subscribe((batch) => this.deliver(batch), { after: seq })
+    this.ipcMain.handle(CHANNELS.query, (event, request) => this.onQuery(event, request))
+    this.ipcMain.handle(CHANNELS.resume, (event, after) => this.onResume(event, after))
+    return this
+  }
+
+  // A batch from the core subscription: seq order, each above the previous batch.
+  deliver (batch) {
+    if (batch.length === 0) return
+    this.seen = batch[batch.length - 1].seq
+    for (const session of this.sessions.values()) session.push(batch)
+  }
+
+  // Attaches a BrowserWindow (or its webContents). Returns a function that detaches it;
+  // the window closing does the same.
+  attach (windowOrContents) {
+    if (this.closed) throw refuse('the bridge is closed')
+    const contents = windowOrContents?.webContents ?? windowOrContents
+    if (!contents || typeof contents.send !== 'function' || typeof contents.on !== 'function') {
+      throw new TypeError('attach takes a BrowserWindow or its webContents')
+    }
+    if (this.sessions.has(contents.id)) return this.detachers.get(contents.id)
+
+    const session = new WindowSession({ webContents: contents, isAllowed: this.isAllowed, frameMs: this.frameMs, maxPending: this.maxPending })
+    const onNavigation = (...args) => {
+      // Electron ≥ 25 passes a details object; older versions (event, url, isInPlace, isMainFrame).
+      const details = args[0]?.isMainFrame !== undefined ? args[0] : { isSameDocument: args[2], isMainFrame: args[3] }
+      if (details.isMainFrame && !details.isSameDocument) session.pause()
+    }
+    const onGone = () => session.pause()
+    const detach = () => {
+      if (!this.sessions.has(contents.id)) return
+      contents.removeListener('did-start-navigation', onNavigation)
+      contents.removeListener('render-process-gone', onGone)
+      contents.removeListener('destroyed', detach)
+      session.close()
+      this.sessions.delete(contents.id)
+      this.detachers.delete(contents.id)
+    }
+    contents.on('did-start-navigation', onNavigation)
+    contents.on('render-process-gone', onGone)
+    contents.once('destroyed', detach)
+    this.sessions.set(contents.id, session)
+    this.detachers.set(contents.id, detach)
+    return detach
+  }
+
+  // The session of an invoking frame, or a refusal. Frames whose URL is not allowed, and
+  // windows that were never attached, get nothing.
+  sessionOf (event) {
+    const session = this.sessions.get(event?.sender?.id)
+    const url = event?.senderFrame?.url
+    if (!session || !this.isAllowed(url)) throw refuse('this frame may not use jobwire')
+    return session
+  }
+
+  async onQuery (event, request) {
+    this.sessionOf(event)
+    return this.answerQuery(request)
+  }
+
+  async onResume (event, after) {
+    const session = this.sessionOf(event)
+    if (after !== null && after !== undefined && !(Number.isSafeInteger(after) && after >= 0)) {
+      throw new TypeError('resume takes a seq (a non-negative integer) or nothing')
+    }
+    const from = after ?? session.cursor ?? this.seen
+    const token = session.beginCatchUp(this.seen)
+    let page
+    try {
+      page = await this.core.eventsAfter(from, { limit: this.resumeLimit })
+    } catch (err) {
+      if (err?.code !== 'reset') throw err
+      if (!session.isCurrent(token)) return { reset: true, next: this.seen }
+      const next = session.collectFrom
+      session.goLive(next)
+      return { reset: true, next }
+    }
+    if (!session.isCurrent(token)) return { events: page.events, next: page.next, more: true }
+    const caughtUp = session.finishPage(page.next)
+    return { events: page.events, next: page.next, more: !caughtUp }
+  }
+
+  async close () {
+    if (this.closed) return
+    this.closed = true
+    for (const detach of [...this.detachers.values()]) detach()
+    this.ipcMain.removeHandler(CHANNELS.query)
+    this.ipcMain.removeHandler(CHANNELS.resume)
+    if (this.unsubscribe) this.unsubscribe()
+    this.unsubscribe = null
+  }
+}
+
+// Creates and starts a bridge. Options: core, ipcMain, allow (URL prefixes or predicates of
+// the frames that may use jobwire), writes (let the renderer submit and cancel jobs),
+// polling (the /api/config/polling answer), frameMs, maxPending, resumeLimit.
+async function createBridge (options) {
+  checkOptions(options)
+  return new Bridge(options).start()
+}
+
+module.exports = { createBridge, Bridge }

@@ -1,0 +1,10 @@
+'use strict'
+// The three IPC channels of DESIGN.md's "Electron" section, and nothing else. The sandboxed
+// preload cannot require this file, so electron/preload/index.js repeats these strings.
+const CHANNELS = Object.freeze({
+  events: 'jobwire:events', // main → renderer: one batch of messages per frame
+  query: 'jobwire:query', // renderer → main, invoke: a snapshot read (or an enabled write)
+  resume: 'jobwire:resume', // renderer → main, invoke: the events after a seq, or reset
+})
+
+module.exports = { CHANNELS }

@@ -1,0 +1,134 @@
+'use strict'
+// Answers `jobwire:query` requests with the same JSON shapes, status codes and error bodies
+// as jobwired's HTTP routes, so a renderer's SWR keys (the request paths) are the same strings
+// in the desktop build and the web build. Answers are { status, body }: contextBridge drops
+// custom properties of Error objects, so errors travel as data.
+
+const ERROR_STATUS = {
+  invalid_argument: 400,
+  not_found: 404,
+  invalid_transition: 409,
+  reset: 410,
+  closed: 503,
+}
+
+const DEFAULT_POLLING = Object.freeze({ interval_ms: 3000, enabled: true, log_interval_ms: 15000 })
+const LIST_FILTERS = ['status', 'type', 'parent', 'since']
+const MAX_REQUEST_CHARS = 8192
+
+class RequestError extends Error {
+  constructor (code, message) {
+    super(message)
+    this.code = code
+  }
+}
+
+function errorAnswer (err) {
+  const code = typeof err?.code === 'string' ? err.code : 'internal'
+  const status = ERROR_STATUS[code] ?? 500
+  const message = status === 500 ? 'internal error' : String(err.message)
+  return { status, body: { error: { code, message } } }
+}
+
+function integerParam (params, name) {
+  const raw = params.get(name)
+  if (raw === null || raw === '') return undefined
+  if (!/^\d{1,15}$/.test(raw)) throw new RequestError('invalid_argument', `${name} must be a non-negative integer`)
+  return Number(raw)
+}
+
+function listFilter (params) {
+  const filter = {}
+  for (const name of LIST_FILTERS) {
+    const value = params.get(name)
+    if (value !== null && value !== '') filter[name] = value
+  }
+  const offset = integerParam(params, 'offset')
+  const limit = integerParam(params, 'limit')
+  if (offset !== undefined) filter.offset = offset
+  if (limit !== undefined) filter.limit = limit
+  return filter
+}
+
+// Normalizes what the renderer sent into { method, path, body }. Anything malformed is
+// refused before a route is looked up.
+function parseRequest (request) {
+  const form = typeof request === 'string' ? { method: 'GET', path: request } : request
+  if (form === null || typeof form !== 'object') throw new RequestError('invalid_argument', 'query takes a path or {method, path, body}')
+  const method = form.method ?? 'GET'
+  if (method !== 'GET' && method !== 'POST') throw new RequestError('invalid_argument', 'method must be GET or POST')
+  if (typeof form.path !== 'string' || !form.path.startsWith('/api/') || form.path.length > MAX_REQUEST_CHARS) {
+    throw new RequestError('invalid_argument', 'path must be an /api/ route')
+  }
+  const url = new URL(form.path, 'http://jobwire.invalid')
+  return { method, pathname: url.pathname, params: url.searchParams, body: form.body }
+}
+
+function decodeId (segment) {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw new RequestError('invalid_argument', 'malformed job id')
+  }
+}
+
+// Routes: [method, pattern, handler(core, match, params, body) → body, status when not 200].
+function readRoutes (polling) {
+  return [
+    ['GET', /^\/api\/jobs$/, async (core, _m, params) => core.listJobs(listFilter(params))],
+    ['GET', /^\/api\/jobs\/([^/]+)$/, async (core, m) => core.getJob(decodeId(m[1]))],
+    ['GET', /^\/api\/jobs\/([^/]+)\/logs$/, async (core, m, params) => {
+      const options = {}
+      const offset = integerParam(params, 'offset')
+      const limit = integerParam(params, 'limit')
+      if (offset !== undefined) options.offset = offset
+      if (limit !== undefined) options.limit = limit
+      return core.getLogs(decodeId(m[1]), options)
+    }],
+    ['GET', /^\/api\/jobs\/([^/]+)\/files$/, async (core, m) => core.listFiles(decodeId(m[1]))],
+    ['GET', /^\/api\/config\/polling$/, async () => ({ ...polling })],
+    ['GET', /^\/api\/events$/, async (core, _m, params) => {
+      const after = integerParam(params, 'after') ?? 0
+      const limit = integerParam(params, 'limit')
+      return core.eventsAfter(after, limit === undefined ? {} : { limit })
+    }],
+  ]
+}
+
+function requireObject (body) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new RequestError('invalid_argument', 'the request body must be a JSON object')
+  }
+  return body
+}
+
+// The write routes the dashboard uses (submit, cancel). Enabled only when the app says so.
+function writeRoutes () {
+  return [
+    ['POST', /^\/api\/jobs$/, async (core, _m, _p, body) => core.createJob(requireObject(body)), 201],
+    ['POST', /^\/api\/jobs\/([^/]+)\/status$/, async (core, m, _p, body) => {
+      const { status, error_message: errorMessage } = requireObject(body)
+      const id = decodeId(m[1])
+      return errorMessage === undefined ? core.setStatus(id, status) : core.setStatus(id, status, errorMessage)
+    }],
+  ]
+}
+
+function createQueryRouter ({ core, polling = DEFAULT_POLLING, writes = false }) {
+  const routes = [...readRoutes({ ...DEFAULT_POLLING, ...polling }), ...(writes ? writeRoutes() : [])]
+
+  return async function answer (request) {
+    try {
+      const { method, pathname, params, body } = parseRequest(request)
+      for (const [routeMethod, pattern, handler, status = 200] of routes) {
+        const match = routeMethod === method && pattern.exec(pathname)
+        if (match) return { status, body: await handler(core, match, params, body) }
+      }
+      return { status: 404, body: { error: { code: 'not_found', message: `no route ${method} ${pathname}` } } }
+    } catch (err) {
+      return errorAnswer(err)
+    }
+  }
+}
+
+module.exports = { createQueryRouter, DEFAULT_POLLING }

@@ -1,0 +1,63 @@
+'use strict'
+// Bridge units: how events are batched into IPC messages. Real core, real bridge, real
+// preload; Electron's IPC is replaced by the stand-in in harness/ipc-standin.js.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const { bridgeFixture, collect, waitFor, burst } = require('./harness/bridge-fixture')
+
+function assertStrictlyIncreasing (seqs) {
+  for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], `seq ${seqs[i]} after ${seqs[i - 1]}`)
+}
+
+test('a burst of 5,000 events reaches the page complete and in order, at most one IPC message per 16 ms frame', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t)
+  const page = openWindow()
+  const seen = collect(page.window)
+  const before = page.webContents.sentMessages
+
+  const total = 5_000
+  await burst(core, total)
+  await waitFor(() => seen.seqs().length >= total, { what: 'all events' })
+
+  const seqs = seen.seqs()
+  assert.equal(seqs.length, total)
+  assertStrictlyIncreasing(seqs)
+  const times = page.webContents.sendTimes.slice(before)
+  assert.ok(times.length < total / 10, `${times.length} messages carried ${total} events`)
+  for (let i = 1; i < times.length; i++) {
+    // Timers may fire up to a millisecond early against performance.now().
+    assert.ok(times[i] - times[i - 1] >= 15, `messages ${i - 1} and ${i} were ${(times[i] - times[i - 1]).toFixed(2)} ms apart`)
+  }
+})
+
+test('an idle window gets a single event at once, without waiting for a frame', async (t) => {
+  // A long frame makes "at once" unmistakable: waiting a frame would take a whole second.
+  const { core, openWindow } = await bridgeFixture(t, { frameMs: 1000 })
+  const page = openWindow()
+  const seen = collect(page.window)
+  await new Promise((resolve) => setTimeout(resolve, 50))
+
+  const started = performance.now()
+  const job = await core.createJob({ type: 'single' })
+  await waitFor(() => seen.messages.some((m) => m.job === job.id), { what: 'the event' })
+  assert.ok(performance.now() - started < 500, 'the idle window was sent the event at once')
+
+  // A second event inside the same frame waits for the frame: batching starts under load.
+  const second = await core.createJob({ type: 'single' })
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  assert.equal(seen.messages.some((m) => m.job === second.id), false, 'the second event waits for the frame')
+  await waitFor(() => seen.messages.some((m) => m.job === second.id), { what: 'the second event' })
+})
+
+test('a subscriber sees each event once even when it subscribes twice with overlapping cursors', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t)
+  const page = openWindow()
+  const first = collect(page.window, { after: 0 })
+  await burst(core, 50)
+  await waitFor(() => first.seqs().length >= 50)
+  const second = collect(page.window, { after: first.seqs()[9] })
+  await burst(core, 10)
+  await waitFor(() => first.seqs().length >= 60 && second.seqs().length >= 50)
+  assert.equal(new Set(first.seqs()).size, 60)
+  assert.deepEqual(second.seqs(), first.seqs().slice(10))
+})

@@ -1,0 +1,83 @@
+'use strict'
+// The preload's surface: what the page can reach through window.jobwire, and how it checks
+// its arguments. The real preload runs in a fresh vm context with Electron's contextBridge and
+// ipcRenderer replaced by the stand-ins in harness/.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const { bridgeFixture, collect, waitFor } = require('./harness/bridge-fixture')
+
+test('the page sees window.jobwire with subscribe, query, resume and version, and nothing else', async (t) => {
+  const { openWindow } = await bridgeFixture(t)
+  const page = openWindow()
+  assert.deepEqual(Object.keys(page.window), ['jobwire'])
+  assert.deepEqual(Object.keys(page.window.jobwire).sort(), ['query', 'resume', 'subscribe', 'version'])
+  assert.equal(page.window.jobwire.version, '0.0.0-test')
+  assert.ok(Object.isFrozen(page.window.jobwire))
+})
+
+test('bad arguments are refused in the page, before anything is sent', async (t) => {
+  const { openWindow } = await bridgeFixture(t)
+  const { jobwire } = openWindow().window
+  assert.throws(() => jobwire.subscribe('not a function'), { name: 'TypeError' })
+  assert.throws(() => jobwire.subscribe(() => {}, { after: -1 }), { name: 'TypeError' })
+  assert.throws(() => jobwire.subscribe(() => {}, { after: 1.5 }), { name: 'TypeError' })
+  assert.throws(() => jobwire.subscribe(() => {}, 7), { name: 'TypeError' })
+  assert.throws(() => jobwire.query(42), { name: 'TypeError' })
+  assert.throws(() => jobwire.query('/etc/passwd'), { name: 'TypeError' })
+  assert.throws(() => jobwire.query({ method: 'DELETE', path: '/api/jobs' }), { name: 'TypeError' })
+  assert.throws(() => jobwire.query('/api/' + 'x'.repeat(10_000)), { name: 'TypeError' })
+  assert.throws(() => jobwire.resume('12'), { name: 'TypeError' })
+  assert.throws(() => jobwire.resume(), { name: 'TypeError' })
+})
+
+test('query answers with the HTTP routes\' shapes and status codes', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t, { writes: true })
+  const { jobwire } = openWindow().window
+  const job = await core.createJob({ type: 'shape' })
+
+  const list = await jobwire.query('/api/jobs?type=shape&limit=10')
+  assert.equal(list.status, 200)
+  assert.deepEqual(Object.keys(list.body).sort(), ['jobs', 'offset', 'seq', 'total'])
+  assert.equal(list.body.jobs[0].id, job.id)
+
+  const detail = await jobwire.query(`/api/jobs/${job.id}`)
+  assert.equal(detail.status, 200)
+  assert.equal(detail.body.id, job.id)
+  assert.equal(typeof detail.body.seq, 'number')
+
+  const logs = await jobwire.query(`/api/jobs/${job.id}/logs?offset=0&limit=5`)
+  assert.deepEqual(Object.keys(logs.body).sort(), ['has_more', 'job_id', 'lines', 'offset', 'seq', 'total_lines'])
+  const files = await jobwire.query(`/api/jobs/${job.id}/files`)
+  assert.deepEqual(Object.keys(files.body).sort(), ['files', 'seq'])
+  const polling = await jobwire.query('/api/config/polling')
+  assert.deepEqual(Object.keys(polling.body).sort(), ['enabled', 'interval_ms', 'log_interval_ms'])
+
+  const missing = await jobwire.query('/api/jobs/j_does_not_exist')
+  assert.equal(missing.status, 404)
+  assert.equal(missing.body.error.code, 'not_found')
+  const badLimit = await jobwire.query('/api/jobs?limit=lots')
+  assert.equal(badLimit.status, 400)
+  assert.equal(badLimit.body.error.code, 'invalid_argument')
+})
+
+test('writes go through query only when the app enables them', async (t) => {
+  const { openWindow } = await bridgeFixture(t)
+  const { jobwire } = openWindow().window
+  const refused = await jobwire.query({ method: 'POST', path: '/api/jobs', body: { type: 'x' } })
+  assert.equal(refused.status, 404)
+})
+
+test('a submitted job can be cancelled through query, and an illegal transition answers 409', async (t) => {
+  const { openWindow } = await bridgeFixture(t, { writes: true })
+  const page = openWindow()
+  const seen = collect(page.window)
+  const created = await page.window.jobwire.query({ method: 'POST', path: '/api/jobs', body: { type: 'submitted' } })
+  assert.equal(created.status, 201)
+  const cancelled = await page.window.jobwire.query({ method: 'POST', path: `/api/jobs/${created.body.id}/status`, body: { status: 'cancelled' } })
+  assert.equal(cancelled.status, 200)
+  assert.equal(cancelled.body.status, 'cancelled')
+  const again = await page.window.jobwire.query({ method: 'POST', path: `/api/jobs/${created.body.id}/status`, body: { status: 'running' } })
+  assert.equal(again.status, 409)
+  assert.equal(again.body.error.code, 'invalid_transition')
+  await waitFor(() => seen.messages.some((m) => m.type === 'job.status' && m.job === created.body.id))
+})
