@@ -15,9 +15,7 @@ struct Event {
   std::string type;     // job.created, job.status, job.progress, job.log, job.file, job.updated, x.*
   int64_t ts_ms = 0;
   std::string job;      // empty for an event not tied to a job
-  std::optional<std::string> parent;
   std::string project;
-  std::string data_json;
   // "/root/…/job/": the job's ancestry, so a filter on one job also takes its subjobs.
   std::string tree_path;
   // The envelope serialized once: {"seq","type","ts","job","parent","project","data"}.
@@ -41,8 +39,11 @@ struct EventFilter {
   bool matches(const Event& event) const noexcept;
 };
 
-// Builds the envelope JSON of an event from its fields (used by the store, once per event).
-std::string event_envelope_json(const Event& event);
+// Builds the envelope JSON: {"seq","type","ts","job","parent","project","data"}; `job` and
+// `parent` are null when empty. Done once per event, by the store.
+std::string event_envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
+                                const std::optional<std::string>& parent, const std::string& project,
+                                const std::string& data_json);
 
 // ISO-8601 UTC with milliseconds: 2026-11-22T10:00:00.123Z
 std::string iso_time(int64_t ms);

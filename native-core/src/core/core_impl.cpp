@@ -1,0 +1,170 @@
+#include "core/core_impl.h"
+
+#include "hub/live_subscription.h"
+#include "model/validation.h"
+
+namespace jobwire {
+
+namespace {
+
+Status invalid(std::string message) { return {Code::invalid_argument, std::move(message)}; }
+Status closed_status() { return {Code::closed, "the core is closed"}; }
+
+constexpr size_t kMaxEventsPerRead = 10'000;
+constexpr int64_t kMaxJobsPerPage = 1'000;
+constexpr int64_t kMaxLogLinesPerPage = 10'000;
+
+}  // namespace
+
+Result<std::shared_ptr<Core>> Core::open(const CoreOptions& options) {
+  if (options.path.empty()) return invalid("path must name the SQLite file");
+  if (options.subscriber_queue_limit == 0) return invalid("subscriber_queue_limit must be at least 1");
+  if (options.max_group == 0) return invalid("max_group must be at least 1");
+  if (options.retention_events < 0 || options.retention_ms < 0) return invalid("retention must not be negative");
+  auto hub = std::make_shared<Hub>();
+  auto etags = std::make_shared<EtagCache>();
+  auto store = SqliteStore::open(options, [hub, etags](const std::vector<EventPtr>& events) {
+    etags->record(events);
+    hub->publish(events);
+  });
+  if (!store.ok()) return store.status();
+  return std::shared_ptr<Core>(std::make_shared<CoreImpl>(options, hub, etags, std::move(store).value()));
+}
+
+CoreImpl::CoreImpl(const CoreOptions& options, std::shared_ptr<Hub> hub, std::shared_ptr<EtagCache> etags,
+                   std::shared_ptr<SqliteStore> store)
+    : options_(options), hub_(std::move(hub)), etags_(std::move(etags)), store_(std::move(store)) {}
+
+CoreImpl::~CoreImpl() { close(); }
+
+void CoreImpl::submit(const Status& check, WriteDone& done,
+                      std::function<Result<Committed>(SqliteWriter&, int64_t)> apply) {
+  if (!check.ok()) return done(check);
+  if (closed_.load()) return done(closed_status());
+  store_->submit(WriteRequest{std::move(apply), std::move(done)});
+}
+
+void CoreImpl::create_job(NewJob job, WriteDone done) {
+  Status check = check_new_job(job);
+  submit(check, done, [job = std::move(job)](SqliteWriter& w, int64_t now) { return w.create_job(job, now); });
+}
+
+void CoreImpl::set_status(std::string id, JobStatus status, std::optional<std::string> error_message,
+                          WriteDone done) {
+  Status check = check_name("id", id);
+  if (check.ok() && error_message) check = check_text("error_message", *error_message, limits::kMessageLength);
+  submit(check, done, [id = std::move(id), status, error = std::move(error_message)](SqliteWriter& w, int64_t now) {
+    return w.set_status(id, status, error, now);
+  });
+}
+
+void CoreImpl::set_progress(std::string id, double percent, WriteDone done) {
+  Status check = check_name("id", id);
+  if (check.ok()) check = check_progress(percent);
+  submit(check, done,
+         [id = std::move(id), percent](SqliteWriter& w, int64_t now) { return w.set_progress(id, percent, now); });
+}
+
+void CoreImpl::update_job(std::string id, JobPatch patch, WriteDone done) {
+  Status check = check_name("id", id);
+  if (check.ok()) check = check_patch(patch);
+  submit(check, done, [id = std::move(id), patch = std::move(patch)](SqliteWriter& w, int64_t now) {
+    return w.update_job(id, patch, now);
+  });
+}
+
+void CoreImpl::append_log(std::string id, std::vector<std::string> lines, WriteDone done) {
+  Status check = check_name("id", id);
+  if (check.ok()) check = check_log_lines(lines);
+  submit(check, done, [id = std::move(id), lines = std::move(lines)](SqliteWriter& w, int64_t now) {
+    return w.append_log(id, lines, now);
+  });
+}
+
+void CoreImpl::register_file(std::string id, std::string path, FileChange change, WriteDone done) {
+  Status check = check_name("id", id);
+  if (check.ok() && path.empty()) check = invalid("path must not be empty");
+  if (check.ok()) check = check_text("path", path, limits::kTextLength);
+  submit(check, done, [id = std::move(id), path = std::move(path), change](SqliteWriter& w, int64_t now) {
+    return w.register_file(id, path, change, now);
+  });
+}
+
+void CoreImpl::emit(std::string type, std::optional<std::string> job, std::string data_json, WriteDone done) {
+  Status check = check_custom_event_type(type);
+  if (check.ok() && job) check = check_name("job", *job);
+  if (check.ok()) check = check_json("data", data_json);
+  submit(check, done, [type = std::move(type), job = std::move(job), data = std::move(data_json)](
+                          SqliteWriter& w, int64_t now) { return w.emit(type, job, data, now); });
+}
+
+Result<Job> CoreImpl::get_job(const std::string& id) {
+  if (closed_.load()) return closed_status();
+  return store_->read([&](SqliteReader& r) { return r.get_job(id); });
+}
+
+Result<JobPage> CoreImpl::list_jobs(const JobFilter& filter) {
+  if (closed_.load()) return closed_status();
+  if (filter.offset < 0) return invalid("offset must not be negative");
+  if (filter.limit < 1 || filter.limit > kMaxJobsPerPage) return invalid("limit must be from 1 to 1000");
+  return store_->read([&](SqliteReader& r) { return r.list_jobs(filter); });
+}
+
+Result<LogPage> CoreImpl::get_logs(const std::string& id, int64_t offset, int64_t limit) {
+  if (closed_.load()) return closed_status();
+  if (offset < 0) return invalid("offset must not be negative");
+  if (limit < 1 || limit > kMaxLogLinesPerPage) return invalid("limit must be from 1 to 10000");
+  return store_->read([&](SqliteReader& r) { return r.get_logs(id, offset, limit); });
+}
+
+Result<FileList> CoreImpl::list_files(const std::string& id) {
+  if (closed_.load()) return closed_status();
+  return store_->read([&](SqliteReader& r) { return r.list_files(id); });
+}
+
+Result<EventPage> CoreImpl::events_after(int64_t after, size_t limit, const EventFilter& filter) {
+  if (closed_.load()) return closed_status();
+  if (after < 0) return invalid("the cursor must not be negative");
+  if (limit < 1 || limit > kMaxEventsPerRead) return invalid("limit must be from 1 to 10000");
+  return store_->read_log(after, limit, filter, 0);
+}
+
+Result<EventPage> CoreImpl::events_since(int64_t since_ms, size_t limit) {
+  if (closed_.load()) return closed_status();
+  if (limit < 1 || limit > kMaxEventsPerRead) return invalid("limit must be from 1 to 10000");
+  int64_t head = store_->head_seq();
+  auto page = store_->read([&](SqliteReader& r) { return r.events_since(since_ms, limit); });
+  if (page.ok() && page.value().events.empty()) page.value().next = head;
+  return page;
+}
+
+LogInfo CoreImpl::log_info() const { return {store_->epoch(), store_->head_seq(), store_->oldest_seq()}; }
+
+std::optional<int64_t> CoreImpl::job_etag(const std::string& id) const { return etags_->find(id); }
+
+Result<std::shared_ptr<Subscription>> CoreImpl::subscribe(SubscribeOptions options) {
+  if (closed_.load()) return closed_status();
+  if (options.after && *options.after < 0) return invalid("the cursor must not be negative");
+  size_t limit = options.queue_limit ? options.queue_limit : options_.subscriber_queue_limit;
+  auto queue = std::make_shared<SubscriberQueue>(std::move(options.filter), limit, options_.progress_flush_ms,
+                                                 options.wake);
+  // Reading the head and attaching under the publish lock: every later event reaches the
+  // queue, every earlier one is in the log.
+  int64_t head = hub_->locked([&] {
+    hub_->attach_locked(queue);
+    return store_->head_seq();
+  });
+  const int64_t cursor = options.after.value_or(head);
+  const bool catching_up = cursor != head;
+  auto subscription = std::make_shared<LiveSubscription>(hub_, store_, queue, cursor, catching_up);
+  if (catching_up && options.wake) options.wake();
+  return std::shared_ptr<Subscription>(std::move(subscription));
+}
+
+void CoreImpl::close() {
+  if (closed_.exchange(true)) return;
+  store_->close();  // commits what is queued; its events still reach the subscribers
+  hub_->close_all();
+}
+
+}  // namespace jobwire

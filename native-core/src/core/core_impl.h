@@ -1,0 +1,62 @@
+// The Core facade over the SQLite store, the hub and the ETag cache.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "core/etag_cache.h"
+#include "hub/hub.h"
+#include "jobwire/core.h"
+#include "store/sqlite_store.h"
+
+namespace jobwire {
+
+class CoreImpl final : public Core {
+ public:
+  CoreImpl(const CoreOptions& options, std::shared_ptr<Hub> hub, std::shared_ptr<EtagCache> etags,
+           std::shared_ptr<SqliteStore> store);
+  ~CoreImpl() override;
+
+  using Core::append_log;
+  using Core::create_job;
+  using Core::emit;
+  using Core::register_file;
+  using Core::set_progress;
+  using Core::set_status;
+  using Core::update_job;
+
+  void create_job(NewJob job, WriteDone done) override;
+  void set_status(std::string id, JobStatus status, std::optional<std::string> error_message,
+                  WriteDone done) override;
+  void set_progress(std::string id, double percent, WriteDone done) override;
+  void update_job(std::string id, JobPatch patch, WriteDone done) override;
+  void append_log(std::string id, std::vector<std::string> lines, WriteDone done) override;
+  void register_file(std::string id, std::string path, FileChange change, WriteDone done) override;
+  void emit(std::string type, std::optional<std::string> job, std::string data_json, WriteDone done) override;
+
+  Result<Job> get_job(const std::string& id) override;
+  Result<JobPage> list_jobs(const JobFilter& filter) override;
+  Result<LogPage> get_logs(const std::string& id, int64_t offset, int64_t limit) override;
+  Result<FileList> list_files(const std::string& id) override;
+  Result<EventPage> events_after(int64_t after, size_t limit, const EventFilter& filter) override;
+  Result<EventPage> events_since(int64_t since_ms, size_t limit) override;
+  LogInfo log_info() const override;
+  std::optional<int64_t> job_etag(const std::string& id) const override;
+
+  Result<std::shared_ptr<Subscription>> subscribe(SubscribeOptions options) override;
+
+  void close() override;
+  bool closed() const override { return closed_.load(); }
+
+ private:
+  // Refuses at once (on this thread) when `check` failed or the core is closed; queues otherwise.
+  void submit(const Status& check, WriteDone& done, std::function<Result<Committed>(SqliteWriter&, int64_t)> apply);
+
+  const CoreOptions options_;
+  std::shared_ptr<Hub> hub_;
+  std::shared_ptr<EtagCache> etags_;
+  std::shared_ptr<SqliteStore> store_;
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace jobwire

@@ -1,0 +1,126 @@
+// One client socket on the loop thread: reads and parses HTTP/1.1 with llhttp, hands each
+// whole request to the router, writes responses in order (keep-alive, pipelining), and may
+// be taken over by a session (long-poll, SSE, WebSocket).
+//
+// Backpressure: everything written is buffered until the socket takes it; a client whose
+// buffered bytes pass ServerOptions::max_write_buffer_bytes is dropped (it resumes from its
+// cursor when it reconnects). While a request is being answered, reading stops, so a client
+// cannot queue unbounded work.
+#pragma once
+
+#include <llhttp.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/message.h"
+#include "http/session.h"
+#include "jobwire/status.h"
+
+namespace jobwire::http {
+
+class ServerImpl;
+
+class Connection {
+ public:
+  Connection(ServerImpl& server, uint64_t id);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Accepts a pending connection from `listener` and starts reading.
+  int accept(uv_stream_t* listener);
+  uint64_t id() const noexcept { return id_; }
+  Transport transport() const noexcept;
+
+  // --- answering the current request ---
+  const Request& request() const noexcept { return request_; }
+  // Finishes the current request with `response` (CORS, gzip and keep-alive applied).
+  void respond(Response response);
+  // The handler answers later (from a mailbox task); reading stays paused until then.
+  void defer() noexcept { deferred_ = true; }
+  // Attaches a session. A long-poll session answers with respond() later; a session that
+  // takes over the socket (SSE, WebSocket) writes raw bytes with send().
+  void attach(std::unique_ptr<Session> session);
+  // Answers the current request by turning the socket into a stream: writes `head` (the
+  // status line and headers) and hands the socket to `session` for good.
+  void begin_stream(int status, std::string_view head, std::unique_ptr<Session> session);
+  // Answers with an error and closes (over the connection cap, bad input).
+  void refuse(Code code, std::string_view message);
+  // Frees a long-poll session that has answered (call once its own call has returned).
+  void release_retired() noexcept;
+
+  // --- raw output, for sessions and the status line of a takeover ---
+  void send(std::string_view bytes);
+  void flush();
+  size_t buffered_bytes() const noexcept { return out_.size() + in_flight_bytes_; }
+  // Closes once everything buffered is written.
+  void close();
+  // Closes now, dropping what is buffered.
+  void abort();
+  bool closing() const noexcept { return closing_; }
+
+  // --- driven by the server ---
+  void on_ready();
+  void on_heartbeat();
+  void on_shutdown();
+  // Enforces the request and idle timeouts; `now` is the loop time in ms.
+  void check_timeouts(uint64_t now);
+
+ private:
+  static void on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void on_write(uv_write_t* req, int status);
+  static void on_closed(uv_handle_t* handle);
+
+  // llhttp callbacks
+  static int on_message_begin(llhttp_t* parser);
+  static int on_url(llhttp_t* parser, const char* at, size_t length);
+  static int on_header_field(llhttp_t* parser, const char* at, size_t length);
+  static int on_header_value(llhttp_t* parser, const char* at, size_t length);
+  static int on_headers_complete(llhttp_t* parser);
+  static int on_body(llhttp_t* parser, const char* at, size_t length);
+  static int on_message_complete(llhttp_t* parser);
+  static const llhttp_settings_t& parser_settings();
+
+  void receive(const char* data, size_t length);
+  void parse(const char* data, size_t length);
+  void parse_buffered();
+  void dispatch();
+  void finish_request();
+  void fail(Code code, std::string_view message);
+  void start_reading();
+  void stop_reading();
+  void close_handle();
+  std::string serialize(Response& response) const;
+
+  ServerImpl& server_;
+  const uint64_t id_;
+  uv_tcp_t tcp_{};
+  llhttp_t parser_{};
+  Request request_;
+  std::string header_field_;  // the name being read
+  bool reading_value_ = false;
+  size_t header_bytes_ = 0;
+  std::optional<Code> limit_hit_;  // a limit refused the request being parsed
+  bool in_request_ = false;   // between message begin and its answer
+  bool deferred_ = false;     // the handler answers later
+  bool dispatching_ = false;  // inside dispatch(): respond() must not re-enter parsing
+  std::string pending_input_; // bytes read but not yet parsed (while an answer is pending)
+  std::unique_ptr<Session> session_;
+  std::unique_ptr<Session> retired_session_;  // answered, freed once its call returns
+  std::string out_;            // bytes not yet handed to libuv
+  size_t in_flight_bytes_ = 0; // bytes handed to libuv, not yet written
+  size_t writes_in_flight_ = 0;
+  bool reading_ = false;
+  bool closing_ = false;       // close once writes drain
+  bool handle_closed_ = false; // uv_close was called
+  uint64_t deadline_ms_ = 0;   // 0: none
+  bool deadline_is_request_ = false;
+};
+
+}  // namespace jobwire::http

@@ -1,0 +1,29 @@
+#include "http/feed.h"
+
+#include "http/server_impl.h"
+
+namespace jobwire::http {
+
+Result<std::unique_ptr<Feed>> Feed::open(ServerImpl& server, uint64_t id, std::optional<int64_t> after,
+                                         EventFilter filter) {
+  auto posted = std::make_shared<std::atomic<bool>>(false);
+  SubscribeOptions options;
+  options.after = after;
+  options.filter = std::move(filter);
+  options.wake = [mailbox = server.mailbox(), posted, id] {
+    if (!posted->exchange(true)) mailbox->post_ready(id);
+  };
+  auto subscription = server.core().subscribe(std::move(options));
+  if (!subscription.ok()) return subscription.status();
+  return std::unique_ptr<Feed>(new Feed(std::move(subscription).value(), std::move(posted)));
+}
+
+Feed::~Feed() { subscription_->close(); }
+
+Delivery Feed::take(size_t max) {
+  // Cleared before taking: an event committed during the take wakes us again.
+  posted_->store(false);
+  return subscription_->take(max);
+}
+
+}  // namespace jobwire::http

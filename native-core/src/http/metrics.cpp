@@ -1,0 +1,71 @@
+#include "http/metrics.h"
+
+#include <cstdio>
+
+namespace jobwire::http {
+
+const char* transport_name(Transport transport) noexcept {
+  switch (transport) {
+    case Transport::http: return "http";
+    case Transport::long_poll: return "longpoll";
+    case Transport::sse: return "sse";
+    case Transport::websocket: return "ws";
+  }
+  return "http";
+}
+
+void Metrics::sample(int64_t head, uint64_t now_ms) {
+  head_seq = head;
+  if (sampled_head_ >= 0 && now_ms > sampled_at_ms_) {
+    events_per_second = static_cast<double>(head - sampled_head_) * 1000.0 /
+                        static_cast<double>(now_ms - sampled_at_ms_);
+  }
+  sampled_head_ = head;
+  sampled_at_ms_ = now_ms;
+}
+
+namespace {
+
+void line(std::string& out, const char* format, auto... args) {
+  char buffer[256];
+  int n = std::snprintf(buffer, sizeof buffer, format, args...);
+  if (n > 0) out.append(buffer, static_cast<size_t>(n) < sizeof buffer ? static_cast<size_t>(n) : sizeof buffer - 1);
+}
+
+}  // namespace
+
+std::string Metrics::render(const std::array<size_t, kTransportCount>& connections) const {
+  std::string out;
+  out += "# HELP jobwire_connections Open client connections, by transport.\n";
+  out += "# TYPE jobwire_connections gauge\n";
+  for (size_t i = 0; i < kTransportCount; ++i)
+    line(out, "jobwire_connections{transport=\"%s\"} %zu\n", transport_name(static_cast<Transport>(i)), connections[i]);
+  out += "# HELP jobwire_events_per_second Committed events per second, sampled each second.\n";
+  out += "# TYPE jobwire_events_per_second gauge\n";
+  line(out, "jobwire_events_per_second %.3f\n", events_per_second);
+  out += "# HELP jobwire_head_seq The newest committed seq.\n";
+  out += "# TYPE jobwire_head_seq gauge\n";
+  line(out, "jobwire_head_seq %lld\n", static_cast<long long>(head_seq));
+  out += "# HELP jobwire_deliveries_total Events written to clients, by transport.\n";
+  out += "# TYPE jobwire_deliveries_total counter\n";
+  for (size_t i = 0; i < kTransportCount; ++i)
+    line(out, "jobwire_deliveries_total{transport=\"%s\"} %llu\n", transport_name(static_cast<Transport>(i)),
+         static_cast<unsigned long long>(deliveries[i]));
+  out += "# HELP jobwire_queue_drops_total Subscriber queues that overflowed and caught up from the log.\n";
+  out += "# TYPE jobwire_queue_drops_total counter\n";
+  line(out, "jobwire_queue_drops_total %llu\n", static_cast<unsigned long long>(gaps));
+  out += "# HELP jobwire_dropped_clients_total Clients dropped because they stopped reading.\n";
+  out += "# TYPE jobwire_dropped_clients_total counter\n";
+  line(out, "jobwire_dropped_clients_total %llu\n", static_cast<unsigned long long>(dropped_clients));
+  out += "# HELP jobwire_connections_total Connections accepted and refused (over the cap).\n";
+  out += "# TYPE jobwire_connections_total counter\n";
+  line(out, "jobwire_connections_total{result=\"accepted\"} %llu\n", static_cast<unsigned long long>(accepted_connections));
+  line(out, "jobwire_connections_total{result=\"refused\"} %llu\n", static_cast<unsigned long long>(refused_connections));
+  out += "# HELP jobwire_http_requests_total HTTP responses, by status.\n";
+  out += "# TYPE jobwire_http_requests_total counter\n";
+  for (const auto& [status, count] : requests_by_status)
+    line(out, "jobwire_http_requests_total{status=\"%d\"} %llu\n", status, static_cast<unsigned long long>(count));
+  return out;
+}
+
+}  // namespace jobwire::http

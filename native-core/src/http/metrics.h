@@ -1,0 +1,34 @@
+// Counters for /metrics, kept on the loop thread (so plain integers), rendered as
+// Prometheus text exposition format.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "http/session.h"
+
+namespace jobwire::http {
+
+struct Metrics {
+  std::map<int, uint64_t> requests_by_status;
+  std::array<uint64_t, kTransportCount> deliveries{};  // events written to clients, by transport
+  uint64_t gaps = 0;             // subscriber queues that overflowed (caught up from the log)
+  uint64_t dropped_clients = 0;  // clients dropped because they stopped reading
+  uint64_t refused_connections = 0;  // 503: over the connection cap
+  uint64_t accepted_connections = 0;
+  double events_per_second = 0;  // committed events, sampled about once a second
+  int64_t head_seq = 0;
+
+  void count_status(int status) { ++requests_by_status[status]; }
+  // Updates events_per_second from the head seq seen at `now_ms`.
+  void sample(int64_t head, uint64_t now_ms);
+  std::string render(const std::array<size_t, kTransportCount>& connections) const;
+
+ private:
+  int64_t sampled_head_ = -1;
+  uint64_t sampled_at_ms_ = 0;
+};
+
+}  // namespace jobwire::http

@@ -1,0 +1,178 @@
+// Snapshot routes. Each answer carries the seq it reflects and the store's epoch, and an
+// ETag "<epoch>-<seq>"; a matching If-None-Match is answered 304 from memory (the hub's
+// last-touched seq per job, or the head seq for lists) before the store is read.
+#include <chrono>
+
+#include "http/connection.h"
+#include "http/handlers.h"
+#include "http/json_text.h"
+#include "http/query.h"
+#include "http/server_impl.h"
+
+namespace jobwire::http {
+namespace {
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Response snapshot(std::string body, const std::string& epoch, int64_t seq) {
+  Response response = json_response(std::move(body));
+  response.headers.emplace_back("ETag", make_etag(epoch, seq));
+  response.headers.emplace_back("Cache-Control", "no-cache");
+  return response;
+}
+
+// 304 when the client's copy of a job-scoped resource is current; the seq is read from
+// memory, so this costs no store query.
+bool answered_from_memory(RouteContext& ctx) {
+  auto seq = ctx.server.core().job_etag(ctx.id);
+  if (!seq) return false;
+  std::string etag = make_etag(ctx.server.epoch(), *seq);
+  if (!etag_matches(ctx.request.header("if-none-match"), etag)) return false;
+  ctx.conn.respond(not_modified(std::move(etag)));
+  return true;
+}
+
+Result<int64_t> since_param(const Request& request) {
+  auto text = request.param("since");
+  if (!text || text->empty()) return int64_t{0};
+  if (auto ms = parse_iso_time(std::string(*text))) return *ms;
+  return int_param(request, "since", 0, 0, INT64_MAX);
+}
+
+}  // namespace
+
+void get_jobs(RouteContext& ctx) {
+  const Request& request = ctx.request;
+  const std::string& epoch = ctx.server.epoch();
+  // Any change anywhere moves the head, so an unchanged head means an unchanged list.
+  std::string head_etag = make_etag(epoch, ctx.server.core().log_info().head_seq);
+  if (etag_matches(request.header("if-none-match"), head_etag)) {
+    ctx.conn.respond(not_modified(std::move(head_etag)));
+    return;
+  }
+  JobFilter filter;
+  if (auto status = request.param("status"); status && !status->empty()) {
+    filter.status = parse_job_status(std::string(*status));
+    if (!filter.status) {
+      ctx.conn.respond(error_response(Code::invalid_argument, "unknown status " + std::string(*status)));
+      return;
+    }
+  }
+  if (auto type = request.param("type"); type && !type->empty()) filter.type = std::string(*type);
+  if (auto parent = request.param("parent"); parent && !parent->empty()) filter.parent = std::string(*parent);
+  if (auto project = request.param("project"); project && !project->empty()) filter.project = std::string(*project);
+  auto since = since_param(request);
+  auto offset = int_param(request, "offset", 0, 0, INT64_MAX);
+  auto limit = int_param(request, "limit", 50, 1, 1000);
+  for (const Status* bad : {&since.status(), &offset.status(), &limit.status()}) {
+    if (!bad->ok()) {
+      ctx.conn.respond(error_response(*bad));
+      return;
+    }
+  }
+  filter.since_ms = since.value();
+  filter.offset = offset.value();
+  filter.limit = limit.value();
+  auto page = ctx.server.core().list_jobs(filter);
+  if (!page.ok()) {
+    ctx.conn.respond(error_response(page.status()));
+    return;
+  }
+  int64_t now = wall_ms();
+  std::string jobs = "[";
+  for (size_t i = 0; i < page->jobs.size(); ++i) {
+    if (i > 0) jobs += ',';
+    jobs += job_to_json(page->jobs[i], now);
+  }
+  jobs += ']';
+  std::string body = "{}";
+  append_raw_field(body, "jobs", jobs);
+  append_fields(body, {{"total", page->total}, {"offset", page->offset}, {"limit", filter.limit},
+                       {"seq", page->seq}, {"epoch", epoch}});
+  ctx.conn.respond(snapshot(std::move(body), epoch, page->seq));
+}
+
+void get_job(RouteContext& ctx) {
+  if (answered_from_memory(ctx)) return;
+  auto job = ctx.server.core().get_job(ctx.id);
+  if (!job.ok()) {
+    ctx.conn.respond(error_response(job.status()));
+    return;
+  }
+  std::string body = job_to_json(job.value(), wall_ms());
+  append_fields(body, {{"seq", job->updated_seq}, {"epoch", ctx.server.epoch()}});
+  ctx.conn.respond(snapshot(std::move(body), ctx.server.epoch(), job->updated_seq));
+}
+
+void get_logs(RouteContext& ctx) {
+  auto offset = int_param(ctx.request, "offset", 0, 0, INT64_MAX);
+  auto limit = int_param(ctx.request, "limit", 1000, 1, 10'000);
+  if (!offset.ok() || !limit.ok()) {
+    ctx.conn.respond(error_response(offset.ok() ? limit.status() : offset.status()));
+    return;
+  }
+  if (answered_from_memory(ctx)) return;
+  auto page = ctx.server.core().get_logs(ctx.id, offset.value(), limit.value());
+  if (!page.ok()) {
+    ctx.conn.respond(error_response(page.status()));
+    return;
+  }
+  nlohmann::json body = {{"job_id", page->job_id},   {"lines", page->lines},   {"total_lines", page->total_lines},
+                         {"offset", page->offset},   {"has_more", page->has_more}, {"seq", page->seq},
+                         {"epoch", ctx.server.epoch()}};
+  ctx.conn.respond(snapshot(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                            ctx.server.epoch(), page->seq));
+}
+
+void get_files(RouteContext& ctx) {
+  if (answered_from_memory(ctx)) return;
+  auto list = ctx.server.core().list_files(ctx.id);
+  if (!list.ok()) {
+    ctx.conn.respond(error_response(list.status()));
+    return;
+  }
+  nlohmann::json files = nlohmann::json::array();
+  for (const FileEntry& file : list->files) {
+    files.push_back({{"file_id", file.file_id},
+                     {"job_id", file.job_id},
+                     {"path", file.path},
+                     {"change", file_change_name(file.change)},
+                     {"updated_at", iso_time(file.updated_at_ms)}});
+  }
+  nlohmann::json body = {{"files", std::move(files)}, {"seq", list->seq}, {"epoch", ctx.server.epoch()}};
+  ctx.conn.respond(snapshot(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                            ctx.server.epoch(), list->seq));
+}
+
+void get_polling_config(RouteContext& ctx) {
+  const ServerOptions& options = ctx.server.options();
+  nlohmann::json body = {{"interval_ms", options.poll_interval_ms},
+                         {"enabled", options.polling_enabled},
+                         {"log_interval_ms", options.poll_log_interval_ms}};
+  ctx.conn.respond(json_response(body.dump()));
+}
+
+void get_health(RouteContext& ctx) {
+  LogInfo info = ctx.server.core().log_info();
+  bool up = !ctx.server.core().closed();
+  nlohmann::json body = {{"status", up ? "ok" : "closed"},
+                         {"seq", info.head_seq},
+                         {"oldest", info.oldest_seq},
+                         {"epoch", info.epoch}};
+  Response response = json_response(body.dump(), up ? 200 : 503);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  ctx.conn.respond(std::move(response));
+}
+
+void get_metrics(RouteContext& ctx) {
+  ctx.server.metrics().head_seq = ctx.server.core().log_info().head_seq;
+  Response response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = ctx.server.metrics().render(ctx.server.connections_by_transport());
+  ctx.conn.respond(std::move(response));
+}
+
+}  // namespace jobwire::http

@@ -1,0 +1,93 @@
+// The server behind jobwire::Server: a libuv loop on its own thread, the listening socket,
+// the live connections, and the timers (timeouts, heartbeat, metrics sampling).
+//
+// Threads: start() and stop() are called from the owner's thread; everything else runs on
+// the loop thread. Other threads reach the loop only through the mailbox.
+#pragma once
+
+#include <uv.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "http/access.h"
+#include "http/connection.h"
+#include "http/mailbox.h"
+#include "http/metrics.h"
+#include "jobwire/server.h"
+
+namespace jobwire::http {
+
+class ServerImpl final : public Server {
+ public:
+  ServerImpl(std::shared_ptr<Core> core, ServerOptions options);
+  ~ServerImpl() override;
+
+  // Binds and starts the loop thread.
+  Status start();
+  int port() const override { return port_; }
+  void stop() override;
+
+  // --- loop thread ---
+  uv_loop_t* loop() noexcept { return &loop_; }
+  Core& core() noexcept { return *core_; }
+  const ServerOptions& options() const noexcept { return options_; }
+  const std::shared_ptr<Mailbox>& mailbox() noexcept { return mailbox_; }
+  Metrics& metrics() noexcept { return metrics_; }
+  const Access& access() const noexcept { return access_; }
+  uint64_t now_ms() const noexcept { return uv_now(const_cast<uv_loop_t*>(&loop_)); }
+  const std::string& epoch() const noexcept { return epoch_; }
+  bool stopping() const noexcept { return stopping_; }
+  // One read buffer for every connection: a read is parsed before the next one starts.
+  uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_.data(), static_cast<unsigned>(read_buffer_.size())); }
+  // Counts by transport, for /metrics.
+  std::array<size_t, kTransportCount> connections_by_transport() const;
+  // The core write in flight on behalf of a request: stop() waits for these.
+  void write_started() noexcept { ++writes_in_flight_; }
+  void write_finished();
+  // Runs `task` on the loop thread, for connection `id` if it is still open.
+  void post_to(uint64_t id, std::function<void(Connection&)> task);
+  // The handle of connection `id` was closed: free it.
+  void forget(uint64_t id);
+
+ private:
+  static void on_connection(uv_stream_t* listener, int status);
+  static void on_sweep(uv_timer_t* timer);
+  static void on_heartbeat(uv_timer_t* timer);
+  static void on_stop_async(uv_async_t* handle);
+  void run();
+  void accept_one();
+  void begin_shutdown();
+  void maybe_finish_shutdown();
+  void on_ready(const std::vector<uint64_t>& ids);
+
+  std::shared_ptr<Core> core_;
+  ServerOptions options_;
+  Access access_;
+  std::string epoch_;
+  uv_loop_t loop_{};
+  uv_tcp_t listener_{};
+  uv_timer_t sweep_timer_{};
+  uv_timer_t heartbeat_timer_{};
+  uv_async_t stop_async_{};
+  std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
+  std::thread thread_;
+  int port_ = 0;
+  bool loop_ready_ = false;
+  std::atomic<bool> stop_requested_{false};
+  bool stopping_ = false;
+  bool handles_closed_ = false;
+  uint64_t shutdown_deadline_ms_ = 0;
+  size_t writes_in_flight_ = 0;
+  uint64_t next_id_ = 1;
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
+  Metrics metrics_;
+  std::array<char, 64 * 1024> read_buffer_{};
+};
+
+}  // namespace jobwire::http

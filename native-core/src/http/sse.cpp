@@ -1,0 +1,104 @@
+// GET /api/events/stream: Server-Sent Events. One frame per event (id = seq, event = type,
+// data = the envelope serialized once by the store), `retry:` on open, `: hb` comments as
+// heartbeat, and resume from Last-Event-ID.
+#include "http/connection.h"
+#include "http/feed.h"
+#include "http/handlers.h"
+#include "http/query.h"
+#include "http/server_impl.h"
+#include "http/session.h"
+#include "http/stream_cursor.h"
+
+namespace jobwire::http {
+namespace {
+
+// How long a browser's EventSource waits before reconnecting.
+constexpr const char* kRetry = "retry: 2000\n\n";
+
+class SseStream final : public Session {
+ public:
+  SseStream(ServerImpl& server, Connection& conn, std::unique_ptr<Feed> feed)
+      : server_(server), conn_(conn), feed_(std::move(feed)) {}
+
+  Transport transport() const override { return Transport::sse; }
+  bool takes_over() const override { return true; }
+  void on_data(const char*, size_t) override {}  // an EventSource sends nothing after its request
+
+  void on_ready() override {
+    Delivery delivery = feed_->take(kTakeBatch);
+    if (delivery.reset) send_control("reset", delivery.cursor);
+    if (delivery.gap) {
+      ++server_.metrics().gaps;
+      send_control("gap", delivery.cursor);
+    }
+    std::string frames;
+    for (const EventPtr& event : delivery.events) {
+      frames += "id: ";
+      frames += std::to_string(event->seq);
+      frames += "\nevent: ";
+      frames += event->type;
+      frames += "\ndata: ";
+      frames += event->json;  // one line: the envelope has no raw newline
+      frames += "\n\n";
+    }
+    server_.metrics().deliveries[static_cast<size_t>(Transport::sse)] += delivery.events.size();
+    conn_.send(frames);
+    conn_.flush();
+    if (!conn_.closing() && feed_->ready()) server_.mailbox()->post_ready(conn_.id());
+  }
+
+  void on_heartbeat() override {
+    conn_.send(": hb\n\n");
+    conn_.flush();
+  }
+
+  void on_shutdown() override { conn_.close(); }
+
+ private:
+  void send_control(const char* type, int64_t cursor) {
+    std::string frame = "event: ";
+    frame += type;
+    frame += "\ndata: ";
+    frame += control_json(type, cursor);
+    frame += "\n\n";
+    conn_.send(frame);
+  }
+
+  ServerImpl& server_;
+  Connection& conn_;
+  std::unique_ptr<Feed> feed_;
+};
+
+}  // namespace
+
+void open_sse(RouteContext& ctx) {
+  auto cursor = stream_cursor(ctx.request);
+  if (!cursor.ok()) {
+    ctx.conn.respond(error_response(cursor.status()));
+    return;
+  }
+  LogInfo info = ctx.server.core().log_info();
+  auto feed = Feed::open(ctx.server, ctx.conn.id(), cursor.value(), event_filter(ctx.request));
+  if (!feed.ok()) {
+    ctx.conn.respond(error_response(feed.status()));
+    return;
+  }
+  bool ready = feed.value()->ready();
+  Response head;
+  ctx.server.access().add_cors(ctx.request, head);
+  std::string out =
+      "HTTP/1.1 200 OK\r\n"
+      "Content-Type: text/event-stream; charset=utf-8\r\n"
+      "Cache-Control: no-cache\r\n"
+      "X-Accel-Buffering: no\r\n"
+      "Connection: keep-alive\r\n";
+  for (const auto& [name, value] : head.headers) out += name + ": " + value + "\r\n";
+  out += "\r\n";
+  out += kRetry;
+  out += "event: hello\ndata: " + hello_json(info) + "\n\n";
+  auto* stream = new SseStream(ctx.server, ctx.conn, std::move(feed).value());
+  ctx.conn.begin_stream(200, out, std::unique_ptr<Session>(stream));
+  if (ready) ctx.server.mailbox()->post_ready(ctx.conn.id());
+}
+
+}  // namespace jobwire::http

@@ -1,0 +1,26 @@
+// Where a stream starts: the cursor a client resumes from, and the hello it is greeted with.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "http/message.h"
+#include "jobwire/core.h"
+
+namespace jobwire::http {
+
+// The resume cursor of a stream request: Last-Event-ID (SSE), else ?after= (also
+// ?lastEventId=). Absent: the stream starts at the head. Malformed: invalid_argument.
+Result<std::optional<int64_t>> stream_cursor(const Request& request);
+
+// {"type":"hello","seq":head,"oldest":oldest,"epoch":"…"}
+std::string hello_json(const LogInfo& info);
+// {"type":"gap"|"reset","seq":cursor}
+std::string control_json(const char* type, int64_t cursor);
+
+// How many events a stream takes from its feed per turn of the loop, so one busy stream
+// does not hold the loop while others wait.
+inline constexpr size_t kTakeBatch = 512;
+
+}  // namespace jobwire::http

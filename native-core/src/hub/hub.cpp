@@ -1,0 +1,48 @@
+#include "hub/hub.h"
+
+#include <algorithm>
+
+namespace jobwire {
+
+void Hub::publish(const std::vector<EventPtr>& batch) {
+  if (batch.empty()) return;
+  size_t handed = 0;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& queue : queues_) handed += queue->offer(batch);
+  }
+  deliveries_.fetch_add(handed, std::memory_order_relaxed);
+}
+
+void Hub::attach(std::shared_ptr<SubscriberQueue> queue) {
+  std::lock_guard lock(mu_);
+  attach_locked(std::move(queue));
+}
+
+void Hub::attach_locked(std::shared_ptr<SubscriberQueue> queue) { queues_.push_back(std::move(queue)); }
+
+void Hub::detach(const SubscriberQueue* queue) {
+  std::shared_ptr<SubscriberQueue> removed;  // released outside the lock
+  std::lock_guard lock(mu_);
+  auto it = std::find_if(queues_.begin(), queues_.end(), [&](const auto& q) { return q.get() == queue; });
+  if (it == queues_.end()) return;
+  removed = std::move(*it);
+  *it = std::move(queues_.back());
+  queues_.pop_back();
+}
+
+void Hub::close_all() {
+  std::vector<std::shared_ptr<SubscriberQueue>> queues;
+  {
+    std::lock_guard lock(mu_);
+    queues.swap(queues_);
+  }
+  for (const auto& queue : queues) queue->close();
+}
+
+size_t Hub::subscriber_count() const {
+  std::lock_guard lock(mu_);
+  return queues_.size();
+}
+
+}  // namespace jobwire

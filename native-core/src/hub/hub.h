@@ -1,0 +1,42 @@
+// Fans committed batches out to every attached subscriber queue. Publishing never waits
+// on a consumer: each queue is bounded and overflows into a catch-up from the log.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "hub/subscriber_queue.h"
+
+namespace jobwire {
+
+class Hub {
+ public:
+  // Writer thread, after each commit, in seq order.
+  void publish(const std::vector<EventPtr>& batch);
+
+  void attach(std::shared_ptr<SubscriberQueue> queue);
+  void detach(const SubscriberQueue* queue);
+  // Closes and detaches every queue (the core is closing).
+  void close_all();
+
+  size_t subscriber_count() const;
+  uint64_t deliveries() const noexcept { return deliveries_.load(std::memory_order_relaxed); }
+
+  // Runs fn under the publish lock: nothing is published meanwhile. Used to read the
+  // head and attach in one step.
+  template <class Fn>
+  auto locked(Fn&& fn) {
+    std::lock_guard lock(mu_);
+    return fn();
+  }
+  void attach_locked(std::shared_ptr<SubscriberQueue> queue);
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::shared_ptr<SubscriberQueue>> queues_;
+  std::atomic<uint64_t> deliveries_{0};
+};
+
+}  // namespace jobwire

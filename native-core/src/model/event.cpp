@@ -1,0 +1,42 @@
+// The event envelope and the filters of the event routes.
+#include "jobwire/event.h"
+
+#include "model/json_util.h"
+
+namespace jobwire {
+
+static bool type_matches(const std::string& pattern, const std::string& type) {
+  if (!pattern.empty() && pattern.back() == '*')
+    return type.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+  return pattern == type;
+}
+
+bool EventFilter::matches(const Event& event) const noexcept {
+  if (project && event.project != *project) return false;
+  if (job) {
+    // tree_path is "/root/…/id/": the job itself or any descendant contains "/<job>/".
+    std::string needle = "/" + *job + "/";
+    if (event.tree_path.find(needle) == std::string::npos) return false;
+  }
+  if (types.empty()) return true;
+  for (const auto& pattern : types)
+    if (type_matches(pattern, event.type)) return true;
+  return false;
+}
+
+std::string event_envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
+                                const std::optional<std::string>& parent, const std::string& project,
+                                const std::string& data_json) {
+  json envelope = {
+      {"seq", seq},
+      {"type", type},
+      {"ts", iso_time(ts_ms)},
+      {"job", job.empty() ? json() : json(job)},
+      {"parent", parent ? json(*parent) : json()},
+      {"project", project},
+      {"data", stored_json(data_json)},
+  };
+  return dump_json(envelope);
+}
+
+}  // namespace jobwire

@@ -1,0 +1,117 @@
+#include "store/group_commit.h"
+
+#include <chrono>
+
+namespace jobwire {
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr int64_t kPruneEveryMs = 100;
+
+}  // namespace
+
+GroupCommit::GroupCommit(SqliteWriter& writer, size_t max_group, RetentionPolicy retention,
+                         std::function<void(const std::vector<EventPtr>&)> on_commit,
+                         std::function<void(int64_t)> on_pruned)
+    : writer_(writer),
+      max_group_(max_group),
+      retention_(retention),
+      on_commit_(std::move(on_commit)),
+      on_pruned_(std::move(on_pruned)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+GroupCommit::~GroupCommit() { close(); }
+
+void GroupCommit::submit(WriteRequest request) {
+  {
+    std::lock_guard lock(mu_);
+    if (!closing_) {
+      queue_.push_back(std::move(request));
+      if (queue_.size() == 1) cv_.notify_one();
+      return;
+    }
+  }
+  request.done(Status{Code::closed, "the core is closed"});
+}
+
+void GroupCommit::close() {
+  {
+    std::lock_guard lock(mu_);
+    if (closing_ && !thread_.joinable()) return;
+    closing_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void GroupCommit::run() {
+  std::vector<WriteRequest> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing, and everything queued is written
+      while (!queue_.empty() && group.size() < max_group_) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    write_group(group);
+    group.clear();
+  }
+}
+
+void GroupCommit::write_group(std::vector<WriteRequest>& group) {
+  const int64_t now = now_ms();
+  std::vector<Result<Committed>> results;
+  results.reserve(group.size());
+  std::vector<EventPtr> events;
+  events.reserve(group.size());
+
+  Status failure = writer_.begin();
+  if (failure.ok()) {
+    for (auto& request : group) {
+      results.push_back(request.apply(writer_, now));
+      if (writer_.broken()) {
+        failure = results.back().status();
+        break;
+      }
+      if (results.back().ok()) events.push_back(results.back().value().event);
+    }
+  }
+  if (failure.ok()) failure = writer_.commit();
+  else writer_.rollback();
+
+  if (!failure.ok()) {
+    // Nothing of this group was written: refusals keep their reason, the rest fail.
+    for (size_t i = 0; i < group.size(); ++i) {
+      bool refused = i < results.size() && !results[i].ok() && !(failure.code() == results[i].status().code() &&
+                                                                  failure.message() == results[i].status().message());
+      group[i].done(refused ? results[i] : Result<Committed>(Status{Code::io_error, failure.message()}));
+    }
+    return;
+  }
+  on_commit_(events);
+  for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+  maybe_prune(now);
+}
+
+void GroupCommit::maybe_prune(int64_t now) {
+  if (now - last_prune_ms_ < kPruneEveryMs) return;
+  last_prune_ms_ = now;
+  if (!writer_.begin().ok()) return;
+  auto pruned = writer_.prune(retention_.keep_events, retention_.keep_ms, now);
+  if (pruned.ok() && writer_.commit().ok()) {
+    on_pruned_(writer_.meta().pruned_through);
+  } else if (!pruned.ok()) {
+    writer_.rollback();
+  }
+}
+
+}  // namespace jobwire

@@ -1,0 +1,61 @@
+// The writer thread. Requests that arrive while a transaction is being written wait and
+// then share the next one: one BEGIN/COMMIT (and one fsync when durability asks) for the
+// whole group. Each caller hears back only after its group committed.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "jobwire/core.h"
+#include "store/sqlite_writer.h"
+
+namespace jobwire {
+
+struct WriteRequest {
+  std::function<Result<Committed>(SqliteWriter&, int64_t now_ms)> apply;
+  WriteDone done;
+};
+
+struct RetentionPolicy {
+  int64_t keep_events = 0;
+  int64_t keep_ms = 0;
+};
+
+class GroupCommit {
+ public:
+  // on_commit runs on the writer thread with the group's events, before any caller's done;
+  // on_pruned after retention moved the start of the log.
+  GroupCommit(SqliteWriter& writer, size_t max_group, RetentionPolicy retention,
+              std::function<void(const std::vector<EventPtr>&)> on_commit,
+              std::function<void(int64_t pruned_through)> on_pruned);
+  ~GroupCommit();
+
+  // Queues a request; answers `closed` at once (on this thread) after close().
+  void submit(WriteRequest request);
+  // Commits everything queued, then stops and joins the thread. Idempotent.
+  void close();
+
+ private:
+  void run();
+  void write_group(std::vector<WriteRequest>& group);
+  void maybe_prune(int64_t now);
+
+  SqliteWriter& writer_;
+  const size_t max_group_;
+  const RetentionPolicy retention_;
+  std::function<void(const std::vector<EventPtr>&)> on_commit_;
+  std::function<void(int64_t)> on_pruned_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<WriteRequest> queue_;
+  bool closing_ = false;
+  int64_t last_prune_ms_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace jobwire

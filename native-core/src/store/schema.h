@@ -1,0 +1,24 @@
+// The versioned SQLite schema. Migrations run in order inside one transaction each; the
+// version lives in PRAGMA user_version so a newer file refuses to open with an old build.
+#pragma once
+
+#include <string>
+
+#include "jobwire/status.h"
+#include "store/sqlite_db.h"
+
+namespace jobwire {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Brings the database to kSchemaVersion, creating it (and its epoch) when empty.
+Status migrate(SqliteDb& db);
+
+// What the meta table holds: the store's epoch and how far retention pruned the log.
+struct StoreMeta {
+  std::string epoch;
+  int64_t pruned_through = 0;
+};
+Result<StoreMeta> read_meta(SqliteDb& db);
+
+}  // namespace jobwire

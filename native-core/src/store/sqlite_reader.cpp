@@ -1,0 +1,229 @@
+#include "store/sqlite_reader.h"
+
+#include <algorithm>
+
+#include "store/job_rows.h"
+
+namespace jobwire {
+
+// Holds one read transaction open for the life of a read, so every query in it sees the
+// same committed state.
+class SqliteReader::ReadTransaction {
+ public:
+  explicit ReadTransaction(SqliteReader& reader) : reader_(reader) { status_ = reader_.begin_.run(); }
+  ~ReadTransaction() {
+    if (status_.ok()) reader_.end_.run();
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  SqliteReader& reader_;
+  Status status_;
+};
+
+Status SqliteReader::open(const std::string& path) {
+  Status s = db_.open(path, /*read_only=*/true);
+  if (!s.ok()) return s;
+  sqlite3* h = db_.handle();
+  begin_ = Statement(h, "BEGIN");
+  end_ = Statement(h, "COMMIT");
+  log_bounds_ = Statement(h,
+                          "SELECT max(coalesce((SELECT max(seq) FROM events), 0), p.v), p.v FROM "
+                          "(SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'pruned_through') AS p");
+  head_ = Statement(h,
+                    "SELECT max(coalesce((SELECT max(seq) FROM events), 0), "
+                    "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'pruned_through'))");
+  select_job_ = Statement(h, "SELECT " JOBWIRE_JOB_COLUMNS " FROM jobs WHERE id = ?1");
+  job_exists_ = Statement(h, "SELECT log_lines FROM jobs WHERE id = ?1");
+  select_logs_ = Statement(h, "SELECT line FROM logs WHERE job_id = ?1 AND line_no >= ?2 ORDER BY line_no LIMIT ?3");
+  select_files_ = Statement(h,
+                            "SELECT file_id, job_id, path, change, updated_at FROM files WHERE job_id = ?1 "
+                            "ORDER BY updated_at, file_id");
+  select_events_ = Statement(h, "SELECT " JOBWIRE_EVENT_COLUMNS " FROM events WHERE seq > ?1 AND seq < ?2 "
+                                "ORDER BY seq LIMIT ?3");
+  select_events_since_ = Statement(h, "SELECT " JOBWIRE_EVENT_COLUMNS " FROM events WHERE ts >= ?1 "
+                                      "ORDER BY seq LIMIT ?2");
+  for (Statement* stmt : {&begin_, &end_, &log_bounds_, &head_, &select_job_, &job_exists_, &select_logs_, &select_files_,
+                          &select_events_, &select_events_since_})
+    if (!stmt->valid()) return stmt->status();
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteReader::head_seq() {
+  if (!head_.step()) {
+    Status s = head_.status();
+    head_.reset();
+    return s;
+  }
+  int64_t head = head_.int64(0);
+  head_.reset();
+  return head;
+}
+
+Result<Job> SqliteReader::get_job(const std::string& id) {
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  select_job_.bind(1, std::string_view(id));
+  if (!select_job_.step()) {
+    Status s = select_job_.status();
+    select_job_.reset();
+    if (!s.ok()) return s;
+    return Status{Code::not_found, "no job with id " + id};
+  }
+  Job job = job_from_row(select_job_);
+  select_job_.reset();
+  return job;
+}
+
+Result<JobPage> SqliteReader::list_jobs(const JobFilter& filter) {
+  // The WHERE clause depends only on which filters are set; values are always bound.
+  std::string where = " WHERE created_at >= ?1";
+  if (filter.status) where += " AND status = ?2";
+  if (filter.type) where += " AND type = ?3";
+  if (filter.parent) where += " AND parent = ?4";
+  if (filter.project) where += " AND project = ?5";
+  std::string count_sql = "SELECT count(*) FROM jobs" + where;
+  std::string page_sql = "SELECT " JOBWIRE_JOB_COLUMNS " FROM jobs" + where +
+                         " ORDER BY created_at DESC, rowid DESC LIMIT ?6 OFFSET ?7";
+  Statement count(db_.handle(), count_sql.c_str());
+  Statement page(db_.handle(), page_sql.c_str());
+  if (!count.valid()) return count.status();
+  if (!page.valid()) return page.status();
+  std::string status_name = filter.status ? job_status_name(*filter.status) : "";
+  for (Statement* stmt : {&count, &page}) {
+    stmt->bind(1, filter.since_ms);
+    if (filter.status) stmt->bind(2, std::string_view(status_name));
+    if (filter.type) stmt->bind(3, std::string_view(*filter.type));
+    if (filter.parent) stmt->bind(4, std::string_view(*filter.parent));
+    if (filter.project) stmt->bind(5, std::string_view(*filter.project));
+  }
+  page.bind(6, filter.limit).bind(7, filter.offset);
+
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  JobPage result;
+  result.offset = filter.offset;
+  if (!count.step()) return count.status();
+  result.total = count.int64(0);
+  while (page.step()) result.jobs.push_back(job_from_row(page));
+  if (!page.status().ok()) return page.status();
+  auto head = head_seq();
+  if (!head.ok()) return head.status();
+  result.seq = head.value();
+  return result;
+}
+
+Result<LogPage> SqliteReader::get_logs(const std::string& id, int64_t offset, int64_t limit) {
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  job_exists_.bind(1, std::string_view(id));
+  bool found = job_exists_.step();
+  int64_t total = found ? job_exists_.int64(0) : 0;
+  Status s = job_exists_.status();
+  job_exists_.reset();
+  if (!s.ok()) return s;
+  if (!found) return Status{Code::not_found, "no job with id " + id};
+  LogPage page;
+  page.job_id = id;
+  page.offset = offset;
+  page.total_lines = total;
+  select_logs_.bind(1, std::string_view(id)).bind(2, offset).bind(3, limit);
+  while (select_logs_.step()) page.lines.push_back(select_logs_.text(0));
+  s = select_logs_.status();
+  select_logs_.reset();
+  if (!s.ok()) return s;
+  page.has_more = offset + static_cast<int64_t>(page.lines.size()) < total;
+  auto head = head_seq();
+  if (!head.ok()) return head.status();
+  page.seq = head.value();
+  return page;
+}
+
+Result<FileList> SqliteReader::list_files(const std::string& id) {
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  job_exists_.bind(1, std::string_view(id));
+  bool found = job_exists_.step();
+  Status s = job_exists_.status();
+  job_exists_.reset();
+  if (!s.ok()) return s;
+  if (!found) return Status{Code::not_found, "no job with id " + id};
+  FileList list;
+  select_files_.bind(1, std::string_view(id));
+  while (select_files_.step()) {
+    FileEntry entry;
+    entry.file_id = select_files_.text(0);
+    entry.job_id = select_files_.text(1);
+    entry.path = select_files_.text(2);
+    entry.change = parse_file_change(select_files_.text(3)).value_or(FileChange::created);
+    entry.updated_at_ms = select_files_.int64(4);
+    list.files.push_back(std::move(entry));
+  }
+  s = select_files_.status();
+  select_files_.reset();
+  if (!s.ok()) return s;
+  auto head = head_seq();
+  if (!head.ok()) return head.status();
+  list.seq = head.value();
+  return list;
+}
+
+Result<EventPage> SqliteReader::read_events(int64_t after, size_t limit, const EventFilter& filter, int64_t below,
+                                            size_t scan) {
+  // The retention check and the read share one transaction: a prune committed between
+  // them could otherwise hide a hole in the log.
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  if (!log_bounds_.step()) {
+    Status s = log_bounds_.status();
+    log_bounds_.reset();
+    return s;
+  }
+  const int64_t head = log_bounds_.int64(0);
+  const int64_t pruned_through = log_bounds_.int64(1);
+  log_bounds_.reset();
+  if (after < pruned_through)
+    return Status{Code::reset, "cursor " + std::to_string(after) + " is older than retention (oldest seq " +
+                                   std::to_string(pruned_through + 1) + ")"};
+  if (after > head)
+    return Status{Code::reset, "cursor " + std::to_string(after) + " is beyond the newest seq " +
+                                   std::to_string(head) + ": the store was replaced"};
+
+  EventPage page;
+  page.next = after;
+  const int64_t upper = below > 0 ? below : INT64_MAX;
+  // Unfiltered reads take exactly `limit` rows; filtered ones scan further for matches.
+  const size_t rows = filter.empty() ? limit : std::max(limit, scan);
+  select_events_.bind(1, after).bind(2, upper).bind(3, static_cast<int64_t>(rows));
+  size_t examined = 0;
+  while (select_events_.step()) {
+    ++examined;
+    EventPtr event = event_from_row(select_events_);
+    page.next = event->seq;
+    if (filter.empty() || filter.matches(*event)) {
+      page.events.push_back(std::move(event));
+      if (page.events.size() == limit) break;
+    }
+  }
+  Status s = select_events_.status();
+  select_events_.reset();
+  if (!s.ok()) return s;
+  // Rows ran out before the limit: the log holds nothing more up to the bound (or head).
+  if (page.events.size() < limit && examined < rows) page.next = std::max(page.next, below > 0 ? below - 1 : head);
+  return page;
+}
+
+Result<EventPage> SqliteReader::events_since(int64_t since_ms, size_t limit) {
+  EventPage page;
+  select_events_since_.bind(1, since_ms).bind(2, static_cast<int64_t>(limit));
+  while (select_events_since_.step()) {
+    page.events.push_back(event_from_row(select_events_since_));
+    page.next = page.events.back()->seq;
+  }
+  Status s = select_events_since_.status();
+  select_events_since_.reset();
+  if (!s.ok()) return s;
+  return page;
+}
+
+}  // namespace jobwire

@@ -1,0 +1,35 @@
+// A reading connection with its prepared statements. Each read runs in one read
+// transaction, so a snapshot and the seq it reports always agree.
+#pragma once
+
+#include <string>
+
+#include "jobwire/core.h"
+#include "store/sqlite_db.h"
+
+namespace jobwire {
+
+class SqliteReader {
+ public:
+  Status open(const std::string& path);
+
+  Result<Job> get_job(const std::string& id);
+  Result<JobPage> list_jobs(const JobFilter& filter);
+  Result<LogPage> get_logs(const std::string& id, int64_t offset, int64_t limit);
+  Result<FileList> list_files(const std::string& id);
+  // Events with after < seq < below (below 0: no bound), scanning at most `scan` rows when
+  // filtered; `next` is the last seq passed. `reset` when `after` is behind retention or
+  // beyond the head.
+  Result<EventPage> read_events(int64_t after, size_t limit, const EventFilter& filter, int64_t below, size_t scan);
+  Result<EventPage> events_since(int64_t since_ms, size_t limit);
+
+ private:
+  class ReadTransaction;
+  Result<int64_t> head_seq();
+
+  SqliteDb db_;
+  Statement begin_, end_, log_bounds_;
+  Statement head_, select_job_, select_logs_, select_files_, select_events_, select_events_since_, job_exists_;
+};
+
+}  // namespace jobwire

@@ -1,0 +1,69 @@
+#include "store/sqlite_store.h"
+
+namespace jobwire {
+
+namespace {
+// How far a filtered log read scans for matches before it hands back what it found.
+constexpr size_t kFilteredScanRows = 10'000;
+constexpr size_t kMaxPooledReaders = 16;
+}  // namespace
+
+Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& options, OnCommit on_commit) {
+  std::shared_ptr<SqliteStore> store(new SqliteStore());
+  store->path_ = options.path;
+  Status s = store->writer_.open(options.path, options.durability);
+  if (!s.ok()) return s;
+  store->epoch_ = store->writer_.meta().epoch;
+  store->head_seq_ = store->writer_.head_seq();
+  SqliteStore* self = store.get();
+  store->commit_ = std::make_unique<GroupCommit>(
+      store->writer_, options.max_group,
+      RetentionPolicy{options.retention_events, options.retention_ms},
+      [self, on_commit = std::move(on_commit)](const std::vector<EventPtr>& events) {
+        if (!events.empty()) self->head_seq_.store(events.back()->seq, std::memory_order_release);
+        on_commit(events);
+      },
+      [self](int64_t pruned_through) { self->pruned_through_.store(pruned_through, std::memory_order_release); });
+  store->pruned_through_ = store->writer_.meta().pruned_through;
+  return store;
+}
+
+SqliteStore::~SqliteStore() { close(); }
+
+void SqliteStore::submit(WriteRequest request) { commit_->submit(std::move(request)); }
+
+void SqliteStore::close() {
+  if (closed_.exchange(true)) return;
+  if (commit_) commit_->close();
+  std::lock_guard lock(pool_mu_);
+  pool_.clear();
+}
+
+Result<std::unique_ptr<SqliteReader>> SqliteStore::borrow() {
+  if (closed_.load()) return Status{Code::closed, "the core is closed"};
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto reader = std::move(pool_.back());
+      pool_.pop_back();
+      return reader;
+    }
+  }
+  auto reader = std::make_unique<SqliteReader>();
+  Status s = reader->open(path_);
+  if (!s.ok()) return s;
+  return reader;
+}
+
+void SqliteStore::give_back(std::unique_ptr<SqliteReader> reader) {
+  std::lock_guard lock(pool_mu_);
+  if (!closed_.load() && pool_.size() < kMaxPooledReaders) pool_.push_back(std::move(reader));
+}
+
+Result<EventPage> SqliteStore::read_log(int64_t after, size_t limit, const EventFilter& filter, int64_t below) {
+  return read([&](SqliteReader& reader) { return reader.read_events(after, limit, filter, below, kFilteredScanRows); });
+}
+
+int64_t SqliteStore::oldest_seq() const { return pruned_through_.load(std::memory_order_acquire) + 1; }
+
+}  // namespace jobwire

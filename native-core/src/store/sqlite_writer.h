@@ -1,0 +1,67 @@
+// The single writing connection. Every operation validates against the current row first,
+// so a refused request writes nothing; then it changes the state and appends its event in
+// the transaction the group commit opened.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "jobwire/core.h"
+#include "store/schema.h"
+#include "store/sqlite_db.h"
+
+namespace jobwire {
+
+class SqliteWriter {
+ public:
+  Status open(const std::string& path, Durability durability);
+  const StoreMeta& meta() const noexcept { return meta_; }
+  int64_t head_seq() const noexcept { return committed_head_; }
+
+  Status begin();
+  Status commit();
+  void rollback();
+  // True once a statement failed inside the open transaction: it must be rolled back.
+  bool broken() const noexcept { return broken_; }
+
+  Result<Committed> create_job(const NewJob& request, int64_t now);
+  Result<Committed> set_status(const std::string& id, JobStatus status, const std::optional<std::string>& error,
+                               int64_t now);
+  Result<Committed> set_progress(const std::string& id, double percent, int64_t now);
+  Result<Committed> update_job(const std::string& id, const JobPatch& patch, int64_t now);
+  Result<Committed> append_log(const std::string& id, const std::vector<std::string>& lines, int64_t now);
+  Result<Committed> register_file(const std::string& id, const std::string& path, FileChange change, int64_t now);
+  Result<Committed> emit(const std::string& type, const std::optional<std::string>& job,
+                         const std::string& data_json, int64_t now);
+
+  // Deletes events past retention inside the open transaction; returns the new
+  // pruned_through (unchanged when nothing was old enough), which meta() shows once committed.
+  Result<int64_t> prune(int64_t keep_events, int64_t keep_ms, int64_t now);
+
+ private:
+  struct Loaded {
+    Job job;
+    std::string tree_path;
+  };
+  Result<Loaded> load_job(const std::string& id);
+  Result<EventPtr> append_event(const std::string& type, const Job* job, const std::string& tree_path,
+                                const std::string& data_json, int64_t now);
+  Status store_job(const Job& job, int64_t now);
+  Status checked(Status status);
+  std::string new_job_id(int64_t now);
+
+  SqliteDb db_;
+  StoreMeta meta_;
+  int64_t committed_head_ = 0;
+  int64_t next_seq_ = 1;
+  int64_t pending_pruned_through_ = 0;
+  uint64_t id_counter_ = 0;
+  bool broken_ = false;
+
+  Statement begin_, commit_, rollback_;
+  Statement select_job_, insert_job_, update_job_, job_exists_;
+  Statement insert_event_, insert_log_, select_file_, upsert_file_;
+  Statement prune_by_count_, prune_by_time_, save_pruned_;
+};
+
+}  // namespace jobwire

@@ -1,0 +1,316 @@
+// The SQLite store through the Core facade: writes, refusals, reads, paging, retention.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "temp_store.h"
+
+using namespace jobwire;
+using namespace jobwire_test;
+using nlohmann::json;
+
+namespace {
+
+std::vector<json> all_events(Core& core, int64_t after = 0) {
+  std::vector<json> out;
+  for (;;) {
+    auto page = core.events_after(after, 1000);
+    REQUIRE(page.ok());
+    for (const auto& e : page.value().events) out.push_back(json::parse(e->json));
+    if (page.value().events.empty()) return out;
+    after = page.value().next;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("store: every allowed transition is written with its event") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  for (auto path : std::vector<std::vector<JobStatus>>{{JobStatus::running, JobStatus::completed},
+                                                       {JobStatus::running, JobStatus::failed},
+                                                       {JobStatus::running, JobStatus::cancelled},
+                                                       {JobStatus::cancelled},
+                                                       {JobStatus::failed}}) {
+    std::string id = create(*core);
+    for (JobStatus next : path) {
+      auto changed = core->set_status(id, next, next == JobStatus::failed ? std::optional<std::string>("boom")
+                                                                          : std::nullopt);
+      INFO(changed.status().message());
+      REQUIRE(changed.ok());
+      CHECK(changed.value().job->status == next);
+      auto event = json::parse(changed.value().event->json);
+      CHECK(event["type"] == "job.status");
+      CHECK(event["data"]["status"] == job_status_name(next));
+      CHECK(event["job"] == id);
+    }
+    auto job = core->get_job(id);
+    REQUIRE(job.ok());
+    CHECK(job.value().status == path.back());
+    CHECK(job.value().completed_at_ms > 0);
+    if (path.front() == JobStatus::running) CHECK(job.value().started_at_ms > 0);
+    if (path.back() == JobStatus::completed) CHECK(job.value().progress_percent == 100);
+    if (path.back() == JobStatus::failed) CHECK(job.value().error_message == "boom");
+  }
+}
+
+TEST_CASE("store: a refused transition answers invalid_transition and writes nothing") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string id = create(*core);
+  const int64_t head = core->log_info().head_seq;
+  for (JobStatus bad : {JobStatus::completed, JobStatus::pending}) {
+    auto refused = core->set_status(id, bad);
+    CHECK(refused.status().code() == Code::invalid_transition);
+  }
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  REQUIRE(core->set_status(id, JobStatus::completed).ok());
+  const int64_t after_completion = core->log_info().head_seq;
+  for (JobStatus bad : {JobStatus::running, JobStatus::failed, JobStatus::cancelled, JobStatus::pending,
+                        JobStatus::completed}) {
+    CHECK(core->set_status(id, bad).status().code() == Code::invalid_transition);
+  }
+  CHECK(core->set_progress(id, 50).status().code() == Code::invalid_transition);
+  CHECK(core->log_info().head_seq == after_completion);
+  CHECK(after_completion == head + 2);
+  CHECK(core->get_job(id).value().status == JobStatus::completed);
+}
+
+TEST_CASE("store: unknown jobs, bad progress and bad input are refused without writing") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string id = create(*core);
+  const int64_t head = core->log_info().head_seq;
+  CHECK(core->set_status("j_missing", JobStatus::running).status().code() == Code::not_found);
+  CHECK(core->set_progress(id, 101).status().code() == Code::invalid_argument);
+  CHECK(core->set_progress(id, -1).status().code() == Code::invalid_argument);
+  CHECK(core->append_log(id, {}).status().code() == Code::invalid_argument);
+  CHECK(core->append_log(id, {std::string("\xC3")}).status().code() == Code::invalid_argument);
+  CHECK(core->emit("heartbeat", std::nullopt, "{}").status().code() == Code::invalid_argument);
+  CHECK(core->emit("x.note", std::nullopt, "{not json").status().code() == Code::invalid_argument);
+  CHECK(core->create_job(new_job(std::string(200, 't'))).status().code() == Code::invalid_argument);
+  CHECK(core->register_file(id, "out/a.txt", FileChange::modified).status().code() == Code::not_found);
+  NewJob duplicate = new_job();
+  duplicate.id = id;
+  CHECK(core->create_job(duplicate).status().code() == Code::conflict);
+  CHECK(core->log_info().head_seq == head);
+}
+
+TEST_CASE("store: subjob trees, and a job cannot be its own parent") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string root = create(*core, new_job("pipeline"));
+  std::string child = create(*core, new_job("step", root));
+  std::string grandchild = create(*core, new_job("step", child));
+  CHECK(core->get_job(grandchild).value().parent == child);
+
+  JobFilter children;
+  children.parent = root;
+  auto page = core->list_jobs(children);
+  REQUIRE(page.ok());
+  REQUIRE(page.value().jobs.size() == 1);
+  CHECK(page.value().jobs[0].id == child);
+
+  NewJob self = new_job("step", std::string("j_self"));
+  self.id = "j_self";
+  CHECK(core->create_job(self).status().code() == Code::invalid_argument);
+  CHECK(core->create_job(new_job("step", std::string("j_nowhere"))).status().code() == Code::not_found);
+
+  // One cursor for a whole tree: the root's filter takes the subjobs' events too.
+  EventFilter tree;
+  tree.job = root;
+  REQUIRE(core->set_status(grandchild, JobStatus::running).ok());
+  std::string unrelated = create(*core);
+  REQUIRE(core->set_status(unrelated, JobStatus::running).ok());
+  auto events = core->events_after(0, 100, tree);
+  REQUIRE(events.ok());
+  std::vector<std::string> jobs;
+  for (const auto& e : events.value().events) jobs.push_back(e->job);
+  CHECK(jobs == std::vector<std::string>{root, child, grandchild, grandchild});
+  CHECK(events.value().next == core->log_info().head_seq);  // the cursor passes the filtered-out events
+}
+
+TEST_CASE("store: logs append with offsets and page") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string id = create(*core);
+  auto first = core->append_log(id, {"line 0", "line 1", "line 2"});
+  REQUIRE(first.ok());
+  auto second = core->append_log(id, {"line 3", "line 4"});
+  REQUIRE(second.ok());
+  auto data = json::parse(second.value().event->json)["data"];
+  CHECK(data["offset"] == 3);
+  CHECK(data["lines"] == json::array({"line 3", "line 4"}));
+
+  auto page = core->get_logs(id, 1, 2);
+  REQUIRE(page.ok());
+  CHECK(page.value().lines == std::vector<std::string>{"line 1", "line 2"});
+  CHECK(page.value().total_lines == 5);
+  CHECK(page.value().has_more);
+  auto last = core->get_logs(id, 4, 10);
+  CHECK(last.value().lines == std::vector<std::string>{"line 4"});
+  CHECK_FALSE(last.value().has_more);
+  CHECK(core->get_job(id).value().has_logs());
+  CHECK(core->get_logs("j_missing", 0, 10).status().code() == Code::not_found);
+  CHECK(core->get_logs(id, -1, 10).status().code() == Code::invalid_argument);
+}
+
+TEST_CASE("store: files are registered, modified and deleted") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string id = create(*core);
+  auto created = core->register_file(id, "out/report.html", FileChange::created);
+  REQUIRE(created.ok());
+  auto file_id = json::parse(created.value().event->json)["data"]["file_id"];
+  auto modified = core->register_file(id, "out/report.html", FileChange::modified);
+  REQUIRE(modified.ok());
+  CHECK(json::parse(modified.value().event->json)["data"]["file_id"] == file_id);
+  REQUIRE(core->register_file(id, "out/log.txt", FileChange::created).ok());
+  REQUIRE(core->register_file(id, "out/log.txt", FileChange::deleted).ok());
+  auto files = core->list_files(id);
+  REQUIRE(files.ok());
+  REQUIRE(files.value().files.size() == 2);
+  CHECK(files.value().files[0].path == "out/report.html");
+  CHECK(files.value().files[0].change == FileChange::modified);
+  CHECK(files.value().files[1].change == FileChange::deleted);
+  CHECK(files.value().seq == core->log_info().head_seq);
+}
+
+TEST_CASE("store: updates change only the named fields and emit job.updated") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string id = create(*core);
+  JobPatch patch;
+  patch.summary_json = R"({"ok":3})";
+  patch.output_path = "out/";
+  auto updated = core->update_job(id, patch);
+  REQUIRE(updated.ok());
+  auto event = json::parse(updated.value().event->json);
+  CHECK(event["type"] == "job.updated");
+  CHECK(event["data"] == json::parse(R"({"summary":{"ok":3},"output_path":"out/"})"));
+  auto job = core->get_job(id).value();
+  CHECK(job.summary_json == R"({"ok":3})");
+  CHECK(job.output_path == "out/");
+  CHECK_FALSE(job.policy_name);
+  CHECK(core->update_job(id, JobPatch{}).status().code() == Code::invalid_argument);
+}
+
+TEST_CASE("store: listing filters by status, type and time, pages with offset and a total") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 25; ++i) ids.push_back(create(*core, new_job(i % 2 ? "test" : "build")));
+  for (int i = 0; i < 5; ++i) REQUIRE(core->set_status(ids[static_cast<size_t>(i)], JobStatus::running).ok());
+
+  JobFilter running;
+  running.status = JobStatus::running;
+  CHECK(core->list_jobs(running).value().total == 5);
+
+  JobFilter builds;
+  builds.type = "build";
+  builds.limit = 5;
+  builds.offset = 10;
+  auto page = core->list_jobs(builds);
+  REQUIRE(page.ok());
+  CHECK(page.value().total == 13);
+  CHECK(page.value().jobs.size() == 3);
+  CHECK(page.value().seq == core->log_info().head_seq);
+
+  JobFilter future;
+  future.since_ms = INT64_C(4'000'000'000'000);
+  CHECK(core->list_jobs(future).value().total == 0);
+  JobFilter bad;
+  bad.limit = 0;
+  CHECK(core->list_jobs(bad).status().code() == Code::invalid_argument);
+}
+
+TEST_CASE("store: events after a cursor are exactly the changes, in order") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string id = create(*core);
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  REQUIRE(core->set_progress(id, 40).ok());
+  REQUIRE(core->append_log(id, {"hello"}).ok());
+  REQUIRE(core->emit("x.intervention_request", id, R"({"reason":"needs approval"})").ok());
+  REQUIRE(core->emit("x.heartbeat", std::nullopt, "{}").ok());
+  auto events = all_events(*core);
+  std::vector<std::string> types;
+  for (size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i]["seq"] == static_cast<int64_t>(i + 1));
+    types.push_back(events[i]["type"]);
+  }
+  CHECK(types == std::vector<std::string>{"job.created", "job.status", "job.progress", "job.log",
+                                          "x.intervention_request", "x.heartbeat"});
+  CHECK(events[4]["data"]["reason"] == "needs approval");
+  CHECK(events[5]["job"].is_null());
+  auto tail = core->events_after(4, 10);
+  REQUIRE(tail.ok());
+  CHECK(tail.value().events.size() == 2);
+  CHECK(tail.value().next == 6);
+  CHECK(core->events_after(6, 10).value().events.empty());
+  CHECK(core->events_after(7, 10).status().code() == Code::reset);
+}
+
+TEST_CASE("store: a cursor older than retention answers reset") {
+  TempDir dir;
+  CoreOptions options;
+  options.retention_events = 10;
+  auto core = open_core(dir.file("jobs.db"), options);
+  std::string id = create(*core);
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  for (int i = 0; i < 60; ++i) REQUIRE(core->set_progress(id, i).ok());
+  // Retention runs on the writer between groups: give it a moment, then write again.
+  for (int attempt = 0; attempt < 50 && core->log_info().oldest_seq == 1; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(core->set_progress(id, 1).ok());
+  }
+  LogInfo info = core->log_info();
+  REQUIRE(info.oldest_seq > 1);
+  CHECK(info.head_seq - info.oldest_seq + 1 <= 20 + 10);
+  auto old = core->events_after(0, 10);
+  CHECK(old.status().code() == Code::reset);
+  auto fresh = core->events_after(info.oldest_seq - 1, 10);
+  REQUIRE(fresh.ok());
+  CHECK(fresh.value().events.front()->seq == info.oldest_seq);
+}
+
+TEST_CASE("store: reopening keeps jobs, the log and the epoch; a new file has a new epoch") {
+  TempDir dir;
+  std::string epoch;
+  std::string id;
+  {
+    auto core = open_core(dir.file("jobs.db"));
+    id = create(*core);
+    REQUIRE(core->set_status(id, JobStatus::running).ok());
+    epoch = core->log_info().epoch;
+    core->close();
+    CHECK(core->set_progress(id, 5).status().code() == Code::closed);
+    CHECK(core->get_job(id).status().code() == Code::closed);
+  }
+  auto reopened = open_core(dir.file("jobs.db"));
+  CHECK(reopened->log_info().epoch == epoch);
+  CHECK(reopened->log_info().head_seq == 2);
+  CHECK(reopened->get_job(id).value().status == JobStatus::running);
+  auto next = reopened->set_progress(id, 10);
+  REQUIRE(next.ok());
+  CHECK(next.value().event->seq == 3);
+  auto other = open_core(dir.file("other.db"));
+  CHECK(other->log_info().epoch != epoch);
+  CHECK(epoch.size() == 16);
+}
+
+TEST_CASE("store: a file written by a newer schema is refused") {
+  TempDir dir;
+  { open_core(dir.file("jobs.db")); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.file("jobs.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CoreOptions options;
+  options.path = dir.file("jobs.db");
+  auto refused = Core::open(options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("newer") != std::string::npos);
+}
