@@ -1,0 +1,23 @@
+// The page: connection bar on top, the jobs table on the left, the selected job on the right.
+import { useState } from 'react'
+import { ConnectionBar } from './connection-bar.jsx'
+import { JobsPanel } from './jobs-panel.jsx'
+import { JobDetail } from './job-detail.jsx'
+import { SubmitForm } from './submit-form.jsx'
+
+export function App ({ tokenControl }) {
+  const [selected, setSelected] = useState(null)
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>jobwire</h1>
+        <ConnectionBar />
+      </header>
+      <SubmitForm tokenControl={tokenControl} onSubmitted={setSelected} />
+      <main className="panes">
+        <JobsPanel selected={selected} onSelect={setSelected} />
+        <JobDetail id={selected} onSelect={setSelected} />
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,32 @@
+// Where the dashboard finds its server, its transport and the write token:
+//   ?server=URL (or <body data-jobwire-url>) — default: the page's own origin;
+//   ?transport=auto|ipc|sse|ws|longpoll|poll — default auto;
+//   the token from ?token=, the jobwire_token cookie, or what the user pasted (kept for
+//   this browser tab only, in sessionStorage).
+const TOKEN_KEY = 'jobwire.token'
+
+export function readConfig (win = window) {
+  const params = new URLSearchParams(win.location.search)
+  const body = win.document.body
+  return {
+    baseUrl: params.get('server') || (body && body.dataset.jobwireUrl) || '',
+    transport: params.get('transport') || 'auto',
+    token: params.get('token') || cookieToken(win.document.cookie) || storedToken(win) || ''
+  }
+}
+
+function cookieToken (cookie) {
+  for (const part of (cookie || '').split(';')) {
+    const [name, ...value] = part.trim().split('=')
+    if (name === 'jobwire_token') return decodeURIComponent(value.join('='))
+  }
+  return ''
+}
+
+function storedToken (win) {
+  try { return win.sessionStorage.getItem(TOKEN_KEY) || '' } catch { return '' }
+}
+
+export function storeToken (token, win = window) {
+  try { win.sessionStorage.setItem(TOKEN_KEY, token) } catch { /* storage disabled: this page only */ }
+}

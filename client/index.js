@@ -1,0 +1,259 @@
+// jobwire's browser client: the same module in Electron's renderer and in the web build.
+//
+//   const client = createClient({ baseUrl: 'http://127.0.0.1:7700', transport: 'auto' })
+//   const stop = client.watch(jobsKey({ status: 'running' }))   // keep this key current
+//   await client.load(jobsKey())                                 // read it (shared, ETag)
+//   client.store.subscribe((keys) => render(keys))               // snapshots changed
+//   client.connection.subscribe((state) => badge(state))         // Live / Delayed / Offline
+//
+// transport: 'auto' (ipc when window.jobwire exists, else sse, ws, longpoll, poll) or one
+// of 'ipc' | 'sse' | 'ws' | 'longpoll' | 'poll' to pin it. The user's later choice of
+// mode (client.setMode) is remembered and wins over the option.
+
+import { browserEnvironment } from './policy/environment.js'
+import { resolvePolling, pollingFromDataset, pollingFromServer, validateInterval } from './policy/intervals.js'
+import { PollScheduler } from './policy/poll-scheduler.js'
+import { SnapshotStore } from './cache/store.js'
+import { SnapshotLoader, ipcSnapshotSource } from './loader.js'
+import { ConnectionManager, STATUS_LABELS, MODES } from './connection.js'
+import { PUSH_TRANSPORTS, availablePushTransports } from './transports/index.js'
+import { createPollTransport } from './transports/poll.js'
+import { createHttp, epochOfEtag } from './http.js'
+import { createSettings } from './settings.js'
+import { createActions } from './actions.js'
+import { parseKey } from './keys.js'
+import { isTerminalStatus } from './cache/job-patch.js'
+
+export { jobsKey, jobKey, logsKey, filesKey, parseKey } from './keys.js'
+export { STATUS_LABELS, MODES } from './connection.js'
+export { validateInterval, MIN_INTERVAL_MS, MAX_INTERVAL_MS } from './policy/intervals.js'
+export { isTerminalStatus } from './cache/job-patch.js'
+
+const TRANSPORTS = ['auto', 'ipc', 'sse', 'ws', 'longpoll', 'poll']
+
+export function createClient (options = {}) {
+  const {
+    baseUrl = '',
+    transport = 'auto',
+    token,
+    filters,
+    customEventTypes = [],
+    win = globalThis,
+    env = browserEnvironment(win),
+    fetch = win.fetch ? win.fetch.bind(win) : undefined,
+    storage,
+    polling: pollingOption,
+    maxInFlight
+  } = options
+  if (!TRANSPORTS.includes(transport)) throw new TypeError(`transport must be one of ${TRANSPORTS.join(', ')}`)
+  if (typeof baseUrl !== 'string') throw new TypeError('baseUrl must be a string')
+  if (transport === 'ipc' && !win.jobwire) throw new TypeError("transport 'ipc' needs window.jobwire (the Electron preload)")
+
+  let currentToken = token
+  const getToken = () => (typeof currentToken === 'function' ? currentToken() : currentToken)
+  const http = createHttp({ baseUrl, getToken, fetch })
+  const settings = createSettings(storage === undefined ? undefined : storage)
+  const bridge = win.jobwire && typeof win.jobwire.subscribe === 'function' ? win.jobwire : null
+  const useIpc = bridge && (transport === 'auto' || transport === 'ipc')
+
+  // --- polling configuration: defaults < server < <body data-polling-*> < option < user ---
+  const bodyDataset = win.document && win.document.body ? win.document.body.dataset : undefined
+  const sources = { server: undefined, page: pollingFromDataset(bodyDataset), option: pollingOption, user: undefined }
+  const userInterval = settings.intervalMs()
+  if (userInterval !== undefined) sources.user = { intervalMs: userInterval }
+  let polling = resolvePolling(sources.server, sources.page, sources.option, sources.user)
+
+  // --- the cache and its reads ---
+  const store = new SnapshotStore()
+  let epoch
+  let cursor = null // the last seq applied; null until the log's position is known
+  const loader = new SnapshotLoader({
+    source: useIpc ? ipcSnapshotSource(bridge) : http,
+    store,
+    maxInFlight,
+    onSnapshot: (key, body, etag) => {
+      const snapshotEpoch = body.epoch ?? epochOfEtag(etag)
+      if (snapshotEpoch !== undefined) checkEpoch(snapshotEpoch)
+      const { terminal } = store.set(key, body, { etag })
+      for (const jobId of terminal) scheduler.jobTerminal(jobId)
+    }
+  })
+
+  function load (key) {
+    return loader.load(key).then((data) => {
+      connection.pollResult(true)
+      return data
+    }, (error) => {
+      // A 4xx is the server answering; only silence or a 5xx counts against the link.
+      connection.pollResult(error.status !== undefined && error.status < 500)
+      throw error
+    })
+  }
+
+  const revalidate = (key) => load(key).then(() => true, () => false)
+  const revalidateQuietly = (key) => { load(key).catch(() => {}) }
+
+  const scheduler = new PollScheduler({
+    env,
+    polling,
+    revalidate,
+    describeKey: parseKey,
+    isTerminal: (jobId) => isTerminalStatus(store.jobStatus(jobId)),
+    isBusy: () => store.anyActive()
+  })
+
+  // --- events, from whichever transport ---
+  function applyEvents (batch) {
+    const fresh = cursor === null ? batch : batch.filter((event) => event.seq > cursor)
+    if (fresh.length === 0) return
+    cursor = fresh[fresh.length - 1].seq
+    const { stale, terminal } = store.applyEvents(fresh)
+    for (const key of stale) revalidateQuietly(key)
+    for (const jobId of terminal) scheduler.jobTerminal(jobId)
+    for (const listener of eventListeners) listener(fresh)
+  }
+
+  function checkEpoch (next) {
+    if (epoch === undefined) { epoch = next; return }
+    if (epoch === next) return
+    // Another store answers now (the database was replaced): nothing we hold is valid.
+    epoch = next
+    reset()
+  }
+
+  function reset () {
+    cursor = null
+    store.invalidateAll()
+    for (const key of store.keys()) revalidateQuietly(key)
+    connection.restart()
+  }
+
+  // The position to resume from. Unknown at first: then the head of the log, read from a
+  // list snapshot (its seq), after which every snapshot read is at least as new.
+  async function resumeCursor () {
+    if (cursor !== null) return cursor
+    const head = await loader.source.getSnapshot('/api/jobs?limit=1&offset=0')
+    const seq = head.body && typeof head.body.seq === 'number' ? head.body.seq : 0
+    const headEpoch = head.body?.epoch ?? epochOfEtag(head.etag)
+    if (headEpoch !== undefined) checkEpoch(headEpoch)
+    if (cursor === null) cursor = seq
+    return cursor
+  }
+
+  const pushNames = transport === 'auto'
+    ? availablePushTransports(win).filter((name) => name !== 'ipc' || useIpc)
+    : transport === 'poll' ? [] : [transport]
+  const transportOptions = { http, win, env, filters, customTypes: customEventTypes, getToken }
+  const initialMode = settings.mode() ?? (transport === 'poll' ? 'polling' : 'auto')
+
+  const connection = new ConnectionManager({
+    env,
+    mode: initialMode,
+    pushNames,
+    makeTransport: (name) => PUSH_TRANSPORTS[name](transportOptions),
+    cursor: resumeCursor,
+    poller: createPollTransport({ scheduler }),
+    handlers: {
+      events: applyEvents,
+      hello: (hello) => { if (hello.epoch !== undefined) checkEpoch(hello.epoch) },
+      gap: () => { for (const key of store.keys()) revalidateQuietly(key) },
+      reset,
+      pushOpened: () => {
+        // Anything read before the stream began may predate it: read again (mostly 304).
+        for (const key of store.keys()) {
+          if ((store.seq(key) ?? 0) < cursor) revalidateQuietly(key)
+        }
+      }
+    }
+  })
+
+  const eventListeners = new Set()
+  const actions = createActions({
+    http,
+    store,
+    onSubmit: () => scheduler.noteSubmit(),
+    revalidate: revalidateQuietly
+  })
+
+  async function readServerPolling () {
+    try {
+      const body = useIpc ? await bridge.query('/api/config/polling') : await http.getJson('/api/config/polling')
+      sources.server = pollingFromServer(body)
+      applyPolling()
+    } catch { /* an older server: the defaults and the page's attributes stand */ }
+  }
+
+  function applyPolling () {
+    polling = resolvePolling(sources.server, sources.page, sources.option, sources.user)
+    scheduler.setPolling(polling)
+  }
+
+  const client = {
+    store,
+    connection,
+    baseUrl,
+    http,
+
+    started: false,
+    start () {
+      if (client.started) return client
+      client.started = true
+      readServerPolling()
+      connection.start()
+      return client
+    },
+    stop () {
+      connection.stop()
+      scheduler.dispose()
+    },
+
+    // Keeps `key` current for as long as the returned disposer has not been called:
+    // read now if not held, patched by events, polled under the policy while polling.
+    watch (key) {
+      const release = scheduler.watch(key)
+      if (!store.has(key)) revalidateQuietly(key)
+      return release
+    },
+    load,
+    get: (key) => store.get(key),
+    refresh () {
+      connection.retryNow()
+      return scheduler.refreshAll()
+    },
+
+    get mode () { return connection.get().mode },
+    setMode (mode) {
+      if (!MODES.includes(mode)) throw new TypeError(`mode must be one of ${MODES.join(', ')}`)
+      settings.setMode(mode)
+      connection.setMode(mode)
+    },
+    switchBack: () => connection.switchBack(),
+
+    get polling () { return polling },
+    // The user's polling interval (ms), validated 2–60 s; undefined restores the default.
+    setPollingInterval (ms) {
+      if (ms !== undefined) {
+        const checked = validateInterval(ms)
+        if (!checked.ok) throw new RangeError(checked.reason)
+        ms = checked.value
+      }
+      settings.setIntervalMs(ms)
+      sources.user = ms === undefined ? undefined : { intervalMs: ms }
+      applyPolling()
+    },
+
+    setToken (value) { currentToken = value },
+    get cursor () { return cursor },
+    get epoch () { return epoch },
+    get requestCount () { return loader.requests },
+    onEvents (listener) {
+      eventListeners.add(listener)
+      return () => eventListeners.delete(listener)
+    },
+
+    submitJob: actions.submitJob,
+    cancelJob: actions.cancelJob,
+    label: () => STATUS_LABELS[connection.get().status]
+  }
+  return client
+}

@@ -1,0 +1,71 @@
+// Reads snapshot keys from the server into the store: one request per key at a time
+// (shared by every caller), at most 3 in flight, If-None-Match so an unchanged snapshot
+// costs a 304. A log key is read as its tail: the last MAX_TAIL_LINES lines the first
+// time, only the lines past what we hold afterwards.
+
+import { parseKey } from './keys.js'
+import { RequestQueue } from './policy/request-queue.js'
+import { appendTail, MAX_TAIL_LINES } from './cache/logs-patch.js'
+
+// A snapshot source answers {status: 200, body, etag} | {status: 304}: HTTP, or the
+// Electron bridge (whose query never answers 304).
+export function ipcSnapshotSource (bridge) {
+  return {
+    async getSnapshot (path) {
+      const body = await bridge.query(path)
+      if (body && body.error) {
+        const error = new Error(body.error.message || 'query failed')
+        error.code = body.error.code
+        error.status = body.error.status
+        throw error
+      }
+      return { status: 200, body }
+    }
+  }
+}
+
+export class SnapshotLoader {
+  // onSnapshot(key, body, etag) stores a fresh snapshot; onUnchanged(key, etag) a 304.
+  constructor ({ source, store, onSnapshot, maxInFlight }) {
+    this.source = source
+    this.store = store
+    this.onSnapshot = onSnapshot
+    this.queue = new RequestQueue({ maxInFlight })
+    this.requests = 0
+  }
+
+  // Reads `key` (sharing a read already under way) and resolves with the store's view.
+  load (key) {
+    return this.queue.run(key, () => this.read(key)).then(() => this.store.get(key))
+  }
+
+  async read (key) {
+    if (parseKey(key).kind === 'logs') return this.readLogs(key)
+    this.requests += 1
+    const answer = await this.source.getSnapshot(key, { etag: this.store.etag(key) })
+    if (answer.status === 304) this.store.touch(key, { etag: answer.etag })
+    else this.onSnapshot(key, answer.body, answer.etag)
+  }
+
+  async readLogs (key) {
+    const held = this.store.has(key) ? this.store.get(key) : undefined
+    if (!held) {
+      this.requests += 1
+      let page = (await this.source.getSnapshot(`${key}?offset=0&limit=${MAX_TAIL_LINES}`)).body
+      if (page.has_more && page.total_lines > MAX_TAIL_LINES) {
+        this.requests += 1
+        page = (await this.source.getSnapshot(`${key}?offset=${page.total_lines - MAX_TAIL_LINES}&limit=${MAX_TAIL_LINES}`)).body
+      }
+      this.onSnapshot(key, page)
+      return
+    }
+    const end = held.offset + held.lines.length
+    this.requests += 1
+    const answer = await this.source.getSnapshot(`${key}?offset=${end}&limit=${MAX_TAIL_LINES}`, { etag: this.store.etag(key) })
+    if (answer.status === 304) { this.store.touch(key, { etag: answer.etag }); return }
+    const page = answer.body
+    const fresh = page.offset === end ? page.lines : page.lines.slice(Math.max(0, end - page.offset))
+    const tail = fresh.length ? appendTail(held, fresh) : held
+    this.onSnapshot(key, { ...tail, total_lines: page.total_lines, has_more: page.has_more, seq: page.seq }, answer.etag)
+  }
+}

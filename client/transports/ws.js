@@ -1,0 +1,90 @@
+// WebSocket: the same envelopes as JSON text frames (one envelope or an array of them per
+// frame), and control messages {type: "hello"|"gap"|"reset"|"pong"|"heartbeat"}. On open
+// the client sends {"type":"resume","after":N}. A ping every 30 s lets a dead link be
+// noticed: no frame at all for 65 s closes it and reports the failure.
+
+import { parseJson, filterParams } from './shared.js'
+
+const PING_EVERY_MS = 30_000
+const SILENCE_LIMIT_MS = 65_000
+const CONTROL = new Set(['hello', 'gap', 'reset', 'pong', 'heartbeat', 'hb', 'ping'])
+
+export function createWsTransport ({ http, win = globalThis, env, filters, getToken = () => undefined }) {
+  let socket = null
+  let pingTimer = null
+  let lastFrame = 0
+
+  function clearPing () {
+    if (pingTimer !== null) { env.clearTimeout(pingTimer); pingTimer = null }
+  }
+
+  function stop () {
+    clearPing()
+    if (socket) {
+      const s = socket
+      socket = null
+      try { s.close() } catch { /* already closed */ }
+    }
+  }
+
+  function wsUrl () {
+    const token = getToken()
+    const httpUrl = http.url('/ws', { ...filterParams(filters), access_token: token || undefined })
+    const absolute = new URL(httpUrl, win.location ? win.location.href : 'http://127.0.0.1/')
+    absolute.protocol = absolute.protocol === 'https:' ? 'wss:' : 'ws:'
+    return absolute.toString()
+  }
+
+  function start (after, sink) {
+    stop()
+    const s = new win.WebSocket(wsUrl())
+    socket = s
+    const alive = () => socket === s
+    let opened = false
+
+    const fail = (why) => {
+      if (!alive()) return
+      stop()
+      sink.fail(new Error(why))
+    }
+    const keepAlive = () => {
+      clearPing()
+      pingTimer = env.setTimeout(() => {
+        if (!alive()) return
+        if (env.now() - lastFrame > SILENCE_LIMIT_MS) return fail('the WebSocket went silent')
+        s.send(JSON.stringify({ type: 'ping' }))
+        keepAlive()
+      }, PING_EVERY_MS)
+    }
+
+    s.addEventListener('open', () => {
+      if (!alive()) return
+      opened = true
+      lastFrame = env.now()
+      s.send(JSON.stringify(after === null || after === undefined ? { type: 'resume' } : { type: 'resume', after }))
+      sink.open()
+      keepAlive()
+    })
+    s.addEventListener('message', (message) => {
+      if (!alive()) return
+      lastFrame = env.now()
+      const payload = parseJson(message.data)
+      if (payload === undefined) return
+      const items = Array.isArray(payload) ? payload : [payload]
+      const batch = []
+      for (const item of items) {
+        if (item && typeof item.seq === 'number' && !CONTROL.has(item.type)) { batch.push(item); continue }
+        if (batch.length) sink.events(batch.splice(0))
+        if (!item) continue
+        if (item.type === 'hello') sink.hello(item)
+        else if (item.type === 'gap') sink.gap()
+        else if (item.type === 'reset') sink.reset()
+      }
+      if (batch.length) sink.events(batch)
+    })
+    s.addEventListener('close', () => fail(opened ? 'the WebSocket closed' : 'the WebSocket could not be opened'))
+    s.addEventListener('error', () => fail('the WebSocket failed'))
+  }
+
+  return { name: 'ws', start, stop }
+}
