@@ -25,28 +25,32 @@ function isSeq (value) {
 // One stream per page: every subscriber shares it and has its own floor, so a subscriber
 // never sees a seq twice and never sees one older than it asked for.
 const listeners = new Set()
-let position = null // the last seq the stream handed out; null until the first resume answers
+let position = null // the last seq this page was given; null until the first resume answers
+let resumed = false // whether this page has asked the main process to stream to it yet
 let catchingUp = 0 // the token of the running catch-up; 0 when live
 let nextToken = 0
 let heldBack = [] // live batches that arrived while a catch-up was reading the log
 
+function isEvent (message) {
+  return typeof message.seq === 'number' && message.type !== 'reset' && message.type !== 'gap'
+}
+
 function handOut (messages) {
-  const events = []
+  const fresh = []
   for (const message of messages) {
-    if (typeof message.seq === 'number' && message.type !== 'reset' && message.type !== 'gap') {
+    if (isEvent(message)) {
       if (position !== null && message.seq <= position) continue
       position = message.seq
     }
-    events.push(message)
+    fresh.push(message)
   }
-  if (events.length === 0) return
+  if (fresh.length === 0) return
   for (const listener of [...listeners]) {
-    const fresh = events.filter((m) => typeof m.seq !== 'number' || m.type === 'reset' || m.seq > listener.floor)
-    if (fresh.length === 0) continue
-    const last = fresh[fresh.length - 1]
-    if (last.type !== 'reset') listener.floor = Math.max(listener.floor, last.seq ?? listener.floor)
+    const mine = fresh.filter((m) => !isEvent(m) || m.seq > listener.floor)
+    if (mine.length === 0) continue
+    for (const m of mine) if (isEvent(m)) listener.floor = m.seq
     try {
-      listener.fn(fresh)
+      listener.fn(mine)
     } catch (err) {
       // A throwing subscriber must not stop delivery to the others.
       setTimeout(() => { throw err })
@@ -60,45 +64,49 @@ function onLiveBatch (messages) {
     return
   }
   if (messages.some((m) => m.type === 'gap')) {
-    catchUp(position)
+    catchUp(position, true).catch(() => {})
     return
   }
   handOut(messages)
 }
 
-// Reads the log after `from` through the main process, page by page, then releases the
-// live batches held back meanwhile. Resolves with { next } or { reset: true, next }.
-async function catchUp (from) {
+// Reads the log after `from` (null: the window's cursor, kept by the main process) page by
+// page through jobwire:resume, which also moves the window's stream there. The pages go to
+// the subscribers (`toSubscribers`) or into the answer. Live batches that arrive meanwhile
+// are held back and released after, past what the pages gave.
+async function catchUp (from, toSubscribers) {
   const token = ++nextToken
   catchingUp = token
+  resumed = true
   heldBack = []
-  if (from !== null && from !== undefined) position = from
+  if (toSubscribers && from !== null) position = from // replay from there; floors stop repeats
+  const events = []
+  let answer
   try {
     let cursor = from
-    for (;;) {
-      const answer = await ipcRenderer.invoke(RESUME, cursor === null ? undefined : cursor)
-      if (catchingUp !== token) return { next: position, superseded: true }
-      if (answer.reset) {
-        position = answer.next
-        for (const listener of listeners) listener.floor = answer.next
-        handOut([{ type: 'reset', seq: answer.next }])
-        break
-      }
-      handOut(answer.events)
+    do {
+      answer = await ipcRenderer.invoke(RESUME, cursor === null ? undefined : cursor)
+      if (catchingUp !== token) return { events, next: answer.next, superseded: true }
+      if (answer.reset) break
+      if (toSubscribers) handOut(answer.events)
+      else events.push(...answer.events)
       cursor = answer.next
-      position = position === null ? answer.next : Math.max(position, answer.next)
-      if (!answer.more) break
-    }
-    catchingUp = 0
-    const batches = heldBack
-    heldBack = []
-    for (const batch of batches) onLiveBatch(batch)
-    return { next: position }
+    } while (answer.more)
   } catch (err) {
     if (catchingUp === token) catchingUp = 0
     handOut([{ type: 'error', message: String(err && err.message) }])
     throw err
   }
+  position = position === null || answer.reset ? answer.next : Math.max(position, answer.next)
+  if (answer.reset) {
+    for (const listener of listeners) listener.floor = answer.next
+    if (toSubscribers) handOut([{ type: 'reset', seq: answer.next }])
+  }
+  catchingUp = 0
+  const batches = heldBack
+  heldBack = []
+  for (const batch of batches) onLiveBatch(batch)
+  return answer.reset ? { reset: true, next: answer.next } : { events, next: answer.next }
 }
 
 ipcRenderer.on(EVENTS, (_event, messages) => {
@@ -106,26 +114,29 @@ ipcRenderer.on(EVENTS, (_event, messages) => {
 })
 
 // subscribe(fn, { after }) → unsubscribe. fn gets arrays of event envelopes (seq order) and
-// control messages ({type:'reset', seq}, {type:'error', message}). Without `after` the stream
-// continues from where this page is, or — on a fresh page — from the window's cursor kept by
-// the main process, so a reloaded window resumes.
+// control messages ({type:'reset', seq}, {type:'error', message}). With `after`, the
+// subscriber first gets the events after it. Without, a fresh page continues from the
+// window's cursor (so a reloaded window resumes) unless the page calls resume() itself in
+// the same turn.
 function subscribe (fn, options) {
   if (typeof fn !== 'function') throw new TypeError('jobwire.subscribe takes a function')
-  const after = options === undefined || options === null ? undefined : options.after
   if (options !== undefined && options !== null && typeof options !== 'object') throw new TypeError('jobwire.subscribe options must be an object')
+  const after = options === undefined || options === null ? undefined : options.after
   if (after !== undefined && !isSeq(after)) throw new TypeError('jobwire.subscribe: after must be a non-negative integer')
   const listener = { fn, floor: after !== undefined ? after : position !== null ? position : -1 }
-  const first = listeners.size === 0 && position === null
   listeners.add(listener)
-  if (first || (after !== undefined && (position === null || after < position))) {
-    catchUp(after !== undefined ? after : null).catch(() => {})
+  if (after !== undefined && (position === null || after < position)) {
+    catchUp(after, true).catch(() => {})
+  } else if (!resumed) {
+    queueMicrotask(() => { if (!resumed) catchUp(null, true).catch(() => {}) })
   }
   return function unsubscribe () {
     listeners.delete(listener)
   }
 }
 
-// query(path | {method, path, body}) → Promise<{status, body}>, the HTTP routes' shapes.
+// query(path | {method, path, body}) → Promise of the body the HTTP route would answer, or
+// {error: {code, message, status}} when it would answer an error status.
 function query (request) {
   const form = typeof request === 'string' ? { method: 'GET', path: request } : request
   if (form === null || typeof form !== 'object') throw new TypeError('jobwire.query takes a path or {method, path, body}')
@@ -136,14 +147,16 @@ function query (request) {
   }
   const message = { method, path: form.path }
   if (form.body !== undefined) message.body = form.body
-  return ipcRenderer.invoke(QUERY, message)
+  return ipcRenderer.invoke(QUERY, message).then(({ status, body }) => (
+    status < 400 ? body : { error: { ...body.error, status } }
+  ))
 }
 
-// resume(after) → Promise<{next} | {reset: true, next}>: moves this page's stream to the
-// events after `after`; subscribers receive them, then live events.
+// resume(after) → Promise<{events, next} | {reset: true, next}>: the events after `after`
+// (every page, until caught up); this page's live stream continues after `next`.
 function resume (after) {
   if (!isSeq(after)) throw new TypeError('jobwire.resume takes a seq (a non-negative integer)')
-  return catchUp(after)
+  return catchUp(after, false)
 }
 
 contextBridge.exposeInMainWorld('jobwire', {

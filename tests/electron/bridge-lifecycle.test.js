@@ -15,10 +15,10 @@ function listenerCounts (webContents) {
 test('a closed window leaves no listener, timer or session behind', async (t) => {
   const { core, bridge, openWindow } = await bridgeFixture(t)
   const windows = Array.from({ length: 5 }, () => openWindow())
-  for (const page of windows) collect(page.window)
+  const seen = windows.map((page) => collect(page.window))
   assert.deepEqual(listenerCounts(windows[0].webContents), { 'did-start-navigation': 1, 'render-process-gone': 1, destroyed: 1 })
   await burst(core, 200)
-  await waitFor(() => windows.every((page) => page.received.flat().length >= 200))
+  await waitFor(() => seen.every((collector) => collector.seqs().length >= 200))
 
   const closing = windows.slice(0, 4)
   const kept = windows[4]
@@ -38,7 +38,7 @@ test('a closed window leaves no listener, timer or session behind', async (t) =>
   assert.equal(bridge.sessions.size, 1)
   const sentAtClose = closing.map((page) => page.webContents.sentMessages)
   await burst(core, 100)
-  await waitFor(() => kept.received.flat().length >= 500, { what: 'the kept window to receive everything' })
+  await waitFor(() => seen[4].seqs().length >= 500, { what: 'the kept window to receive everything' })
   assert.deepEqual(closing.map((page) => page.webContents.sentMessages), sentAtClose, 'closed windows are sent nothing')
 })
 

@@ -81,6 +81,7 @@ class NodeRenderer {
       },
       process: { argv: [`--jobwire-version=${this.version}`] },
       setTimeout,
+      queueMicrotask,
       console,
     }
     vm.runInNewContext(preloadSource, sandbox, { filename: preloadFile })
