@@ -1,0 +1,151 @@
+'use strict'
+// The Core object of DESIGN.md's Node API. Each method checks its arguments (requests.js)
+// before any native call, then hands the work to the native Core: writes resolve after
+// commit, reads run on the libuv threadpool, and nothing blocks the JS thread.
+const native = require('./native')
+const req = require('./requests')
+const { closedError } = require('./errors')
+const { subscribe } = require('./subscription')
+const { serve } = require('./server')
+
+class Core {
+  #native
+  #epoch
+  #closing = null
+  #unsubscribers = new Set()
+  #servers = new Set()
+
+  // Use jobwire.open(); the native core is already open here.
+  constructor (nativeCore) {
+    this.#native = nativeCore
+    this.#epoch = nativeCore.logInfo().epoch
+  }
+
+  #checkOpen () {
+    if (this.#closing) throw closedError()
+  }
+
+  // Writes. Each resolves with the job as committed (emit: the stored event envelope).
+
+  async createJob (job) {
+    this.#checkOpen()
+    return JSON.parse(await this.#native.createJob(req.newJob(job)))
+  }
+
+  async setStatus (id, status, errorMessage) {
+    this.#checkOpen()
+    return JSON.parse(await this.#native.setStatus(req.id(id), req.status(status), req.errorMessage(errorMessage)))
+  }
+
+  async setProgress (id, percent) {
+    this.#checkOpen()
+    return JSON.parse(await this.#native.setProgress(req.id(id), req.percent(percent)))
+  }
+
+  async updateJob (id, patch) {
+    this.#checkOpen()
+    return JSON.parse(await this.#native.updateJob(req.id(id), req.patch(patch)))
+  }
+
+  async appendLog (id, lines) {
+    this.#checkOpen()
+    return JSON.parse(await this.#native.appendLog(req.id(id), req.lines(lines)))
+  }
+
+  async registerFile (id, file) {
+    this.#checkOpen()
+    const { path, change } = req.file(file)
+    return JSON.parse(await this.#native.registerFile(req.id(id), path, change))
+  }
+
+  async emit (type, options) {
+    this.#checkOpen()
+    const event = req.customEvent(type, options)
+    return JSON.parse(await this.#native.emit(event.type, event.job, event.data))
+  }
+
+  // Reads. Snapshots carry the seq they reflect and the store's epoch.
+
+  async getJob (id) {
+    this.#checkOpen()
+    const job = JSON.parse(await this.#native.getJob(req.id(id)))
+    job.seq = job.updated_seq
+    job.epoch = this.#epoch
+    return job
+  }
+
+  async listJobs (filter) {
+    this.#checkOpen()
+    const request = req.listFilter(filter)
+    const page = await this.#native.listJobs(request)
+    return { jobs: JSON.parse(page.jobs), total: page.total, offset: page.offset, limit: request.limit, seq: page.seq, epoch: this.#epoch }
+  }
+
+  async getLogs (id, options) {
+    this.#checkOpen()
+    const { offset, limit } = req.logPage(options)
+    const page = await this.#native.getLogs(req.id(id), offset, limit)
+    page.epoch = this.#epoch
+    return page
+  }
+
+  async listFiles (id) {
+    this.#checkOpen()
+    const list = await this.#native.listFiles(req.id(id))
+    list.epoch = this.#epoch
+    return list
+  }
+
+  // { events, next }: `next` is the cursor to pass on, even when no event came back.
+  // Rejects with code `reset` when `seq` is older than retention (or from another store).
+  async eventsAfter (seq, options) {
+    this.#checkOpen()
+    const { after, limit } = req.eventPage(seq, options)
+    const page = await this.#native.eventsAfter(after, limit)
+    return { events: JSON.parse(page.events), next: page.next }
+  }
+
+  // Calls fn(batch) with every committed event after `after` (default: from now), in seq
+  // order, one array per batch. Returns the function that stops it.
+  subscribe (fn, options) {
+    this.#checkOpen()
+    const request = req.subscription(fn, options)
+    const unsubscribe = subscribe(this.#native, fn, request, () => this.#unsubscribers.delete(unsubscribe))
+    this.#unsubscribers.add(unsubscribe)
+    return unsubscribe
+  }
+
+  async serve (options) {
+    this.#checkOpen()
+    const server = await serve(this.#native, native.Server, req.serveOptions(options))
+    const close = server.close
+    server.close = () => {
+      this.#servers.delete(server)
+      return close()
+    }
+    this.#servers.add(server)
+    if (this.#closing) await server.close() // close() ran while it was starting
+    return server
+  }
+
+  // Finishes every pending write, stops servers and subscriptions, then closes the store.
+  // Later calls reject with code `closed`. Idempotent.
+  close () {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close () {
+    for (const unsubscribe of [...this.#unsubscribers]) unsubscribe()
+    await Promise.all([...this.#servers].map((server) => server.close()))
+    await this.#native.close()
+  }
+
+  // The store's epoch and the range of the log it retains, from memory.
+  logInfo () {
+    this.#checkOpen()
+    return { ...this.#native.logInfo() }
+  }
+}
+
+module.exports = { Core }

@@ -1,0 +1,17 @@
+'use strict'
+// require('jobwire'): the native core inside Node or Electron's main process.
+//   const core = await jobwire.open({ path: 'jobwire.db' })
+// See index.d.ts for the whole API and DESIGN.md's "Node API" for the contract.
+const native = require('./native')
+const req = require('./requests')
+const { Core } = require('./core')
+
+// Opens (creating and migrating when needed) the SQLite store at `path`.
+async function open (options) {
+  const request = req.openOptions(options)
+  const nativeCore = new native.Core()
+  await nativeCore.open(request)
+  return new Core(nativeCore)
+}
+
+module.exports = { open, Core }

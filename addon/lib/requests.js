@@ -1,0 +1,166 @@
+'use strict'
+// Turns each method's JS arguments into what the native Core takes: checked, defaults
+// applied, JSON values serialized once. Every function throws a TypeError with code
+// `invalid_argument` on bad input.
+const v = require('./validate')
+
+const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled']
+const FILE_CHANGES = ['created', 'modified', 'deleted']
+const INT32_MAX = 2147483647
+
+function openOptions (value) {
+  const o = v.options(value, 'open options', ['path', 'store', 'durability', 'retentionEvents', 'retentionMs',
+    'subscriberQueueLimit', 'progressFlushMs'])
+  if (o.store !== undefined) v.fail('store: only an embedded SQLite file (path) is supported by this build')
+  return {
+    path: v.optional(o.path, v.string, 'path', v.LIMITS.text) ?? 'jobwire.db',
+    durability: v.optional(o.durability, v.oneOf, 'durability', ['process', 'power']),
+    retentionEvents: v.optional(o.retentionEvents, v.integer, 'retentionEvents', 1, Number.MAX_SAFE_INTEGER),
+    retentionMs: v.optional(o.retentionMs, v.integer, 'retentionMs', 1, Number.MAX_SAFE_INTEGER),
+    subscriberQueueLimit: v.optional(o.subscriberQueueLimit, v.integer, 'subscriberQueueLimit', 1, 1e9),
+    progressFlushMs: v.optional(o.progressFlushMs, v.integer, 'progressFlushMs', 0, 60000),
+  }
+}
+
+function id (value) {
+  return v.name(value, 'id')
+}
+
+function newJob (value) {
+  if (!v.isObject(value)) v.fail('createJob takes a job object: { type, project?, parent?, … }')
+  const o = v.options(value, 'job', ['id', 'type', 'project', 'parent', 'priority', 'file_path', 'policy_name',
+    'output_path', 'summary'])
+  return {
+    id: v.optional(o.id, v.name, 'id'),
+    type: v.name(o.type, 'type'),
+    project: v.optional(o.project, v.name, 'project') ?? 'default',
+    parent: v.optional(o.parent, v.name, 'parent'),
+    priority: v.optional(o.priority, v.integer, 'priority', -INT32_MAX, INT32_MAX) ?? 0,
+    file_path: v.optional(o.file_path, v.string, 'file_path', v.LIMITS.text),
+    policy_name: v.optional(o.policy_name, v.string, 'policy_name', v.LIMITS.text),
+    output_path: v.optional(o.output_path, v.string, 'output_path', v.LIMITS.text),
+    summary_json: o.summary === undefined ? undefined : v.json(o.summary, 'summary'),
+  }
+}
+
+function status (value) {
+  return v.oneOf(value, 'status', STATUSES)
+}
+
+// setStatus(id, status, 'message') or setStatus(id, status, { error_message }).
+function errorMessage (value) {
+  if (v.isObject(value)) value = v.options(value, 'setStatus options', ['error_message']).error_message
+  return v.optional(value, v.string, 'error_message', v.LIMITS.message)
+}
+
+function percent (value) {
+  return v.number(value, 'progress', 0, 100)
+}
+
+function patch (value) {
+  if (!v.isObject(value)) v.fail('updateJob takes a patch object: { summary?, output_path?, … }')
+  const o = v.options(value, 'patch', ['summary', 'validation', 'error_message', 'output_path', 'file_path',
+    'policy_name', 'priority'])
+  if (Object.keys(o).length === 0) v.fail('patch must change at least one field')
+  return {
+    summary_json: o.summary === undefined ? undefined : v.json(o.summary, 'summary'),
+    validation_json: o.validation === undefined ? undefined : v.json(o.validation, 'validation'),
+    error_message: v.optional(o.error_message, v.string, 'error_message', v.LIMITS.message),
+    output_path: v.optional(o.output_path, v.string, 'output_path', v.LIMITS.text),
+    file_path: v.optional(o.file_path, v.string, 'file_path', v.LIMITS.text),
+    policy_name: v.optional(o.policy_name, v.string, 'policy_name', v.LIMITS.text),
+    priority: v.optional(o.priority, v.integer, 'priority', -INT32_MAX, INT32_MAX),
+  }
+}
+
+// One line or an array of lines.
+function lines (value) {
+  const list = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(list)) v.fail('lines must be a string or an array of strings')
+  if (list.length === 0) v.fail('lines must not be empty')
+  if (list.length > v.LIMITS.lines) v.fail(`lines: at most ${v.LIMITS.lines} per call`)
+  for (const line of list) v.string(line, 'each line', v.LIMITS.message)
+  return list
+}
+
+function file (value) {
+  if (!v.isObject(value)) v.fail('registerFile takes { path, change? }')
+  const o = v.options(value, 'file', ['path', 'change'])
+  return {
+    path: v.string(o.path, 'path', v.LIMITS.text),
+    change: v.optional(o.change, v.oneOf, 'change', FILE_CHANGES) ?? 'created',
+  }
+}
+
+function customEvent (type, value) {
+  v.name(type, 'type')
+  if (!type.startsWith('x.') || type.length < 3) v.fail('type of a custom event must start with "x."')
+  const o = v.options(value, 'emit options', ['job', 'data'])
+  return {
+    type,
+    job: v.optional(o.job, v.name, 'job'),
+    data: v.json(o.data === undefined ? null : o.data, 'data'),
+  }
+}
+
+function listFilter (value) {
+  const o = v.options(value, 'listJobs filter', ['status', 'type', 'parent', 'project', 'since', 'offset', 'limit'])
+  return {
+    status: v.optional(o.status, v.oneOf, 'status', STATUSES),
+    type: v.optional(o.type, v.name, 'type'),
+    parent: v.optional(o.parent, v.name, 'parent'),
+    project: v.optional(o.project, v.name, 'project'),
+    since_ms: v.optional(o.since, v.time, 'since'),
+    offset: v.optional(o.offset, v.integer, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+    limit: v.optional(o.limit, v.integer, 'limit', 1, 1000) ?? 50,
+  }
+}
+
+function logPage (value) {
+  const o = v.options(value, 'getLogs options', ['offset', 'limit'])
+  return {
+    offset: v.optional(o.offset, v.integer, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+    limit: v.optional(o.limit, v.integer, 'limit', 1, 10000) ?? 1000,
+  }
+}
+
+function cursor (value, field) {
+  return v.integer(value, field, 0, Number.MAX_SAFE_INTEGER)
+}
+
+function eventPage (seq, value) {
+  const o = v.options(value, 'eventsAfter options', ['limit'])
+  return {
+    after: cursor(seq, 'seq'),
+    limit: v.optional(o.limit, v.integer, 'limit', 1, 10000) ?? 1000,
+  }
+}
+
+function subscription (fn, value) {
+  v.func(fn, 'the subscriber')
+  const o = v.options(value, 'subscribe options', ['after', 'onError'])
+  return {
+    after: v.optional(o.after, cursor, 'after'),
+    onError: v.optional(o.onError, v.func, 'onError'),
+  }
+}
+
+function serveOptions (value) {
+  const o = v.options(value, 'serve options', ['port', 'host', 'token', 'allowOrigins', 'staticDir', 'heartbeatMs'])
+  const allowOrigins = o.allowOrigins ?? []
+  if (!Array.isArray(allowOrigins)) v.fail('allowOrigins must be an array of origins')
+  for (const origin of allowOrigins) v.string(origin, 'each origin', v.LIMITS.text)
+  return {
+    port: v.optional(o.port, v.integer, 'port', 0, 65535) ?? 7700,
+    host: v.optional(o.host, v.string, 'host', 255) ?? '127.0.0.1',
+    token: v.optional(o.token, v.string, 'token', v.LIMITS.text),
+    allow_origins: allowOrigins,
+    static_dir: v.optional(o.staticDir, v.string, 'staticDir', v.LIMITS.text),
+    heartbeat_ms: v.optional(o.heartbeatMs, v.integer, 'heartbeatMs', 1000, 3600000),
+  }
+}
+
+module.exports = {
+  openOptions, id, newJob, status, errorMessage, percent, patch, lines, file, customEvent,
+  listFilter, logPage, eventPage, subscription, serveOptions,
+}

@@ -1,0 +1,50 @@
+'use strict'
+// core.subscribe(fn, { after, onError }): one native pump per subscription, one call per
+// batch. The batch text (the core's stored envelopes joined as a JSON array) is parsed once.
+//
+// A subscriber that throws (or returns a promise that rejects) does not stop delivery: the
+// error goes to `onError` when given, else to process.emitWarning, and the next batch comes
+// as usual. Nothing a subscriber does can reach the native side as an exception.
+
+function reportWith (onError) {
+  return function report (err) {
+    if (onError) {
+      try {
+        onError(err)
+        return
+      } catch (secondary) {
+        err = secondary
+      }
+    }
+    const warning = new Error(`a jobwire subscriber threw: ${err && err.message}`, { cause: err })
+    warning.name = 'JobwireSubscriberWarning'
+    process.emitWarning(warning)
+  }
+}
+
+// Returns the unsubscribe function. `native` is the native Core.
+function subscribe (native, fn, { after, onError }, onUnsubscribe) {
+  const report = reportWith(onError)
+  let active = true
+  const deliver = (text, cursor, reset) => {
+    if (!active) return
+    try {
+      const batch = JSON.parse(text)
+      batch.cursor = cursor
+      if (reset) batch.reset = true
+      const result = fn(batch)
+      if (result !== undefined && result !== null && typeof result.then === 'function') result.then(undefined, report)
+    } catch (err) {
+      report(err)
+    }
+  }
+  const id = native.subscribe(after, deliver)
+  return function unsubscribe () {
+    if (!active) return
+    active = false
+    native.unsubscribe(id)
+    onUnsubscribe()
+  }
+}
+
+module.exports = { subscribe }

@@ -1,0 +1,203 @@
+#include "core_wrap.h"
+
+#include <chrono>
+#include <utility>
+
+#include "args.h"
+#include "errors.h"
+#include "task_worker.h"
+
+namespace jobwire::addon {
+
+namespace {
+
+// Events a pump hands to JS in one call: large enough to amortize the call and the parse,
+// small enough that one batch never holds the event loop for long.
+constexpr size_t kMaxBatch = 2048;
+// Completions one wakeup settles before yielding the event loop.
+constexpr size_t kCompletionsPerTurn = 1024;
+
+}  // namespace
+
+bool refused(const Args& args, const CoreState& state, Napi::Value* answer) {
+  Status status = args.status();
+  if (status.ok() && (!state.core || state.closing)) status = closed_error();
+  if (status.ok()) return false;
+  *answer = rejected(args.env(), status);
+  return true;
+}
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Napi::Function CoreWrap::define(Napi::Env env) {
+  return DefineClass(env, "Core",
+                     {
+                         InstanceMethod<&CoreWrap::open>("open"),
+                         InstanceMethod<&CoreWrap::close>("close"),
+                         InstanceMethod<&CoreWrap::log_info>("logInfo"),
+                         InstanceMethod<&CoreWrap::subscribe>("subscribe"),
+                         InstanceMethod<&CoreWrap::unsubscribe>("unsubscribe"),
+                         InstanceMethod<&CoreWrap::create_job>("createJob"),
+                         InstanceMethod<&CoreWrap::set_status>("setStatus"),
+                         InstanceMethod<&CoreWrap::set_progress>("setProgress"),
+                         InstanceMethod<&CoreWrap::update_job>("updateJob"),
+                         InstanceMethod<&CoreWrap::append_log>("appendLog"),
+                         InstanceMethod<&CoreWrap::register_file>("registerFile"),
+                         InstanceMethod<&CoreWrap::emit>("emit"),
+                         InstanceMethod<&CoreWrap::get_job>("getJob"),
+                         InstanceMethod<&CoreWrap::list_jobs>("listJobs"),
+                         InstanceMethod<&CoreWrap::get_logs>("getLogs"),
+                         InstanceMethod<&CoreWrap::list_files>("listFiles"),
+                         InstanceMethod<&CoreWrap::events_after>("eventsAfter"),
+                     });
+}
+
+CoreWrap::CoreWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<CoreWrap>(info), state_(std::make_shared<CoreState>()) {
+  Napi::Env env = info.Env();
+  std::weak_ptr<CoreState> weak = state_;
+  state_->completions = JsQueue<Completion>::create(
+      env, "jobwire.writes", kCompletionsPerTurn, [weak](Napi::Env js_env, std::vector<Completion>& completions) {
+        // Settle even when the Core object is gone: its promises are still awaited.
+        std::shared_ptr<CoreState> state = weak.lock();
+        settle_completions(js_env, completions, state.get());
+      });
+  // A worker thread or the main environment going away closes the core with it.
+  cleanup_hook_added_ = napi_add_env_cleanup_hook(env, &CoreWrap::on_env_cleanup, this) == napi_ok;
+}
+
+CoreWrap::~CoreWrap() {
+  if (cleanup_hook_added_) napi_remove_env_cleanup_hook(Env(), &CoreWrap::on_env_cleanup, this);
+  // Dropped without close(): close now and settle what the core committed on the way.
+  shut_down_now();
+  std::vector<Completion> last = state_->completions->take_all();
+  settle_completions(Env(), last, nullptr);
+}
+
+void CoreWrap::on_env_cleanup(void* self) {
+  auto* wrap = static_cast<CoreWrap*>(self);
+  wrap->cleanup_hook_added_ = false;
+  wrap->shut_down_now();  // promises still pending die with the environment
+}
+
+void CoreWrap::shut_down_now() {
+  state_->closing = true;
+  for (auto& [id, pump] : state_->pumps) pump->stop();
+  state_->pumps.clear();
+  if (state_->core) state_->core->close();
+  state_->completions->close();
+}
+
+Napi::Value CoreWrap::open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Args args(info);
+  Napi::Object options = args.object(0, "options");
+  CoreOptions core_options;
+  core_options.path = args.string(options, "path");
+  std::optional<std::string> durability = args.optional_string(options, "durability");
+  std::optional<int64_t> retention_events = args.optional_integer(options, "retentionEvents");
+  std::optional<int64_t> retention_ms = args.optional_integer(options, "retentionMs");
+  std::optional<int64_t> queue_limit = args.optional_integer(options, "subscriberQueueLimit");
+  std::optional<int64_t> flush_ms = args.optional_integer(options, "progressFlushMs");
+  if (!args.ok()) return rejected(env, args.status());
+  if (state_->core || state_->closing) return rejected(env, bad_argument("open() was already called"));
+  if (durability == "power") core_options.durability = Durability::power;
+  if (retention_events) core_options.retention_events = *retention_events;
+  if (retention_ms) core_options.retention_ms = *retention_ms;
+  if (queue_limit && *queue_limit > 0) core_options.subscriber_queue_limit = static_cast<size_t>(*queue_limit);
+  if (flush_ms) core_options.progress_flush_ms = static_cast<int>(*flush_ms);
+
+  std::weak_ptr<CoreState> weak = state_;
+  return TaskWorker<std::shared_ptr<Core>>::start(
+      env, "jobwire.open", [core_options] { return Core::open(core_options); },
+      [weak](Napi::Env js_env, std::shared_ptr<Core>& core) -> Napi::Value {
+        std::shared_ptr<CoreState> state = weak.lock();
+        if (!state || state->closing) {
+          core->close();
+          status_error(js_env, closed_error()).ThrowAsJavaScriptException();
+          return js_env.Undefined();
+        }
+        state->core = core;
+        state->known_head = core->log_info().head_seq;
+        return js_env.Undefined();
+      });
+}
+
+Napi::Value CoreWrap::close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (state_->closing || !state_->core) {
+    state_->closing = true;
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Resolve(env.Undefined());
+    return deferred.Promise();
+  }
+  state_->closing = true;
+  for (auto& [id, pump] : state_->pumps) pump->stop();
+  state_->pumps.clear();
+  std::shared_ptr<CoreState> state = state_;
+  return TaskWorker<Done>::start(
+      env, "jobwire.close",
+      [core = state->core]() -> Result<Done> {
+        core->close();  // commits every queued write; their completions are queued by now
+        return Done{};
+      },
+      [state](Napi::Env js_env, Done&) -> Napi::Value {
+        std::vector<Completion> last = state->completions->take_all();
+        settle_completions(js_env, last, state.get());
+        state->completions->close();
+        return js_env.Undefined();
+      });
+}
+
+Napi::Value CoreWrap::log_info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state_->core || state_->closing) {
+    status_error(env, closed_error()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  LogInfo log = state_->core->log_info();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("epoch", log.epoch);
+  out.Set("head", static_cast<double>(log.head_seq));
+  out.Set("oldest", static_cast<double>(log.oldest_seq));
+  return out;
+}
+
+Napi::Value CoreWrap::subscribe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Args args(info);
+  std::optional<int64_t> after = args.optional_integer(0, "after");
+  Napi::Function deliver = args.function(1, "deliver");
+  Status status = args.status();
+  if (status.ok() && (!state_->core || state_->closing)) status = closed_error();
+  if (status.ok() && after && *after < 0) status = bad_argument("after must be 0 or more");
+  if (!status.ok()) {
+    status_error(env, status).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Result<std::shared_ptr<Pump>> pump = Pump::start(env, *state_->core, after, deliver, kMaxBatch);
+  if (!pump.ok()) {
+    status_error(env, pump.status()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  pump.value()->expect(env, state_->known_head);
+  uint32_t id = state_->next_subscription++;
+  state_->pumps.emplace(id, std::move(pump.value()));
+  return Napi::Number::New(env, id);
+}
+
+Napi::Value CoreWrap::unsubscribe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) return env.Undefined();
+  auto found = state_->pumps.find(info[0].As<Napi::Number>().Uint32Value());
+  if (found == state_->pumps.end()) return env.Undefined();
+  std::shared_ptr<Pump> pump = std::move(found->second);
+  state_->pumps.erase(found);
+  pump->stop();
+  return env.Undefined();
+}
+
+}  // namespace jobwire::addon

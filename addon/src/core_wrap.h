@@ -1,0 +1,91 @@
+// The native Core object behind addon/lib/index.js: one jobwire::Core, its subscriptions
+// and its servers. Every method returns a promise except subscribe/unsubscribe, which only
+// register a pump. Arguments arrive validated by index.js; the guards here only refuse.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include "jobwire/core.h"
+#include "js_queue.h"
+#include "pump.h"
+
+namespace jobwire::addon {
+
+// What a write hands back to the JS thread once committed (or refused).
+struct Completion {
+  napi_deferred deferred = nullptr;
+  Result<Committed> result = Status(Code::internal, "not settled");
+  bool resolve_with_event = false;  // emit() answers the stored event, other writes the job
+};
+
+// State shared between a CoreWrap and the callbacks it hands out. JS thread only, except
+// `core`, which worker threads use through their own shared_ptr copy.
+struct CoreState {
+  std::shared_ptr<Core> core;
+  bool closing = false;
+  int64_t writes_in_flight = 0;
+  int64_t known_head = 0;  // the newest seq the JS thread has seen committed
+  uint32_t next_subscription = 1;
+  std::map<uint32_t, std::shared_ptr<Pump>> pumps;
+  std::shared_ptr<JsQueue<Completion>> completions;
+};
+
+class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
+ public:
+  static Napi::Function define(Napi::Env env);
+  // The open core, or null once close() was called (for serve()).
+  std::shared_ptr<Core> open_core() const { return state_->closing ? nullptr : state_->core; }
+  explicit CoreWrap(const Napi::CallbackInfo& info);
+  ~CoreWrap() override;
+
+  CoreWrap(const CoreWrap&) = delete;
+  CoreWrap& operator=(const CoreWrap&) = delete;
+
+ private:
+  // Lifecycle (core_wrap.cpp).
+  Napi::Value open(const Napi::CallbackInfo& info);
+  Napi::Value close(const Napi::CallbackInfo& info);
+  Napi::Value log_info(const Napi::CallbackInfo& info);
+  Napi::Value subscribe(const Napi::CallbackInfo& info);
+  Napi::Value unsubscribe(const Napi::CallbackInfo& info);
+  static void on_env_cleanup(void* self);
+  void shut_down_now();
+
+  // Writes (core_writes.cpp): settle after commit through `completions`.
+  Napi::Value create_job(const Napi::CallbackInfo& info);
+  Napi::Value set_status(const Napi::CallbackInfo& info);
+  Napi::Value set_progress(const Napi::CallbackInfo& info);
+  Napi::Value update_job(const Napi::CallbackInfo& info);
+  Napi::Value append_log(const Napi::CallbackInfo& info);
+  Napi::Value register_file(const Napi::CallbackInfo& info);
+  Napi::Value emit(const Napi::CallbackInfo& info);
+  // Makes the promise a write settles; `done` goes to the core.
+  WriteDone settle_later(Napi::Env env, napi_value* promise, bool resolve_with_event);
+
+  // Reads (core_reads.cpp): run on the libuv threadpool.
+  Napi::Value get_job(const Napi::CallbackInfo& info);
+  Napi::Value list_jobs(const Napi::CallbackInfo& info);
+  Napi::Value get_logs(const Napi::CallbackInfo& info);
+  Napi::Value list_files(const Napi::CallbackInfo& info);
+  Napi::Value events_after(const Napi::CallbackInfo& info);
+
+  std::shared_ptr<CoreState> state_;
+  bool cleanup_hook_added_ = false;
+};
+
+class Args;
+
+// Guards every method shares: arguments as index.js sends them, and an open core. True when
+// the call is refused; `answer` is then the rejected promise to return.
+bool refused(const Args& args, const CoreState& state, Napi::Value* answer);
+
+int64_t now_ms();
+
+// JS thread: settles committed writes in order and lets subscriptions know the new head.
+void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state);
+
+}  // namespace jobwire::addon
