@@ -1,0 +1,199 @@
+// The hub: live delivery, resume at a seam, bounded queues with gap, coalescing, filters.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+#include "collector.h"
+#include "temp_store.h"
+
+using namespace jobwire;
+using namespace jobwire_test;
+using nlohmann::json;
+
+TEST_CASE("hub: a subscriber receives committed events live, in seq order") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  Collector collector(*core);
+  std::string id = create(*core);
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  REQUIRE(core->append_log(id, {"a"}).ok());
+  REQUIRE(collector.wait_for_cursor(3));
+  CHECK(contiguous(collector.events(), 1, 3));
+  CHECK(collector.gaps() == 0);
+}
+
+TEST_CASE("hub: resuming after a cursor gets the missed events then live ones, no gap or duplicate") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string id = create(*core);
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  std::atomic<bool> writing{true};
+  std::thread producer([&] {
+    for (int i = 0; i < 3000; ++i) REQUIRE(core->append_log(id, {"line " + std::to_string(i)}).ok());
+    writing = false;
+  });
+  // Subscribe at several seams while the producer runs.
+  std::vector<std::unique_ptr<Collector>> collectors;
+  std::vector<int64_t> starts;
+  while (writing && collectors.size() < 5) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    int64_t after = core->log_info().head_seq / 2;
+    SubscribeOptions options;
+    options.after = after;
+    starts.push_back(after);
+    collectors.push_back(std::make_unique<Collector>(*core, options));
+  }
+  producer.join();
+  const int64_t head = core->log_info().head_seq;
+  for (size_t i = 0; i < collectors.size(); ++i) {
+    REQUIRE(collectors[i]->wait_for_cursor(head));
+    CHECK(contiguous(collectors[i]->events(), starts[i] + 1, head));
+  }
+}
+
+TEST_CASE("hub: a subscriber that stops reading gets gap while producers and others go on") {
+  TempDir dir;
+  CoreOptions options;
+  options.progress_flush_ms = 0;
+  auto core = open_core(dir.file("jobs.db"), options);
+  std::string id = create(*core);
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  const int64_t start = core->log_info().head_seq;
+
+  std::atomic<int> wakes{0};
+  SubscribeOptions stalled_options;
+  stalled_options.queue_limit = 100;
+  stalled_options.wake = [&] { ++wakes; };
+  auto stalled = core->subscribe(stalled_options).value();
+  Collector healthy(*core);
+
+  for (int i = 0; i < 2000; ++i) REQUIRE(core->append_log(id, {"x"}).ok());
+  const int64_t head = core->log_info().head_seq;
+  REQUIRE(healthy.wait_for_cursor(head));
+  CHECK(contiguous(healthy.events(), start + 1, head));
+  CHECK(healthy.gaps() == 0);
+
+  // The stalled one was told once and kept at most its bound; it now catches up from the log.
+  CHECK(wakes.load() >= 1);
+  std::vector<EventPtr> received;
+  bool saw_gap = false;
+  while (stalled->ready()) {
+    Delivery d = stalled->take(300);
+    saw_gap = saw_gap || d.gap;
+    CHECK(d.events.size() <= 300);
+    received.insert(received.end(), d.events.begin(), d.events.end());
+  }
+  CHECK(saw_gap);
+  CHECK(contiguous(received, start + 1, head));
+  stalled->close();
+}
+
+TEST_CASE("hub: undelivered progress is coalesced, latest wins; status and logs never are") {
+  TempDir dir;
+  CoreOptions options;
+  options.progress_flush_ms = 60'000;
+  auto core = open_core(dir.file("jobs.db"), options);
+  std::string id = create(*core);
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  auto subscription = core->subscribe({}).value();
+  for (int i = 1; i <= 50; ++i) {
+    REQUIRE(core->set_progress(id, i).ok());
+    if (i == 25) REQUIRE(core->append_log(id, {"halfway"}).ok());
+  }
+  REQUIRE(core->set_status(id, JobStatus::completed).ok());
+  std::vector<std::string> types;
+  std::vector<double> progress;
+  Delivery d = subscription->take(1000);
+  int64_t previous = 0;
+  for (const auto& e : d.events) {
+    CHECK(e->seq > previous);
+    previous = e->seq;
+    types.push_back(e->type);
+    if (e->type == "job.progress") progress.push_back(json::parse(e->json)["data"]["progress_percent"]);
+  }
+  CHECK(types == std::vector<std::string>{"job.log", "job.progress", "job.status"});
+  CHECK(progress == std::vector<double>{50});
+  CHECK(d.cursor == core->log_info().head_seq);
+}
+
+TEST_CASE("hub: filters pick by project, job tree and type") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::string root = create(*core, new_job("pipeline"));
+  SubscribeOptions options;
+  options.filter.job = root;
+  options.filter.types = {"job.status"};
+  Collector collector(*core, options);
+  std::string child = create(*core, new_job("step", root));
+  std::string other = create(*core);
+  REQUIRE(core->set_status(other, JobStatus::running).ok());
+  REQUIRE(core->set_status(child, JobStatus::running).ok());
+  auto last_match = core->set_status(root, JobStatus::running);
+  REQUIRE(last_match.ok());
+  REQUIRE(core->set_status(other, JobStatus::completed).ok());
+  REQUIRE(collector.wait_for_cursor(last_match.value().event->seq));
+  auto events = collector.events();
+  REQUIRE(events.size() == 2);
+  CHECK(events[0]->job == child);
+  CHECK(events[1]->job == root);
+}
+
+TEST_CASE("hub: a cursor older than retention is told reset and continues live") {
+  TempDir dir;
+  CoreOptions options;
+  options.retention_events = 5;
+  auto core = open_core(dir.file("jobs.db"), options);
+  std::string id = create(*core);
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  for (int attempt = 0; attempt < 100 && core->log_info().oldest_seq == 1; ++attempt) {
+    REQUIRE(core->set_progress(id, attempt % 100).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(core->log_info().oldest_seq > 1);
+  SubscribeOptions resume;
+  resume.after = 0;
+  Collector collector(*core, resume);
+  REQUIRE(collector.wait_for_cursor(core->log_info().head_seq));
+  CHECK(collector.resets() == 1);
+  REQUIRE(core->append_log(id, {"after reset"}).ok());
+  REQUIRE(collector.wait_for_cursor(core->log_info().head_seq));
+  auto events = collector.events();
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back()->type == "job.log");
+}
+
+TEST_CASE("hub: after close the wake callback is never called and take returns nothing") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobs.db"));
+  std::atomic<int> wakes{0};
+  SubscribeOptions options;
+  options.wake = [&] { ++wakes; };
+  auto subscription = core->subscribe(options).value();
+  subscription->close();
+  create(*core);
+  CHECK(wakes.load() == 0);
+  CHECK(subscription->take(10).events.empty());
+  CHECK_FALSE(subscription->ready());
+}
+
+TEST_CASE("hub: closing the core ends every subscription but keeps committed events in the log") {
+  TempDir dir;
+  std::string path = dir.file("jobs.db");
+  int64_t head = 0;
+  {
+    auto core = open_core(path);
+    auto subscription = core->subscribe({}).value();
+    create(*core);
+    head = core->log_info().head_seq;
+    core->close();
+    CHECK(core->subscribe({}).status().code() == Code::closed);
+    CHECK_FALSE(subscription->ready());
+  }
+  auto reopened = open_core(path);
+  SubscribeOptions resume;
+  resume.after = 0;
+  Collector collector(*reopened, resume);
+  REQUIRE(collector.wait_for_cursor(head));
+  CHECK(contiguous(collector.events(), 1, head));
+}
