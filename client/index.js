@@ -79,7 +79,12 @@ export function createClient (options = {}) {
     }
   })
 
+  // Keys read before the log position was known: their snapshot may predate where the
+  // stream starts, so they are read again once it runs (mostly a 304).
+  const unanchored = new Set()
+
   function load (key) {
+    if (cursor === null) unanchored.add(key)
     return loader.load(key).then((data) => {
       connection.pollResult(true)
       return data
@@ -99,7 +104,7 @@ export function createClient (options = {}) {
     revalidate,
     describeKey: parseKey,
     isTerminal: (jobId) => isTerminalStatus(store.jobStatus(jobId)),
-    isBusy: () => store.anyActive()
+    isBusy: () => store.anyRunning()
   })
 
   // --- events, from whichever transport ---
@@ -159,10 +164,9 @@ export function createClient (options = {}) {
       gap: () => { for (const key of store.keys()) revalidateQuietly(key) },
       reset,
       pushOpened: () => {
-        // Anything read before the stream began may predate it: read again (mostly 304).
-        for (const key of store.keys()) {
-          if ((store.seq(key) ?? 0) < cursor) revalidateQuietly(key)
-        }
+        const keys = [...unanchored]
+        unanchored.clear()
+        for (const key of keys) revalidateQuietly(key)
       }
     }
   })

@@ -2,7 +2,6 @@
 // a new object otherwise (snapshots are never mutated: React compares by reference).
 
 export const TERMINAL_STATUSES = new Set(['completed', 'failed', 'cancelled'])
-export const ACTIVE_STATUSES = new Set(['pending', 'running'])
 export const isTerminalStatus = (status) => TERMINAL_STATUSES.has(status)
 
 export function patchJob (job, event) {

@@ -5,7 +5,7 @@
 // Optimistic overlays (overlays.js) are laid over snapshots when read.
 
 import { parseKey, jobKey } from '../keys.js'
-import { patchJob, isTerminalStatus, ACTIVE_STATUSES } from './job-patch.js'
+import { patchJob, isTerminalStatus } from './job-patch.js'
 import { patchJobList } from './list-patch.js'
 import { patchLogs } from './logs-patch.js'
 import { patchFiles } from './files-patch.js'
@@ -128,11 +128,11 @@ export class SnapshotStore {
     return undefined
   }
 
-  // True while any job the cache holds is pending or running.
-  anyActive () {
+  // True while any job the cache holds is running (lists then poll on the fast interval).
+  anyRunning () {
     for (const entry of this.entries.values()) {
-      if (entry.parsed.kind === 'detail' && ACTIVE_STATUSES.has(entry.data.status)) return true
-      if (entry.parsed.kind === 'list' && entry.data.jobs.some((job) => ACTIVE_STATUSES.has(job.status))) return true
+      if (entry.parsed.kind === 'detail' && entry.data.status === 'running') return true
+      if (entry.parsed.kind === 'list' && entry.data.jobs.some((job) => job.status === 'running')) return true
     }
     return false
   }

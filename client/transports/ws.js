@@ -1,7 +1,9 @@
 // WebSocket: the same envelopes as JSON text frames (one envelope or an array of them per
-// frame), and control messages {type: "hello"|"gap"|"reset"|"pong"|"heartbeat"}. On open
-// the client sends {"type":"resume","after":N}. A ping every 30 s lets a dead link be
-// noticed: no frame at all for 65 s closes it and reports the failure.
+// frame), and control messages {type: "hello"|"gap"|"reset"|"pong"|"heartbeat"}. The
+// cursor goes in the upgrade request (/ws?after=N), so the stream starts at the right
+// place; a {"type":"resume"} sent after open would race with events already streaming
+// from the head. A ping every 30 s lets a dead link be noticed: no frame at all for 65 s
+// closes it and reports the failure.
 
 import { parseJson, filterParams } from './shared.js'
 
@@ -27,9 +29,9 @@ export function createWsTransport ({ http, win = globalThis, env, filters, getTo
     }
   }
 
-  function wsUrl () {
+  function wsUrl (after) {
     const token = getToken()
-    const httpUrl = http.url('/ws', { ...filterParams(filters), access_token: token || undefined })
+    const httpUrl = http.url('/ws', { ...filterParams(filters), after: after ?? undefined, access_token: token || undefined })
     const absolute = new URL(httpUrl, win.location ? win.location.href : 'http://127.0.0.1/')
     absolute.protocol = absolute.protocol === 'https:' ? 'wss:' : 'ws:'
     return absolute.toString()
@@ -37,7 +39,7 @@ export function createWsTransport ({ http, win = globalThis, env, filters, getTo
 
   function start (after, sink) {
     stop()
-    const s = new win.WebSocket(wsUrl())
+    const s = new win.WebSocket(wsUrl(after))
     socket = s
     const alive = () => socket === s
     let opened = false
@@ -61,7 +63,6 @@ export function createWsTransport ({ http, win = globalThis, env, filters, getTo
       if (!alive()) return
       opened = true
       lastFrame = env.now()
-      s.send(JSON.stringify(after === null || after === undefined ? { type: 'resume' } : { type: 'resume', after }))
       sink.open()
       keepAlive()
     })

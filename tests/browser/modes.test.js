@@ -1,0 +1,94 @@
+// The mode toggle switches transports and is remembered across reloads; a hidden page
+// stops requesting and catches up at once when shown; polling answers 304 when nothing
+// changed; components sharing one key make one request.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer, launchBrowser, openDashboard, writer, until, sleep, setPageHidden, badge, isList } from './harness.js'
+
+const isStream = (url) => url.pathname === '/api/events/stream'
+
+test('the mode toggle moves between push and polling, and the choice survives a reload', async (t) => {
+  const server = await startServer(t)
+  const context = await launchBrowser(t)
+  const { page, requests } = await openDashboard(context, server, { intervalS: 2 })
+  await until('Live over SSE', async () => (await badge(page)) === 'Live' && (await page.getByTestId('transport').textContent()) === 'sse')
+
+  await page.getByTestId('mode-polling').click()
+  await until('the poll transport', async () => (await page.getByTestId('transport').textContent()) === 'poll')
+  const streamsBefore = requests((u) => isStream(u)).length
+  const listsBefore = requests(isList).length
+  await writer(server).createJob({ type: 'toggle', id: 'running-one' }).then(() => writer(server).status('running-one', 'running'))
+  await until('a list poll to show the running job', async () =>
+    (await page.locator('[data-job="running-one"]').getAttribute('data-status').catch(() => null)) === 'running', 15_000)
+  assert.ok(requests(isList).length > listsBefore, 'polling reads the list')
+  assert.equal(requests((u) => isStream(u)).length, streamsBefore, 'no new event stream while polling')
+
+  await page.getByTestId('mode-realtime').click()
+  await until('SSE again', async () => (await page.getByTestId('transport').textContent()) === 'sse' && (await badge(page)) === 'Live')
+  assert.equal(requests((u) => isStream(u)).length, streamsBefore + 1)
+
+  await page.getByTestId('mode-polling').click()
+  await page.reload()
+  await until('the remembered polling mode', async () => (await page.getByTestId('mode-polling').getAttribute('aria-checked')) === 'true')
+  await until('the poll transport after reload', async () => (await page.getByTestId('transport').textContent()) === 'poll')
+})
+
+test('?transport=ws runs over a WebSocket and shows each change', async (t) => {
+  const server = await startServer(t)
+  const context = await launchBrowser(t)
+  const page = await context.newPage()
+  const sockets = []
+  page.on('websocket', (ws) => sockets.push(ws.url()))
+  await page.goto(`${server.url}/?transport=ws&token=${server.token}`)
+  await until('Live over ws', async () => (await badge(page)) === 'Live' && (await page.getByTestId('transport').textContent()) === 'ws')
+  await writer(server).createJob({ type: 'over-ws', id: 'ws-job' })
+  await page.locator('[data-job="ws-job"]').waitFor({ timeout: 5_000 })
+  assert.equal(sockets.length, 1)
+  assert.match(sockets[0], /\/ws\?after=\d+/)
+})
+
+test('a hidden page makes no request and reads again at once when shown', async (t) => {
+  const server = await startServer(t)
+  const api = writer(server)
+  await api.createJob({ type: 'busy', id: 'busy' })
+  await api.status('busy', 'running') // a running job keeps lists on the fast interval
+  const context = await launchBrowser(t)
+  const { page, requests } = await openDashboard(context, server, { mode: 'polling', intervalS: 2 })
+  await until('polling requests', () => requests(isList).length >= 3, 15_000)
+
+  await setPageHidden(page, true)
+  await sleep(300) // a read already under way may still answer
+  const hiddenAt = requests().length
+  await sleep(7_000)
+  assert.equal(requests().length, hiddenAt, 'no request while hidden')
+
+  const shownAt = Date.now()
+  await setPageHidden(page, false)
+  await until('a read right after the page is shown', () => requests((u) => isList(u)).some((r) => r.at >= shownAt), 1_000)
+})
+
+test('polling an unchanged list is answered 304', async (t) => {
+  const server = await startServer(t)
+  const api = writer(server)
+  await api.createJob({ type: 'steady', id: 'steady' })
+  await api.status('steady', 'running')
+  const context = await launchBrowser(t)
+  const { requests } = await openDashboard(context, server, { mode: 'polling', intervalS: 2 })
+  await until('two list polls answered 304', () => requests((u) => isList(u) && u.searchParams.get('limit') === '50')
+    .filter((r) => r.status === 304).length >= 2, 15_000)
+  const polls = requests((u) => isList(u) && u.searchParams.get('limit') === '50')
+  assert.equal(polls[0].status, 200, 'the first read carries the page')
+  assert.ok(polls.slice(1).every((r) => r.status === 304 || r.status === null), 'later reads of the unchanged page are 304')
+})
+
+test('three components showing the same page of jobs make one request for it', async (t) => {
+  const server = await startServer(t)
+  await writer(server).createJob({ type: 'shared', id: 'shared' })
+  const context = await launchBrowser(t)
+  const { page, requests } = await openDashboard(context, server)
+  await until('the table, the count and the pager', async () =>
+    (await page.getByTestId('job-count').textContent()) === '1 jobs' && (await page.locator('[data-job="shared"]').count()) === 1)
+  await sleep(500)
+  const pageReads = requests((u) => isList(u) && u.searchParams.get('limit') === '50' && u.searchParams.get('offset') === '0' && !u.searchParams.has('parent'))
+  assert.equal(pageReads.length, 1)
+})
