@@ -1,10 +1,13 @@
 #include "pump.h"
 
+#include <chrono>
 #include <utility>
 
 namespace jobwire::addon {
 
 namespace {
+
+constexpr auto kRetryAfterFailedTake = std::chrono::milliseconds(2);
 
 Batch make_batch(const Delivery& delivery) {
   Batch batch;
@@ -19,6 +22,9 @@ Batch make_batch(const Delivery& delivery) {
     batch.text.append(delivery.events[i]->json);
   }
   batch.text.push_back(']');
+  unsigned char high = 0;
+  for (char c : batch.text) high |= static_cast<unsigned char>(c);
+  batch.ascii = high < 0x80;
   return batch;
 }
 
@@ -63,6 +69,7 @@ void Pump::wake() {
 }
 
 void Pump::run() {
+  int64_t last_cursor = -1;
   std::unique_lock lock(mutex_);
   for (;;) {
     changed_.wait(lock, [this] { return stopping_ || (woken_ && in_flight_ < kBatchesInFlight); });
@@ -75,7 +82,14 @@ void Pump::run() {
     Batch batch = deliverable ? make_batch(delivery) : Batch{};
     lock.lock();
     if (more) woken_ = true;
-    if (!deliverable) continue;
+    bool stalled = delivery.cursor == last_cursor;
+    last_cursor = delivery.cursor;
+    if (!deliverable) {
+      // Ready, yet the cursor did not move: the log read failed for now (a busy file).
+      // Retry shortly rather than spin.
+      if (more && stalled) changed_.wait_for(lock, kRetryAfterFailedTake, [this] { return stopping_; });
+      continue;
+    }
     ++in_flight_;
     lock.unlock();
     batches_->push(std::move(batch));
@@ -88,7 +102,13 @@ void Pump::on_batches(Napi::Env env, std::vector<Batch>& batches) {
   for (Batch& batch : batches) {
     if (stopped_) break;
     Napi::HandleScope scope(env);
-    deliver_.Call({Napi::String::New(env, batch.text), Napi::Number::New(env, static_cast<double>(batch.cursor)),
+    napi_value text = nullptr;
+    if (batch.ascii) {
+      napi_create_string_latin1(env, batch.text.data(), batch.text.size(), &text);
+    } else {
+      napi_create_string_utf8(env, batch.text.data(), batch.text.size(), &text);
+    }
+    deliver_.Call({text, Napi::Number::New(env, static_cast<double>(batch.cursor)),
                    Napi::Boolean::New(env, batch.reset)});
     // index.js never lets a subscriber's exception reach here; anything that does is ours,
     // and must neither stop delivery nor be lost.

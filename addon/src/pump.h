@@ -30,6 +30,7 @@ struct Batch {
   std::string text;
   int64_t cursor = 0;
   bool reset = false;
+  bool ascii = true;  // every byte < 0x80: JS can take the text as Latin-1, a plain copy
 };
 
 class Pump : public std::enable_shared_from_this<Pump> {

@@ -1,0 +1,117 @@
+'use strict'
+// Event delivery to JS: order, no gap or duplicate, resume at a seam under load, overflow
+// repaired from the log, and subscribers that throw.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const { openTemp, collect, consecutive } = require('./helpers')
+
+// Emits `count` x.load events with up to `window` writes in flight; each carries its
+// producer and its index. Resolves when all are committed.
+async function produce (core, producer, count, window = 256) {
+  for (let start = 0; start < count; start += window) {
+    const writes = []
+    for (let i = start; i < Math.min(count, start + window); i++) writes.push(core.emit('x.load', { data: { producer, i } }))
+    await Promise.all(writes)
+  }
+}
+
+test('100,000 events from 4 concurrent producers arrive in seq order, with no gap and no duplicate', async (t) => {
+  const core = await openTemp(t)
+  const live = collect(core)
+  t.after(live.stop)
+  await Promise.all([0, 1, 2, 3].map((p) => produce(core, p, 25000)))
+  await live.untilSeq(100000, 60000)
+
+  assert.equal(live.events.length, 100000)
+  assert.equal(consecutive(live.events, 1), null)
+  const next = [0, 0, 0, 0]
+  for (const { data } of live.events) {
+    assert.equal(data.i, next[data.producer], `producer ${data.producer} in its own order`)
+    next[data.producer]++
+  }
+  assert.deepEqual(next, [25000, 25000, 25000, 25000])
+  assert.ok(live.batches.length < live.events.length / 4, `${live.batches.length} calls carried 100,000 events: batched`)
+})
+
+test('a subscriber resuming with after gets exactly the missed events, then live ones, at seams under load', async (t) => {
+  const core = await openTemp(t)
+  const total = 40000
+  const writing = Promise.all([0, 1].map((p) => produce(core, p, total / 2, 64)))
+
+  // Five consecutive subscriptions, each resuming where the previous one stopped while the
+  // producers keep writing; together they must hold every event exactly once.
+  const received = []
+  let cursor = 0
+  for (let round = 0; round < 5; round++) {
+    const live = collect(core, { after: cursor })
+    const target = Math.min(total, cursor + 1 + Math.floor(total / 6))
+    await live.untilSeq(round === 4 ? total : target, 60000)
+    live.stop()
+    assert.equal(consecutive(live.events, cursor + 1), null, `round ${round} starts right after ${cursor}`)
+    received.push(...live.events)
+    cursor = live.events.at(-1).seq
+  }
+  await writing
+  assert.equal(received.length, total)
+  assert.equal(consecutive(received, 1), null)
+})
+
+test('a subscriber that overflows its queue is repaired from the log without a hole', async (t) => {
+  const core = await openTemp(t, { subscriberQueueLimit: 16 })
+  const live = collect(core)
+  t.after(live.stop)
+  // The JS thread is busy producing in large bursts, so the queue of 16 overflows often.
+  await Promise.all([0, 1].map((p) => produce(core, p, 10000, 2000)))
+  await live.untilSeq(20000)
+  assert.equal(live.events.length, 20000)
+  assert.equal(consecutive(live.events, 1), null)
+})
+
+test('a subscriber that throws keeps receiving, others are unaffected, and the error is reported', async (t) => {
+  const core = await openTemp(t)
+  const reported = []
+  const throwingBatches = []
+  const stopThrowing = core.subscribe((batch) => {
+    throwingBatches.push(batch.length)
+    throw new Error('subscriber bug')
+  }, { onError: (err) => reported.push(err.message) })
+  t.after(stopThrowing)
+  const rejecting = []
+  const stopRejecting = core.subscribe(async (batch) => {
+    rejecting.push(...batch)
+    throw new Error('async subscriber bug')
+  }, { onError: (err) => reported.push(err.message) })
+  t.after(stopRejecting)
+  const warnings = []
+  const onWarning = (warning) => warnings.push(warning)
+  process.on('warning', onWarning)
+  t.after(() => process.off('warning', onWarning))
+  const stopUnhandled = core.subscribe(() => { throw new Error('nobody listens') })
+  t.after(stopUnhandled)
+  const healthy = collect(core)
+  t.after(healthy.stop)
+
+  for (let i = 0; i < 5; i++) await core.emit('x.one', { data: i })
+  await healthy.untilSeq(5)
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(healthy.events.length, 5)
+  assert.equal(throwingBatches.reduce((a, b) => a + b, 0), 5, 'the throwing subscriber got every event')
+  assert.equal(rejecting.length, 5)
+  assert.ok(reported.includes('subscriber bug'))
+  assert.ok(reported.includes('async subscriber bug'))
+  assert.ok(warnings.some((w) => w.name === 'JobwireSubscriberWarning' && w.cause?.message === 'nobody listens'))
+})
+
+test('unsubscribing from inside the callback stops delivery at once', async (t) => {
+  const core = await openTemp(t)
+  let calls = 0
+  const stop = core.subscribe(() => {
+    calls++
+    stop()
+  })
+  for (let i = 0; i < 20; i++) await core.emit('x.one', {})
+  const witness = collect(core, { after: 0 })
+  t.after(witness.stop)
+  await witness.untilSeq(20)
+  assert.equal(calls, 1)
+})
