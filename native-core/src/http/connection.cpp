@@ -44,7 +44,7 @@ int Connection::accept(uv_stream_t* listener) {
   tcp_.data = this;
   rc = uv_accept(listener, reinterpret_cast<uv_stream_t*>(&tcp_));
   if (rc != 0) {
-    close_handle();
+    abort();
     return rc;
   }
   uv_tcp_nodelay(&tcp_, 1);

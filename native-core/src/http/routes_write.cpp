@@ -25,14 +25,17 @@ std::string render_job(const Committed& committed, const std::string& epoch) {
   return body;
 }
 
-// The new entries (log lines, a file): the event's data with the job id and seq.
+// The new entries (log lines, a file): the event's data with the job id and seq. Parsing
+// the envelope back is the one way to reach the data; it is small and parsed once.
 std::string render_entries(const Committed& committed, const std::string&) {
-  std::string body = committed.event->data_json;
-  if (body.empty() || body.front() != '{') body = "{}";
-  nlohmann::json fields = {{"job_id", committed.event->job}, {"seq", committed.event->seq}};
-  if (committed.job) fields["total_lines"] = committed.job->log_lines;
-  append_fields(body, fields);
-  return body;
+  nlohmann::json envelope = nlohmann::json::parse(committed.event->json, nullptr, false);
+  nlohmann::json body = envelope.is_object() && envelope.contains("data") && envelope["data"].is_object()
+                            ? envelope["data"]
+                            : nlohmann::json::object();
+  body["job_id"] = committed.event->job;
+  body["seq"] = committed.event->seq;
+  if (committed.job) body["total_lines"] = committed.job->log_lines;
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string render_event(const Committed& committed, const std::string&) { return committed.event->json; }

@@ -50,8 +50,12 @@ class ServerImpl final : public Server {
   // The core write in flight on behalf of a request: stop() waits for these.
   void write_started() noexcept { ++writes_in_flight_; }
   void write_finished();
-  // Runs `task` on the loop thread, for connection `id` if it is still open.
-  void post_to(uint64_t id, std::function<void(Connection&)> task);
+  // Calls `fn` with connection `id` if it is still open.
+  template <class Fn>
+  void with_connection(uint64_t id, Fn&& fn) {
+    auto it = connections_.find(id);
+    if (it != connections_.end() && !it->second->closing()) fn(*it->second);
+  }
   // The handle of connection `id` was closed: free it.
   void forget(uint64_t id);
 
@@ -83,6 +87,7 @@ class ServerImpl final : public Server {
   bool stopping_ = false;
   bool handles_closed_ = false;
   uint64_t shutdown_deadline_ms_ = 0;
+  uint64_t metrics_sampled_ms_ = 0;
   size_t writes_in_flight_ = 0;
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;

@@ -1,0 +1,121 @@
+// jobwired: the core as a standalone server for the web build.
+//
+// Signals: SIGINT and SIGTERM are blocked in every thread and taken by sigwait on the main
+// thread, which then stops accepting, lets in-flight writes finish, ends the streams,
+// closes the store and exits 0.
+#include <pthread.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "daemon/demo.h"
+#include "daemon/options.h"
+#include "daemon/token.h"
+#include "jobwire/server.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+std::string url_of(const std::string& host, int port) {
+  bool v6 = host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+void say(bool json, const nlohmann::json& line, const std::string& human) {
+  if (json) {
+    std::printf("%s\n", line.dump().c_str());
+  } else {
+    std::printf("%s\n", human.c_str());
+  }
+  std::fflush(stdout);
+}
+
+int fail(const std::string& message, int code = 1) {
+  std::fprintf(stderr, "jobwired: %s\n", message.c_str());
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace jobwire;
+  auto parsed = daemon::parse_options(argc, argv);
+  if (!parsed.ok()) return fail(parsed.status().message() + "\n" + daemon::usage_text(), 2);
+  daemon::DaemonOptions options = std::move(parsed).value();
+  if (options.help) {
+    std::fputs(daemon::usage_text(), stdout);
+    return 0;
+  }
+  if (options.version) {
+    std::printf("jobwired %s\n", kVersion);
+    return 0;
+  }
+  if (options.store) {
+    if (options.store->starts_with("postgres://") || options.store->starts_with("postgresql://"))
+      return fail("--store postgres://… is not available in this build: the PostgreSQL store is not built yet. "
+                  "Use --db PATH (SQLite).", 2);
+    return fail("--store " + *options.store + " is not a store this build knows; use --db PATH", 2);
+  }
+
+  // Block the stop signals before any thread starts, so every thread inherits the mask and
+  // only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto core = Core::open(options.core);
+  if (!core.ok()) return fail("cannot open " + options.core.path + ": " + core.status().message());
+
+  if (!options.token_given) {
+    auto stored = daemon::load_or_create_token(options.core.path);
+    if (!stored.ok()) return fail(stored.status().message());
+    options.server.token = stored->token;
+    if (stored->generated) {
+      say(options.json, {{"event", "token"}, {"token", stored->token}, {"file", stored->file}, {"generated", true}},
+          "jobwired token (generated, saved in " + stored->file + "; set JOBWIRE_TOKEN for producers): " +
+              stored->token);
+    } else {
+      say(options.json, {{"event", "token"}, {"file", stored->file}, {"generated", false}},
+          "jobwired token: read from " + stored->file);
+    }
+  }
+
+  auto server = Server::start(core.value(), options.server);
+  if (!server.ok()) {
+    core.value()->close();
+    return fail(server.status().message());
+  }
+  std::string url = url_of(options.server.host, server.value()->port());
+  say(options.json,
+      {{"event", "listening"},
+       {"url", url},
+       {"host", options.server.host},
+       {"port", server.value()->port()},
+       {"db", options.core.path},
+       {"epoch", core.value()->log_info().epoch}},
+      "jobwired listening on " + url);
+
+  std::unique_ptr<daemon::DemoProducer> demo;
+  if (options.demo) {
+    demo = std::make_unique<daemon::DemoProducer>(core.value(), options.demo_speed);
+    demo->start();
+    say(options.json, {{"event", "demo"}, {"speed", options.demo_speed}}, "jobwired demo producer running");
+  }
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  say(options.json, {{"event", "stopping"}, {"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}},
+      std::string("jobwired stopping (") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ")");
+  if (demo) demo->stop();
+  server.value()->stop();
+  core.value()->close();
+  say(options.json, {{"event", "stopped"}}, "jobwired stopped");
+  return 0;
+}

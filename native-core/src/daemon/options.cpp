@@ -1,0 +1,137 @@
+#include "daemon/options.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace jobwire::daemon {
+namespace {
+
+template <class Int>
+bool parse_int(std::string_view text, Int min, Int max, Int& out) {
+  Int value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) return false;
+  out = value;
+  return true;
+}
+
+Status bad(const std::string& flag, const std::string& why) { return Status(Code::invalid_argument, flag + ": " + why); }
+
+}  // namespace
+
+const char* usage_text() {
+  return "usage: jobwired [--db PATH | --store postgres://...] [--host H] [--port N] [--token T]\n"
+         "                [--allow-origin ORIGIN]... [--demo] [--static DIR] [--json]\n"
+         "\n"
+         "  --db PATH              SQLite file (default ./jobwire.db)\n"
+         "  --store URL            another store; postgres:// is not built into this binary\n"
+         "  --host H               address to bind (default 127.0.0.1)\n"
+         "  --port N               port (default 7700; 0 picks a free one)\n"
+         "  --token T              token for writes (default $JOBWIRE_TOKEN, else generated and saved\n"
+         "                         next to the database as PATH.token)\n"
+         "  --allow-origin ORIGIN  an Origin allowed for SSE, WebSocket and CORS (repeatable; * for any)\n"
+         "  --demo                 run a demo producer with a realistic stream of jobs\n"
+         "  --demo-speed X         demo pace multiplier (default 1)\n"
+         "  --static DIR           serve DIR at / (the dashboard)\n"
+         "  --json                 machine-readable startup lines\n"
+         "tuning:\n"
+         "  --heartbeat-ms N  --request-timeout-ms N  --max-connections N  --max-body-bytes N\n"
+         "  --max-write-buffer-bytes N  --retention-events N  --durability process|power\n";
+}
+
+Result<DaemonOptions> parse_options(int argc, char** argv) {
+  DaemonOptions options;
+  options.core.path = "jobwire.db";
+  if (const char* token = std::getenv("JOBWIRE_TOKEN"); token && *token) {
+    options.server.token = token;
+    options.token_given = true;
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    std::optional<std::string> inline_value;
+    if (size_t eq = flag.find('='); flag.starts_with("--") && eq != std::string::npos) {
+      inline_value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    auto value = [&]() -> std::optional<std::string> {
+      if (inline_value) return inline_value;
+      if (i + 1 < argc) return std::string(argv[++i]);
+      return std::nullopt;
+    };
+    auto needs_value = [&](std::optional<std::string>& out) -> Status {
+      out = value();
+      return out ? Status::Ok() : bad(flag, "needs a value");
+    };
+    std::optional<std::string> v;
+    if (flag == "--help" || flag == "-h") {
+      options.help = true;
+    } else if (flag == "--version") {
+      options.version = true;
+    } else if (flag == "--demo") {
+      options.demo = true;
+    } else if (flag == "--json") {
+      options.json = true;
+    } else if (flag == "--db") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (v->empty()) return bad(flag, "needs a path");
+      options.core.path = *v;
+    } else if (flag == "--store") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      options.store = *v;
+    } else if (flag == "--host") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (v->empty()) return bad(flag, "needs an address");
+      options.server.host = *v;
+    } else if (flag == "--port") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int(*v, 0, 65535, options.server.port)) return bad(flag, "must be 0..65535");
+    } else if (flag == "--token") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (v->empty()) return bad(flag, "must not be empty");
+      options.server.token = *v;
+      options.token_given = true;
+    } else if (flag == "--allow-origin") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      options.server.allow_origins.push_back(*v);
+    } else if (flag == "--static") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      options.server.static_dir = *v;
+    } else if (flag == "--demo-speed") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      char* end = nullptr;
+      options.demo_speed = std::strtod(v->c_str(), &end);
+      if (end == v->c_str() || *end || !(options.demo_speed > 0 && options.demo_speed <= 1000))
+        return bad(flag, "must be a number above 0 (at most 1000)");
+    } else if (flag == "--heartbeat-ms") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int(*v, 100, 3'600'000, options.server.heartbeat_ms)) return bad(flag, "must be 100..3600000");
+    } else if (flag == "--request-timeout-ms") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int(*v, 100, 3'600'000, options.server.request_timeout_ms)) return bad(flag, "must be 100..3600000");
+    } else if (flag == "--max-connections") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int<size_t>(*v, 1, 10'000'000, options.server.max_connections)) return bad(flag, "must be at least 1");
+    } else if (flag == "--max-body-bytes") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int<size_t>(*v, 1, size_t{1} << 30, options.server.max_body_bytes)) return bad(flag, "must be at least 1");
+    } else if (flag == "--max-write-buffer-bytes") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int<size_t>(*v, 1024, size_t{1} << 32, options.server.max_write_buffer_bytes))
+        return bad(flag, "must be at least 1024");
+    } else if (flag == "--retention-events") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int<int64_t>(*v, 1, INT64_MAX, options.core.retention_events)) return bad(flag, "must be at least 1");
+    } else if (flag == "--durability") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (*v == "process") options.core.durability = Durability::process;
+      else if (*v == "power") options.core.durability = Durability::power;
+      else return bad(flag, "must be process or power");
+    } else {
+      return bad(flag, "unknown flag (see --help)");
+    }
+  }
+  return options;
+}
+
+}  // namespace jobwire::daemon

@@ -1,0 +1,202 @@
+#include "http/server_impl.h"
+
+#include <csignal>
+
+#include <algorithm>
+
+namespace jobwire {
+
+Result<std::unique_ptr<Server>> Server::start(std::shared_ptr<Core> core, ServerOptions options) {
+  if (!core || core->closed()) return Status(Code::closed, "the core is closed");
+  if (options.port < 0 || options.port > 65535) return Status(Code::invalid_argument, "port must be 0..65535");
+  auto server = std::make_unique<http::ServerImpl>(std::move(core), std::move(options));
+  if (Status started = server->start(); !started.ok()) return started;
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+namespace http {
+namespace {
+
+// How long stop() lets in-flight writes and answers finish before it cuts connections.
+constexpr uint64_t kShutdownGraceMs = 5'000;
+constexpr int kListenBacklog = 4096;
+
+Status uv_status(const char* what, int rc) {
+  return Status(Code::unavailable, std::string(what) + ": " + uv_strerror(rc));
+}
+
+}  // namespace
+
+ServerImpl::ServerImpl(std::shared_ptr<Core> core, ServerOptions options)
+    : core_(std::move(core)), options_(std::move(options)), access_(options_) {}
+
+ServerImpl::~ServerImpl() { stop(); }
+
+Status ServerImpl::start() {
+  // A write to a socket the peer has closed must fail with EPIPE, not kill the process.
+  // Embedders that handle SIGPIPE themselves (Node does) have already set a disposition.
+  struct sigaction current {};
+  if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) signal(SIGPIPE, SIG_IGN);
+  epoch_ = core_->log_info().epoch;
+  if (int rc = uv_loop_init(&loop_); rc != 0) return uv_status("uv_loop_init", rc);
+  loop_ready_ = true;
+  mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { on_ready(ids); });
+  uv_async_init(&loop_, &stop_async_, &ServerImpl::on_stop_async);
+  stop_async_.data = this;
+  uv_tcp_init(&loop_, &listener_);
+  listener_.data = this;
+  uv_timer_init(&loop_, &sweep_timer_);
+  sweep_timer_.data = this;
+  uv_timer_init(&loop_, &heartbeat_timer_);
+  heartbeat_timer_.data = this;
+
+  std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
+  sockaddr_storage address{};
+  int rc = host.find(':') != std::string::npos
+               ? uv_ip6_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in6*>(&address))
+               : uv_ip4_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in*>(&address));
+  if (rc == 0) rc = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&address), 0);
+  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kListenBacklog, &ServerImpl::on_connection);
+  if (rc != 0) {
+    Status failed = uv_status(("cannot listen on " + options_.host + ":" + std::to_string(options_.port)).c_str(), rc);
+    // Nothing ran yet: close every handle and let the loop finish closing them here.
+    handles_closed_ = true;
+    mailbox_->close();
+    for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&listener_),
+                                reinterpret_cast<uv_handle_t*>(&sweep_timer_),
+                                reinterpret_cast<uv_handle_t*>(&heartbeat_timer_)})
+      uv_close(handle, nullptr);
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    uv_loop_close(&loop_);
+    loop_ready_ = false;
+    return failed;
+  }
+  sockaddr_storage bound{};
+  int length = sizeof bound;
+  uv_tcp_getsockname(&listener_, reinterpret_cast<sockaddr*>(&bound), &length);
+  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                             : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+
+  uint64_t sweep_ms = static_cast<uint64_t>(std::clamp(options_.request_timeout_ms / 4, 50, 1000));
+  uv_timer_start(&sweep_timer_, &ServerImpl::on_sweep, sweep_ms, sweep_ms);
+  uint64_t heartbeat_ms = static_cast<uint64_t>(std::max(options_.heartbeat_ms, 100));
+  uv_timer_start(&heartbeat_timer_, &ServerImpl::on_heartbeat, heartbeat_ms, heartbeat_ms);
+  metrics_.sample(core_->log_info().head_seq, uv_now(&loop_));
+  thread_ = std::thread([this] { run(); });
+  return Status::Ok();
+}
+
+void ServerImpl::run() { uv_run(&loop_, UV_RUN_DEFAULT); }
+
+void ServerImpl::stop() {
+  if (!thread_.joinable()) return;
+  if (!stop_requested_.exchange(true)) uv_async_send(&stop_async_);
+  thread_.join();
+  if (loop_ready_) {
+    uv_loop_close(&loop_);
+    loop_ready_ = false;
+  }
+}
+
+// ---------------------------------------------------------------- accepting
+
+void ServerImpl::on_connection(uv_stream_t* listener, int status) {
+  auto* self = static_cast<ServerImpl*>(listener->data);
+  if (status < 0 || self->stopping_) return;
+  self->accept_one();
+}
+
+void ServerImpl::accept_one() {
+  uint64_t id = next_id_++;
+  auto conn = std::make_unique<Connection>(*this, id);
+  Connection* raw = conn.get();
+  connections_.emplace(id, std::move(conn));
+  if (raw->accept(reinterpret_cast<uv_stream_t*>(&listener_)) != 0) {
+    if (!raw->closing()) connections_.erase(id);  // never opened: nothing to close
+    return;
+  }
+  ++metrics_.accepted_connections;
+  if (connections_.size() > options_.max_connections) {
+    ++metrics_.refused_connections;
+    raw->refuse(Code::unavailable, "too many connections");
+  }
+}
+
+void ServerImpl::forget(uint64_t id) {
+  connections_.erase(id);
+  if (stopping_) maybe_finish_shutdown();
+}
+
+std::array<size_t, kTransportCount> ServerImpl::connections_by_transport() const {
+  std::array<size_t, kTransportCount> counts{};
+  for (const auto& [id, conn] : connections_)
+    if (!conn->closing()) ++counts[static_cast<size_t>(conn->transport())];
+  return counts;
+}
+
+void ServerImpl::on_ready(const std::vector<uint64_t>& ids) {
+  for (uint64_t id : ids) {
+    auto it = connections_.find(id);
+    if (it != connections_.end()) it->second->on_ready();
+  }
+}
+
+// ---------------------------------------------------------------- timers
+
+void ServerImpl::on_sweep(uv_timer_t* timer) {
+  auto* self = static_cast<ServerImpl*>(timer->data);
+  uint64_t now = uv_now(&self->loop_);
+  // Timeouts may close connections; closing only unlinks them in a later callback.
+  for (auto& [id, conn] : self->connections_) conn->check_timeouts(now);
+  if (now >= self->metrics_sampled_ms_ + 1000) {
+    self->metrics_.sample(self->core_->log_info().head_seq, now);
+    self->metrics_sampled_ms_ = now;
+  }
+  if (self->stopping_) self->maybe_finish_shutdown();
+}
+
+void ServerImpl::on_heartbeat(uv_timer_t* timer) {
+  auto* self = static_cast<ServerImpl*>(timer->data);
+  for (auto& [id, conn] : self->connections_) conn->on_heartbeat();
+}
+
+// ---------------------------------------------------------------- stopping
+
+void ServerImpl::on_stop_async(uv_async_t* handle) { static_cast<ServerImpl*>(handle->data)->begin_shutdown(); }
+
+void ServerImpl::begin_shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  shutdown_deadline_ms_ = uv_now(&loop_) + kShutdownGraceMs;
+  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  uv_timer_stop(&heartbeat_timer_);
+  // Streams say goodbye and close; idle connections close; a request being answered closes
+  // once its answer is written (keep-alive is off while stopping).
+  std::vector<Connection*> open;
+  for (auto& [id, conn] : connections_) open.push_back(conn.get());
+  for (Connection* conn : open) conn->on_shutdown();
+  maybe_finish_shutdown();
+}
+
+void ServerImpl::write_finished() {
+  --writes_in_flight_;
+  if (stopping_) maybe_finish_shutdown();
+}
+
+void ServerImpl::maybe_finish_shutdown() {
+  if (handles_closed_) return;
+  bool overdue = uv_now(&loop_) >= shutdown_deadline_ms_;
+  if (overdue) {
+    for (auto& [id, conn] : connections_) conn->abort();
+  }
+  if (!connections_.empty() || (writes_in_flight_ > 0 && !overdue)) return;
+  // Everything answered: close our own handles; the loop ends when they are closed.
+  handles_closed_ = true;
+  mailbox_->close();
+  uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&heartbeat_timer_), nullptr);
+}
+
+}  // namespace http
+}  // namespace jobwire
