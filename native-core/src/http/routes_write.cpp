@@ -34,7 +34,7 @@ std::string render_entries(const Committed& committed, const std::string&) {
                             : nlohmann::json::object();
   body["job_id"] = committed.event->job;
   body["seq"] = committed.event->seq;
-  if (committed.job) body["total_lines"] = committed.job->log_lines;
+  if (committed.job && committed.event->type == "job.log") body["total_lines"] = committed.job->log_lines;
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
