@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Runs every test: the C++ core under ctest (plain, then ASan+UBSan, then TSan builds),
+// then the Node suites (addon, HTTP, client, Electron, browser) with node --test.
+//   node scripts/test.js [--quick]   --quick skips the sanitizer builds (local iteration)
+'use strict'
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { spawnSync } = require('node:child_process')
+const { buildNative } = require('./lib/native-build')
+
+const root = path.resolve(__dirname, '..')
+const jobs = String(Math.max(1, os.cpus().length))
+const quick = process.argv.includes('--quick')
+const results = []
+
+function step (name, cmd, args, env = {}) {
+  console.log(`\n=== ${name}`)
+  const started = Date.now()
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  results.push({ name, ok: r.status === 0, seconds })
+  console.log(`=== ${name}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${seconds} s`)
+}
+
+function ctest (buildDir, name, env) {
+  step(name, 'ctest', ['--test-dir', buildDir, '--output-on-failure', '--parallel', jobs], env)
+}
+
+function sanitizerBuild (flag, dir) {
+  // The core and the HTTP path with their tests; the addon is a Node module and is not
+  // loaded under a sanitizer runtime.
+  buildNative({ buildDir: dir, cmakeFlags: [`-D${flag}=ON`, '-DJOBWIRE_ADDON=OFF', '-DCMAKE_BUILD_TYPE=Debug'] })
+}
+
+function nodeTestFiles () {
+  const dirs = ['addon', 'http', 'client', 'electron', 'browser'].map((d) => path.join(root, 'tests', d))
+  const files = []
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else if (/\.test\.(js|mjs)$/.test(entry.name)) files.push(path.relative(root, full))
+    }
+  }
+  dirs.forEach(walk)
+  return files.sort()
+}
+
+ctest('build', 'C++ core (ctest)')
+if (!quick) {
+  sanitizerBuild('JOBWIRE_ASAN', 'build-asan')
+  ctest('build-asan', 'C++ core under ASan+UBSan', { ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' })
+  sanitizerBuild('JOBWIRE_TSAN', 'build-tsan')
+  ctest('build-tsan', 'C++ core under TSan', { TSAN_OPTIONS: 'halt_on_error=1 second_deadlock_stack=1' })
+}
+const files = nodeTestFiles()
+if (files.length > 0) {
+  step('Node, HTTP, client, Electron and browser suites (node --test)', process.execPath,
+    ['--test', '--test-concurrency=2', '--test-timeout=240000', ...files])
+}
+
+console.log('\n=== summary')
+for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`)
+process.exit(results.every((r) => r.ok) ? 0 : 1)
