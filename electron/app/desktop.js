@@ -3,6 +3,7 @@
 // parts (windows, protocol, app lifecycle), so the test harness runs exactly this too:
 // the core on SQLite in the user-data folder, the bridge for the dashboard's windows, the
 // demo producer and the optional HTTP server for a second client.
+const fs = require('node:fs')
 const path = require('node:path')
 const { createBridge } = require('../main')
 const { startDemoProducer } = require('./demo-producer')
@@ -10,9 +11,11 @@ const { startDemoProducer } = require('./demo-producer')
 const root = path.resolve(__dirname, '..', '..')
 
 // ipcMain: Electron's (or the harness's stand-in). dataDir: where jobwire.db lives.
-// dashboardUrlPrefix: the only URLs whose frames may use the bridge.
-async function startDesktop ({ ipcMain, dataDir, dashboardUrlPrefix, settings, demoOptions, log = console.log }) {
+// dashboardUrlPrefix: the only URLs whose frames may use the bridge. dashboardDir: the
+// bundle the HTTP server (when enabled) serves at / to a second client.
+async function startDesktop ({ ipcMain, dataDir, dashboardUrlPrefix, dashboardDir, settings, demoOptions, log = console.log }) {
   const jobwire = require(root)
+  fs.mkdirSync(dataDir, { recursive: true })
   const core = await jobwire.open({ path: path.join(dataDir, 'jobwire.db') })
   let bridge = null
   let producer = null
@@ -21,7 +24,7 @@ async function startDesktop ({ ipcMain, dataDir, dashboardUrlPrefix, settings, d
     bridge = await createBridge({ core, ipcMain, allow: [dashboardUrlPrefix], writes: true })
     if (settings.demo) producer = startDemoProducer(core, demoOptions)
     if (settings.serve.enabled) {
-      server = await core.serve({ host: settings.serve.host, port: settings.serve.port })
+      server = await core.serve({ host: settings.serve.host, port: settings.serve.port, staticDir: dashboardDir })
       log(`jobwire: serving http://${settings.serve.host}:${server.port}/ (write token: ${server.token})`)
     }
   } catch (err) {

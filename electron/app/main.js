@@ -13,6 +13,10 @@ const { dashboardDir, resolveDashboardFile } = require('./dashboard-files')
 const SCHEME = 'jobwire-app'
 const DASHBOARD_URL = `${SCHEME}://dashboard/`
 
+// JOBWIRE_USER_DATA moves the user-data folder (the store, the settings): for a portable
+// install, and for tests that must not touch the real profile.
+if (process.env.JOBWIRE_USER_DATA) app.setPath('userData', path.resolve(process.env.JOBWIRE_USER_DATA))
+
 protocol.registerSchemesAsPrivileged([
   { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
@@ -49,7 +53,7 @@ async function main () {
   serveDashboard(dir)
   const userData = app.getPath('userData')
   const settings = loadSettings({ file: path.join(userData, 'jobwire-settings.json'), argv: process.argv })
-  const desktop = await startDesktop({ ipcMain, dataDir: userData, dashboardUrlPrefix: DASHBOARD_URL, settings })
+  const desktop = await startDesktop({ ipcMain, dataDir: userData, dashboardUrlPrefix: DASHBOARD_URL, dashboardDir: dir, settings })
   console.log(`jobwire: store ${path.join(userData, 'jobwire.db')}${settings.demo ? ', demo producer on' : ''}`)
 
   openWindow(desktop)
