@@ -367,11 +367,6 @@ std::string Connection::serialize(Response& response) const {
 void Connection::send(std::string_view bytes) {
   if (handle_closed_) return;
   out_.append(bytes);
-  if (buffered_bytes() > server_.options().max_write_buffer_bytes) {
-    // The client stopped reading. Dropping it bounds our memory; it resumes from its cursor.
-    ++server_.metrics().dropped_clients;
-    abort();
-  }
 }
 
 void Connection::flush() {
@@ -381,6 +376,7 @@ void Connection::flush() {
     uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
     int written = uv_try_write(stream, &buf, 1);
     if (written > 0) {
+      last_write_progress_ms_ = server_.now_ms();
       if (static_cast<size_t>(written) == out_.size()) {
         out_.clear();
         if (closing_) close_handle();
@@ -392,6 +388,11 @@ void Connection::flush() {
       return;
     }
   }
+  if (buffered_bytes() > server_.options().max_write_buffer_bytes) {
+    drop_slow_client();
+    return;
+  }
+  if (in_flight_bytes_ == 0) last_write_progress_ms_ = server_.now_ms();  // the stall clock starts now
   auto* request = new WriteRequest{};
   request->data = std::move(out_);
   out_ = std::string();
@@ -417,7 +418,12 @@ void Connection::on_write(uv_write_t* req, int status) {
     self->abort();
     return;
   }
+  self->last_write_progress_ms_ = self->server_.now_ms();
   if (!self->out_.empty()) self->flush();
+  if (self->wants_drain_ && self->writable() && !self->closing_) {
+    self->wants_drain_ = false;
+    self->on_ready();
+  }
   if (self->closing_ && self->writes_in_flight_ == 0 && self->out_.empty()) self->close_handle();
 }
 
@@ -471,8 +477,23 @@ void Connection::on_shutdown() {
   // A request being answered closes the connection once its answer is written.
 }
 
+bool Connection::writable() const noexcept {
+  return buffered_bytes() <= server_.options().max_write_buffer_bytes / 4;
+}
+
+void Connection::drop_slow_client() {
+  // Dropping bounds our memory; the client resumes from its cursor when it reconnects.
+  ++server_.metrics().dropped_clients;
+  abort();
+}
+
 void Connection::check_timeouts(uint64_t now) {
-  if (deadline_ms_ == 0 || now < deadline_ms_ || handle_closed_) return;
+  if (handle_closed_) return;
+  if (!writable() && now >= last_write_progress_ms_ + static_cast<uint64_t>(server_.options().request_timeout_ms)) {
+    drop_slow_client();  // it stopped reading
+    return;
+  }
+  if (deadline_ms_ == 0 || now < deadline_ms_) return;
   deadline_ms_ = 0;
   if (deadline_is_request_ && in_request_) {
     fail(Code::timeout, "the request did not arrive in time");

@@ -2,10 +2,12 @@
 // whole request to the router, writes responses in order (keep-alive, pipelining), and may
 // be taken over by a session (long-poll, SSE, WebSocket).
 //
-// Backpressure: everything written is buffered until the socket takes it; a client whose
-// buffered bytes pass ServerOptions::max_write_buffer_bytes is dropped (it resumes from its
-// cursor when it reconnects). While a request is being answered, reading stops, so a client
-// cannot queue unbounded work.
+// Backpressure: everything written is buffered until the socket takes it. Streams take
+// events only while the buffer is under a low watermark (a quarter of
+// ServerOptions::max_write_buffer_bytes). A client whose buffer passes the bound, or stays
+// above the watermark without the socket taking a byte for request_timeout_ms (it stopped
+// reading), is dropped; it resumes from its cursor when it reconnects. While a request is
+// being answered, reading stops, so a client cannot queue unbounded work.
 #pragma once
 
 #include <llhttp.h>
@@ -58,6 +60,10 @@ class Connection {
   void send(std::string_view bytes);
   void flush();
   size_t buffered_bytes() const noexcept { return out_.size() + in_flight_bytes_; }
+  // True while the buffer is under the low watermark: a stream may take more events.
+  bool writable() const noexcept;
+  // Calls on_ready() once the buffer has drained under the low watermark.
+  void wait_for_drain() noexcept { wants_drain_ = true; }
   // Closes once everything buffered is written.
   void close();
   // Closes now, dropping what is buffered.
@@ -96,6 +102,7 @@ class Connection {
   void start_reading();
   void stop_reading();
   void close_handle();
+  void drop_slow_client();
   std::string serialize(Response& response) const;
 
   ServerImpl& server_;
@@ -116,6 +123,8 @@ class Connection {
   std::string out_;            // bytes not yet handed to libuv
   size_t in_flight_bytes_ = 0; // bytes handed to libuv, not yet written
   size_t writes_in_flight_ = 0;
+  bool wants_drain_ = false;
+  uint64_t last_write_progress_ms_ = 0;  // when the socket last took bytes
   bool reading_ = false;
   bool closing_ = false;       // close once writes drain
   bool handle_closed_ = false; // uv_close was called

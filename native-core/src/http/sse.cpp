@@ -8,6 +8,7 @@
 #include "http/server_impl.h"
 #include "http/session.h"
 #include "http/stream_cursor.h"
+#include "http/stream_pump.h"
 
 namespace jobwire::http {
 namespace {
@@ -25,26 +26,25 @@ class SseStream final : public Session {
   void on_data(const char*, size_t) override {}  // an EventSource sends nothing after its request
 
   void on_ready() override {
-    Delivery delivery = feed_->take(kTakeBatch);
-    if (delivery.reset) send_control("reset", delivery.cursor);
-    if (delivery.gap) {
-      ++server_.metrics().gaps;
-      send_control("gap", delivery.cursor);
-    }
-    std::string frames;
-    for (const EventPtr& event : delivery.events) {
-      frames += "id: ";
-      frames += std::to_string(event->seq);
-      frames += "\nevent: ";
-      frames += event->type;
-      frames += "\ndata: ";
-      frames += event->json;  // one line: the envelope has no raw newline
-      frames += "\n\n";
-    }
-    server_.metrics().deliveries[static_cast<size_t>(Transport::sse)] += delivery.events.size();
-    conn_.send(frames);
-    conn_.flush();
-    if (!conn_.closing() && feed_->ready()) server_.mailbox()->post_ready(conn_.id());
+    pump_feed(*server_.mailbox(), conn_, *feed_, [this](Delivery& delivery) {
+      if (delivery.reset) send_control("reset", delivery.cursor);
+      if (delivery.gap) {
+        ++server_.metrics().gaps;
+        send_control("gap", delivery.cursor);
+      }
+      std::string frames;
+      for (const EventPtr& event : delivery.events) {
+        frames += "id: ";
+        frames += std::to_string(event->seq);
+        frames += "\nevent: ";
+        frames += event->type;
+        frames += "\ndata: ";
+        frames += event->json;  // one line: the envelope has no raw newline
+        frames += "\n\n";
+      }
+      server_.metrics().deliveries[static_cast<size_t>(Transport::sse)] += delivery.events.size();
+      conn_.send(frames);
+    });
   }
 
   void on_heartbeat() override {

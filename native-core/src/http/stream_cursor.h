@@ -19,8 +19,4 @@ std::string hello_json(const LogInfo& info);
 // {"type":"gap"|"reset","seq":cursor}
 std::string control_json(const char* type, int64_t cursor);
 
-// How many events a stream takes from its feed per turn of the loop, so one busy stream
-// does not hold the loop while others wait.
-inline constexpr size_t kTakeBatch = 512;
-
 }  // namespace jobwire::http

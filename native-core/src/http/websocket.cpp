@@ -17,6 +17,7 @@
 #include "http/server_impl.h"
 #include "http/session.h"
 #include "http/stream_cursor.h"
+#include "http/stream_pump.h"
 #include "http/ws_accept.h"
 
 namespace jobwire::http {
@@ -90,16 +91,18 @@ class WebSocketStream final : public Session {
 
   void on_ready() override {
     if (!feed_ || conn_.closing()) return;
-    Delivery delivery = feed_->take(kTakeBatch);
-    if (delivery.reset) queue_text(control_json("reset", delivery.cursor));
-    if (delivery.gap) {
-      ++server_.metrics().gaps;
-      queue_text(control_json("gap", delivery.cursor));
-    }
-    for (const EventPtr& event : delivery.events) queue_text(event->json);
-    server_.metrics().deliveries[static_cast<size_t>(Transport::websocket)] += delivery.events.size();
-    pump();
-    if (!conn_.closing() && feed_->ready()) server_.mailbox()->post_ready(conn_.id());
+    pump_feed(*server_.mailbox(), conn_, *feed_, [this](Delivery& delivery) {
+      if (delivery.reset) queue_text(control_json("reset", delivery.cursor));
+      if (delivery.gap) {
+        ++server_.metrics().gaps;
+        queue_text(control_json("gap", delivery.cursor));
+      }
+      for (const EventPtr& event : delivery.events) queue_text(event->json);
+      server_.metrics().deliveries[static_cast<size_t>(Transport::websocket)] += delivery.events.size();
+      // Frames go to the connection's buffer now, so the watermark sees them.
+      if (wslay_event_send(ctx_) != 0) conn_.abort();
+    });
+    if (!wslay_event_want_read(ctx_) && !wslay_event_want_write(ctx_)) conn_.close();
   }
 
   void on_heartbeat() override {
