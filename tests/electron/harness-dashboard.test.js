@@ -89,3 +89,17 @@ test('stand-in for Electron\'s IPC: a frame at a URL the app does not allow gets
   assert.equal(await stranger.page.locator('[data-testid=job-row]').count(), 0)
   assert.equal(stranger.webContents.sentMessages, 0, 'no event was sent to the foreign frame')
 })
+
+test('stand-in for Electron\'s IPC: the dashboard page reaches window.jobwire only, and payloads are structured-cloned', { skip, timeout: 90_000 }, async (t) => {
+  const { openWindow } = await startDesktopHarness(t, { demoOptions: { steps: 2, stepMs: 10 } })
+  const { page } = await openWindow()
+  const surface = await page.evaluate(() => ({
+    api: Object.keys(window.jobwire).sort(),
+    frozen: Object.isFrozen(window.jobwire),
+    node: typeof require + typeof process + typeof module,
+    ipc: Object.keys(window).filter((key) => /ipc|electron/i.test(key)),
+  }))
+  assert.deepEqual(surface, { api: ['query', 'resume', 'subscribe', 'version'], frozen: true, node: 'undefinedundefinedundefined', ipc: [] })
+  const refused = await page.evaluate(() => window.jobwire.query({ method: 'POST', path: '/api/jobs', body: { type: 'x', run: () => 1 } }).then(() => 'sent', (err) => err.name))
+  assert.equal(refused, 'DataCloneError', 'a function cannot cross IPC')
+})
