@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "jobwire/core.h"
@@ -43,7 +44,9 @@ class SqliteWriter {
     Job job;
     std::string tree_path;
   };
-  Result<Loaded> load_job(const std::string& id);
+  // The job as this writer last wrote it. The writer is the only one that changes jobs, so
+  // the cache is exact; it is dropped on rollback and when it grows past its bound.
+  Result<Loaded*> load_job(const std::string& id);
   Result<EventPtr> append_event(const std::string& type, const Job* job, const std::string& tree_path,
                                 const std::string& data_json, int64_t now);
   Status store_job(const Job& job, int64_t now);
@@ -56,10 +59,11 @@ class SqliteWriter {
   int64_t next_seq_ = 1;
   int64_t pending_pruned_through_ = 0;
   uint64_t id_counter_ = 0;
+  std::unordered_map<std::string, Loaded> jobs_;
   bool broken_ = false;
 
   Statement begin_, commit_, rollback_;
-  Statement select_job_, insert_job_, update_job_, job_exists_;
+  Statement select_job_, insert_job_, update_job_, update_progress_, job_exists_;
   Statement insert_event_, insert_log_, select_file_, upsert_file_;
   Statement prune_by_count_, prune_by_time_, save_pruned_;
 };

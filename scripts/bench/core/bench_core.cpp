@@ -1,0 +1,233 @@
+// Core benchmarks: durable updates/s (group commit vs one transaction per update) at 1, 4
+// and 16 writer threads with commit latency; hub deliveries/s to 1, 100 and 1,000
+// subscribers; heap bytes per idle subscriber.
+//   build/bench_core [--seconds S] [--json]
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hub/hub.h"
+#include "jobwire/core.h"
+
+using namespace jobwire;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Args {
+  double seconds = 3;
+  bool json = false;
+  std::string only;  // updates | hub | idle; empty: all
+};
+
+std::string temp_db(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("jobwire-bench-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = dir / name;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+double percentile(std::vector<double>& values, double p) {
+  if (values.empty()) return 0;
+  size_t index = std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size())));
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(index), values.end());
+  return values[index];
+}
+
+struct UpdateResult {
+  double per_second, p50_ms, p99_ms;
+};
+
+// Each writer keeps `window` progress updates in flight on its own job and measures the
+// time from submit to the commit callback.
+UpdateResult durable_updates(int writers, size_t max_group, Durability durability, double seconds) {
+  CoreOptions options;
+  options.path = temp_db("updates-" + std::to_string(writers) + "-" + std::to_string(max_group) + ".db");
+  options.max_group = max_group;
+  options.durability = durability;
+  auto core = Core::open(options).value();
+  std::vector<std::string> ids;
+  for (int w = 0; w < writers; ++w) {
+    NewJob job;
+    job.type = "bench";
+    ids.push_back(core->create_job(job).value().job->id);
+    core->set_status(ids.back(), JobStatus::running);
+  }
+  constexpr int kWindow = 256;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> committed{0};
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(writers));
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      // The producer sleeps only when its window is full and is woken once half of it
+      // has committed, so the harness does not add a thread wakeup per update.
+      std::mutex mu;
+      std::condition_variable cv;
+      std::atomic<int> in_flight{0};
+      uint64_t n = 0;
+      auto& lat = latencies[static_cast<size_t>(w)];
+      while (!stop.load(std::memory_order_relaxed)) {
+        if (in_flight.load(std::memory_order_acquire) >= kWindow) {
+          std::unique_lock lock(mu);
+          cv.wait(lock, [&] { return in_flight.load() <= kWindow / 2; });
+        }
+        in_flight.fetch_add(1, std::memory_order_acq_rel);
+        auto start = Clock::now();
+        core->set_progress(ids[static_cast<size_t>(w)], static_cast<double>(n++ % 100), [&, start](Result<Committed>) {
+          double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+          if (lat.size() < 2'000'000) lat.push_back(ms);  // only the writer thread calls back
+          committed.fetch_add(1, std::memory_order_relaxed);
+          if (in_flight.fetch_sub(1, std::memory_order_acq_rel) - 1 == kWindow / 2) {
+            std::lock_guard lock(mu);
+            cv.notify_one();
+          }
+        });
+      }
+      std::unique_lock lock(mu);
+      lock.unlock();
+      while (in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    });
+  }
+  auto begin = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  uint64_t done = committed.load();
+  double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
+  stop = true;
+  for (auto& t : threads) t.join();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  core->close();
+  return {static_cast<double>(done) / elapsed, percentile(all, 0.5), percentile(all, 0.99)};
+}
+
+EventPtr make_event(int64_t seq) {
+  auto e = std::make_shared<Event>();
+  e->seq = seq;
+  e->type = "job.log";
+  e->job = "j_bench";
+  e->project = "default";
+  e->tree_path = "/j_bench/";
+  e->json = R"({"seq":)" + std::to_string(seq) + R"(,"type":"job.log","data":{}})";
+  return e;
+}
+
+// The writer thread publishes batches of 256 events; one consumer thread drains every
+// subscriber queue in turn.
+double hub_deliveries(int subscribers, double seconds) {
+  Hub hub;
+  std::vector<std::shared_ptr<SubscriberQueue>> queues;
+  for (int i = 0; i < subscribers; ++i) {
+    queues.push_back(std::make_shared<SubscriberQueue>(EventFilter{}, 1'000'000, 0, nullptr));
+    hub.attach(queues.back());
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> taken{0};
+  std::thread consumer([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      uint64_t n = 0;
+      for (auto& q : queues) n += q->take(1'000'000).events.size();
+      taken.fetch_add(n, std::memory_order_relaxed);
+    }
+  });
+  int64_t seq = 0;
+  auto begin = Clock::now();
+  double elapsed = 0;
+  while (elapsed < seconds) {
+    std::vector<EventPtr> batch;
+    for (int i = 0; i < 256; ++i) batch.push_back(make_event(++seq));
+    hub.publish(batch);
+    // Keep queues from growing without bound when the consumer falls behind.
+    while (hub.deliveries() - taken.load(std::memory_order_relaxed) > 4'000'000) std::this_thread::yield();
+    elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
+  }
+  stop = true;
+  consumer.join();
+  return static_cast<double>(hub.deliveries()) / elapsed;
+}
+
+double bytes_per_idle_subscriber(int count) {
+  CoreOptions options;
+  options.path = temp_db("idle.db");
+  auto core = Core::open(options).value();
+  std::vector<std::shared_ptr<Subscription>> subs;
+  subs.reserve(static_cast<size_t>(count));
+  size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < count; ++i) subs.push_back(core->subscribe({}).value());
+  size_t after = mallinfo2().uordblks;
+  double per = static_cast<double>(after - before) / count;
+  for (auto& s : subs) s->close();
+  core->close();
+  return per;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) args.seconds = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--json")) args.json = true;
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) args.only = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: bench_core [--seconds S] [--only updates|hub|idle] [--json]\n");
+      return 2;
+    }
+  }
+  std::string json = "{\"updates\":[";
+  if (!args.json) std::printf("durable updates/s (SQLite WAL, synchronous=NORMAL), %.0f s each\n", args.seconds);
+  bool first = true;
+  const bool all = args.only.empty();
+  for (int writers : {1, 4, 16}) {
+    if (!all && args.only != "updates") break;
+    UpdateResult group = durable_updates(writers, 4096, Durability::process, args.seconds);
+    UpdateResult single = durable_updates(writers, 1, Durability::process, args.seconds);
+    if (!args.json)
+      std::printf("  %2d writers: group commit %9.0f/s (p50 %.2f ms, p99 %.2f ms) | one tx per update %8.0f/s "
+                  "(p99 %.2f ms) | ratio %.1fx\n",
+                  writers, group.per_second, group.p50_ms, group.p99_ms, single.per_second, single.p99_ms,
+                  group.per_second / single.per_second);
+    char row[400];
+    std::snprintf(row, sizeof row,
+                  "%s{\"writers\":%d,\"group_per_s\":%.0f,\"group_p50_ms\":%.3f,\"group_p99_ms\":%.3f,"
+                  "\"single_per_s\":%.0f,\"single_p99_ms\":%.3f}",
+                  first ? "" : ",", writers, group.per_second, group.p50_ms, group.p99_ms, single.per_second,
+                  single.p99_ms);
+    json += row;
+    first = false;
+  }
+  UpdateResult power{};
+  if (all || args.only == "updates") power = durable_updates(16, 4096, Durability::power, args.seconds);
+  if (!args.json)
+    std::printf("  16 writers, synchronous=FULL (survives power loss): %.0f/s (p99 %.2f ms)\n", power.per_second,
+                power.p99_ms);
+  json += "],\"hub\":[";
+  if (!args.json) std::printf("hub deliveries/s\n");
+  first = true;
+  for (int subscribers : {1, 100, 1000}) {
+    if (!all && args.only != "hub") break;
+    double rate = hub_deliveries(subscribers, args.seconds);
+    if (!args.json) std::printf("  %4d subscribers: %12.0f deliveries/s\n", subscribers, rate);
+    json += (first ? "" : ",") + std::string("{\"subscribers\":") + std::to_string(subscribers) +
+            ",\"deliveries_per_s\":" + std::to_string(static_cast<int64_t>(rate)) + "}";
+    first = false;
+  }
+  double idle = all || args.only == "idle" ? bytes_per_idle_subscriber(100'000) : 0;
+  if (!args.json) std::printf("heap per idle subscriber: %.0f bytes (100,000 subscriptions)\n", idle);
+  json += "],\"bytes_per_idle_subscriber\":" + std::to_string(static_cast<int64_t>(idle)) +
+          ",\"power_16_per_s\":" + std::to_string(static_cast<int64_t>(power.per_second)) + "}";
+  if (args.json) std::printf("%s\n", json.c_str());
+  std::filesystem::remove_all(std::filesystem::temp_directory_path() / ("jobwire-bench-" + std::to_string(getpid())));
+  return 0;
+}
