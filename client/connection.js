@@ -34,6 +34,7 @@ export class ConnectionManager {
     this.pushFailures = 0
     this.pollFailures = 0
     this.probeAttempts = 0
+    this.probeIndex = 0        // which push transport the next probe tries
     this.timer = null
     this.started = false
     this.state = { status: 'reconnecting', transport: null, mode, lastUpdate: 0, fallback: false, offer: false }
@@ -98,6 +99,7 @@ export class ConnectionManager {
       }
     } else {
       this.pollFailures += 1
+      this.probeIndex = 0 // the server is away: a failed probe said nothing about its transport
       this.update({ status: this.pollFailures >= FAILURES_BEFORE_BACKOFF ? 'error' : 'reconnecting' })
     }
   }
@@ -174,6 +176,9 @@ export class ConnectionManager {
     this.stopTransport()
     if (this.probing || this.polling) {
       this.probing = false
+      // The server answers polls but this transport failed: something on the way (a
+      // proxy) breaks it, so the next probe tries the next one.
+      if (this.pollFailures === 0 && this.state.status === 'connected') this.probeIndex += 1
       this.scheduleProbe()
       return
     }
@@ -206,11 +211,11 @@ export class ConnectionManager {
     this.arm(delay, () => this.connect(this.nextProbeName(), { probe: true }))
   }
 
-  // Auto tries every push transport in turn (a proxy may break one and not another);
-  // realtime sticks to the best one.
+  // Realtime sticks to the best push transport; auto moves down the list when one fails
+  // while the server is reachable (see failed).
   nextProbeName () {
     if (this.mode !== 'auto') return this.pushNames[0]
-    return this.pushNames[(this.probeAttempts) % this.pushNames.length]
+    return this.pushNames[this.probeIndex % this.pushNames.length]
   }
 
   onEnvironmentChange () {
@@ -234,6 +239,7 @@ export class ConnectionManager {
     this.probing = false
     this.pushFailures = 0
     this.probeAttempts = 0
+    this.probeIndex = 0
   }
 
   stopTransport () {

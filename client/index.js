@@ -83,7 +83,10 @@ export function createClient (options = {}) {
   // stream starts, so they are read again once it runs (mostly a 304).
   const unanchored = new Set()
 
-  function load (key) {
+  async function load (key) {
+    // Reading the log's head first anchors this snapshot: the stream will start at or
+    // before it. (Polling needs no anchor.)
+    if (cursor === null && connection.get().mode !== 'polling') await resumeCursor().catch(() => {})
     if (cursor === null) unanchored.add(key)
     return loader.load(key).then((data) => {
       connection.pollResult(true)
@@ -135,14 +138,19 @@ export function createClient (options = {}) {
 
   // The position to resume from. Unknown at first: then the head of the log, read from a
   // list snapshot (its seq), after which every snapshot read is at least as new.
-  async function resumeCursor () {
-    if (cursor !== null) return cursor
-    const head = await loader.source.getSnapshot('/api/jobs?limit=1&offset=0')
-    const seq = head.body && typeof head.body.seq === 'number' ? head.body.seq : 0
-    const headEpoch = head.body?.epoch ?? epochOfEtag(head.etag)
-    if (headEpoch !== undefined) checkEpoch(headEpoch)
-    if (cursor === null) cursor = seq
-    return cursor
+  // One read at a time, shared by every caller.
+  let headRead = null
+  function resumeCursor () {
+    if (cursor !== null) return Promise.resolve(cursor)
+    if (!headRead) {
+      headRead = loader.source.getSnapshot('/api/jobs?limit=1&offset=0').then((head) => {
+        const headEpoch = head.body?.epoch ?? epochOfEtag(head.etag)
+        if (headEpoch !== undefined) checkEpoch(headEpoch)
+        if (cursor === null) cursor = typeof head.body?.seq === 'number' ? head.body.seq : 0
+        return cursor
+      }).finally(() => { headRead = null })
+    }
+    return headRead
   }
 
   const pushNames = transport === 'auto'

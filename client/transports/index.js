@@ -1,7 +1,7 @@
 // The event transports. Each is a factory ({http, env, cursor, filters, ...}) → transport:
 //
 //   transport.name                 'ipc' | 'sse' | 'ws' | 'longpoll'
-//   transport.start(after, sink)   connect and deliver events with seq > after (null: from now)
+//   transport.start(after, sink)   connect and deliver the events with seq > after
 //   transport.stop()               close; no sink call happens after it returns
 //
 // and it reports to the sink:

@@ -19,8 +19,8 @@ export function createIpcTransport ({ win = globalThis }) {
     const mine = ++generation
     const alive = () => generation === mine
     let held = []
-    let catchingUp = after !== null && after !== undefined
-    let cursor = after ?? -1
+    let catchingUp = true
+    let cursor = after
 
     const deliver = (batch) => {
       const fresh = batch.filter((event) => event.seq > cursor)
@@ -41,7 +41,6 @@ export function createIpcTransport ({ win = globalThis }) {
       return
     }
     sink.open()
-    if (!catchingUp) return
     Promise.resolve(bridge.resume(after)).then((answer) => {
       if (!alive()) return
       if (!answer || answer.reset) { catchingUp = false; held = []; sink.reset(); return }

@@ -26,12 +26,12 @@ export function createLongPollTransport ({ http, filters }) {
       while (alive()) {
         let page
         try {
-          // With no cursor yet, a first short call learns where the log is.
           page = await http.getJson('/api/events', {
             ...filterParams(filters),
-            after: cursor ?? undefined,
+            after: cursor,
             limit: PAGE_LIMIT,
-            wait: cursor === null ? 0 : LONG_POLL_WAIT_S
+            // The first call answers at once, so the page knows it is connected.
+            wait: opened ? LONG_POLL_WAIT_S : 0
           }, { signal: own.signal })
         } catch (error) {
           if (!alive()) return
@@ -44,11 +44,10 @@ export function createLongPollTransport ({ http, filters }) {
         if (!opened) { opened = true; sink.open() }
         if (page.events && page.events.length) sink.events(page.events)
         if (!alive()) return
-        cursor = typeof page.next === 'number' ? page.next : cursor
-        if (cursor === null || cursor === undefined) cursor = 0
+        if (typeof page.next === 'number') cursor = page.next
       }
     }
-    loop(after ?? null)
+    loop(after)
   }
 
   return { name: 'longpoll', start, stop }

@@ -13,14 +13,18 @@ test('the mode toggle moves between push and polling, and the choice survives a 
   const { page, requests } = await openDashboard(context, server, { intervalS: 2 })
   await until('Live over SSE', async () => (await badge(page)) === 'Live' && (await page.getByTestId('transport').textContent()) === 'sse')
 
+  const api = writer(server)
+  await api.createJob({ type: 'toggle', id: 'first' })
+  await api.status('first', 'running') // a running job keeps lists on the fast interval
+  await page.locator('[data-job="first"][data-status="running"]').waitFor({ timeout: 5_000 })
+
   await page.getByTestId('mode-polling').click()
   await until('the poll transport', async () => (await page.getByTestId('transport').textContent()) === 'poll')
   const streamsBefore = requests((u) => isStream(u)).length
   const listsBefore = requests(isList).length
-  await writer(server).createJob({ type: 'toggle', id: 'running-one' }).then(() => writer(server).status('running-one', 'running'))
-  await until('a list poll to show the running job', async () =>
-    (await page.locator('[data-job="running-one"]').getAttribute('data-status').catch(() => null)) === 'running', 15_000)
-  assert.ok(requests(isList).length > listsBefore, 'polling reads the list')
+  await api.createJob({ type: 'toggle', id: 'second' })
+  await page.locator('[data-job="second"]').waitFor({ timeout: 5_000 })
+  assert.ok(requests(isList).length > listsBefore, 'polling read the list')
   assert.equal(requests((u) => isStream(u)).length, streamsBefore, 'no new event stream while polling')
 
   await page.getByTestId('mode-realtime').click()

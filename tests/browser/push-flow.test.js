@@ -35,6 +35,7 @@ for (const transport of ['sse', 'ws', 'longpoll']) {
     await step('more log', () => api.log(id, ['done']), { lines: 3 })
     await step('completed', () => api.status(id, 'completed'), { status: 'completed' })
 
+    t.diagnostic(`on screen after (ms): ${JSON.stringify(latencies)}`)
     for (const [name, ms] of Object.entries(latencies)) {
       assert.ok(ms <= ON_SCREEN_MS, `${name} reached the screen after ${ms} ms (limit ${ON_SCREEN_MS} ms)`)
     }
