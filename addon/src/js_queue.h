@@ -1,17 +1,22 @@
 // Hands items from any thread to the JS thread: a mutex-guarded queue plus one wakeup.
 //
-// A producer thread pushes; the first push into an empty queue calls the thread-safe
-// function once, and that one call drains up to `max_per_turn` items on the JS thread (then
-// wakes itself again if more are left, so one busy queue never holds the event loop for
-// long). Wakeups merge, like uv_async_send: the queue, not the wakeup, carries the items.
+// A producer thread pushes; the first push into an idle queue calls the thread-safe
+// function once. From then on the JS thread drains in turns of at most `max_per_turn`
+// items, and each turn schedules the next with setImmediate, so the event loop runs its
+// timers and I/O between turns however fast producers push. (Re-signalling the
+// thread-safe function instead would not yield: Node dispatches calls that arrive while it
+// dispatches in the same loop iteration.) When a turn finds the queue empty the chain
+// stops and the next push signals again. Wakeups merge, like uv_async_send: the queue, not
+// the wakeup, carries the items.
 //
-// Lifetime: the thread-safe function keeps the queue alive until Node finalizes it. Once
-// the queue is closed, or the environment tears the function down, pushes keep the item in
+// Lifetime: the JS-side state lives until Node finalizes the thread-safe function. Once the
+// queue is closed, or the environment tears the function down, pushes keep their item in
 // the queue (freed with it) and never touch the function again.
 #pragma once
 
 #include <napi.h>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -30,16 +35,23 @@ class JsQueue {
   static std::shared_ptr<JsQueue> create(Napi::Env env, const char* name, size_t max_per_turn,
                                          Handler handler) {
     std::shared_ptr<JsQueue> queue(new JsQueue(max_per_turn, std::move(handler)));
-    auto* keep_alive = new std::shared_ptr<JsQueue>(queue);
-    napi_value resource_name = Napi::String::New(env, name);
+    auto js_side = std::make_shared<JsSide>();
+    js_side->queue = queue;
+    js_side->set_immediate = Napi::Persistent(env.Global().Get("setImmediate").As<Napi::Function>());
+    std::weak_ptr<JsSide> weak = js_side;
+    js_side->next_turn = Napi::Persistent(Napi::Function::New(env, [weak](const Napi::CallbackInfo& info) {
+      if (auto side = weak.lock()) side->queue->next_turn(info.Env(), *side);
+    }));
+    auto* finalize_data = new std::shared_ptr<JsSide>(js_side);
     napi_threadsafe_function tsfn = nullptr;
-    napi_status status = napi_create_threadsafe_function(env, nullptr, nullptr, resource_name, 0, 1, keep_alive,
-                                                         &JsQueue::finalize, queue.get(), &JsQueue::call_js, &tsfn);
+    napi_status status =
+        napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, name), 0, 1, finalize_data,
+                                        &JsQueue::finalize, js_side.get(), &JsQueue::call_js, &tsfn);
     if (status != napi_ok) {
-      delete keep_alive;
+      delete finalize_data;
       return queue;  // a queue without a wakeup: pushes are kept and freed with it
     }
-    // Idle queues never keep the process alive; owners ref() while they expect items.
+    // An idle queue never keeps the process alive; owners ref() while they expect items.
     napi_unref_threadsafe_function(env, tsfn);
     queue->tsfn_ = tsfn;
     return queue;
@@ -49,15 +61,11 @@ class JsQueue {
   void push(T item) {
     std::lock_guard lock(mutex_);
     items_.push_back(std::move(item));
-    signal_locked();
+    if (draining_ || !tsfn_) return;
+    if (napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) == napi_ok) draining_ = true;
   }
 
-  size_t size() const {
-    std::lock_guard lock(mutex_);
-    return items_.size();
-  }
-
-  // JS thread: whether the pending wakeup keeps the event loop alive.
+  // JS thread: whether a wakeup keeps the event loop alive.
   void ref(Napi::Env env) {
     std::lock_guard lock(mutex_);
     if (tsfn_) napi_ref_threadsafe_function(env, tsfn_);
@@ -75,7 +83,7 @@ class JsQueue {
     return taken;
   }
 
-  // JS thread. No wakeup after this; a wakeup already queued still runs the handler.
+  // JS thread. No wakeup after this; a turn already scheduled still runs the handler.
   void close() {
     napi_threadsafe_function tsfn = nullptr;
     {
@@ -89,44 +97,62 @@ class JsQueue {
   JsQueue& operator=(const JsQueue&) = delete;
 
  private:
+  // JS-thread state; released when the thread-safe function is finalized.
+  struct JsSide {
+    std::shared_ptr<JsQueue> queue;
+    Napi::FunctionReference set_immediate;
+    Napi::FunctionReference next_turn;
+  };
+
   JsQueue(size_t max_per_turn, Handler handler) : max_per_turn_(max_per_turn), handler_(std::move(handler)) {}
 
-  void signal_locked() {
-    if (signaled_ || !tsfn_) return;
-    if (napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) == napi_ok) signaled_ = true;
+  // One turn: hand up to max_per_turn items to the handler, then schedule the next turn.
+  void run_turn(Napi::Env env, JsSide& side) {
+    std::vector<T> turn;
+    {
+      std::lock_guard lock(mutex_);
+      size_t n = std::min(items_.size(), max_per_turn_);
+      turn.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        turn.push_back(std::move(items_.front()));
+        items_.pop_front();
+      }
+    }
+    // Scheduled before the handler runs, so an exception it leaves pending cannot break the chain.
+    side.set_immediate.Call({side.next_turn.Value()});
+    if (!turn.empty()) handler_(env, turn);
+  }
+
+  void next_turn(Napi::Env env, JsSide& side) {
+    {
+      std::lock_guard lock(mutex_);
+      if (items_.empty()) {
+        draining_ = false;  // idle: the next push signals again
+        return;
+      }
+    }
+    run_turn(env, side);
   }
 
   static void call_js(napi_env env, napi_value, void* context, void*) {
     if (env == nullptr) return;  // the environment is going away; items die with the queue
-    auto* self = static_cast<JsQueue*>(context);
-    std::vector<T> turn;
-    {
-      std::lock_guard lock(self->mutex_);
-      self->signaled_ = false;
-      size_t n = std::min(self->items_.size(), self->max_per_turn_);
-      turn.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        turn.push_back(std::move(self->items_.front()));
-        self->items_.pop_front();
-      }
-      if (!self->items_.empty()) self->signal_locked();
-    }
-    if (!turn.empty()) self->handler_(Napi::Env(env), turn);
+    auto* side = static_cast<JsSide*>(context);
+    side->queue->run_turn(Napi::Env(env), *side);
   }
 
   static void finalize(napi_env, void* data, void* hint) {
-    auto* self = static_cast<JsQueue*>(hint);
+    auto* side = static_cast<JsSide*>(hint);
     {
-      std::lock_guard lock(self->mutex_);
-      self->tsfn_ = nullptr;
+      std::lock_guard lock(side->queue->mutex_);
+      side->queue->tsfn_ = nullptr;
     }
-    delete static_cast<std::shared_ptr<JsQueue>*>(data);
+    delete static_cast<std::shared_ptr<JsSide>*>(data);
   }
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::deque<T> items_;
   napi_threadsafe_function tsfn_ = nullptr;
-  bool signaled_ = false;
+  bool draining_ = false;  // a turn is signalled or scheduled; pushes need not signal
   const size_t max_per_turn_;
   const Handler handler_;
 };
