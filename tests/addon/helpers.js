@@ -68,4 +68,15 @@ function consecutive (events, first) {
   return null
 }
 
-module.exports = { root, jobwire, tempDir, tempDbPath, openTemp, collect, consecutive }
+// Resolves once predicate() holds, checking every few milliseconds; rejects after timeoutMs.
+async function eventually (predicate, what, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+module.exports = { root, jobwire, tempDir, tempDbPath, openTemp, collect, consecutive, eventually, sleep }
