@@ -19,6 +19,13 @@ async function seed (core) {
   return { parent, child, other }
 }
 
+// A running job's duration is computed when it is read, so two reads a moment apart differ.
+function withoutLiveDurations (body) {
+  const strip = (job) => (job && job.status === 'running' ? { ...job, duration_seconds: 'live' } : job)
+  if (Array.isArray(body?.jobs)) return { ...body, jobs: body.jobs.map(strip) }
+  return strip(body)
+}
+
 test('query and HTTP GET answer the same JSON for every snapshot route', async (t) => {
   const { core, openWindow } = await bridgeFixture(t)
   let server
@@ -51,7 +58,7 @@ test('query and HTTP GET answer the same JSON for every snapshot route', async (
   for (const path of paths) {
     const response = await fetch(`http://127.0.0.1:${server.port}${path}`)
     assert.equal(response.status, 200, `HTTP ${path}`)
-    assert.deepEqual(await jobwire.query(path), await response.json(), `query ${path}`)
+    assert.deepEqual(withoutLiveDurations(await jobwire.query(path)), withoutLiveDurations(await response.json()), `query ${path}`)
   }
 
   for (const path of ['/api/jobs/j_missing', `/api/jobs/j_missing/logs`, '/api/jobs?limit=lots']) {
