@@ -126,7 +126,8 @@ function openSse (srv, path = '/api/events/stream', { headers = {}, token = null
       res.on('error', () => {})
       resolve(client)
     })
-    req.on('error', (err) => (err.code === 'ECONNRESET' ? undefined : reject(err)))
+    // Before the response this rejects; after it, the stream just ends.
+    req.on('error', reject)
   })
 }
 
@@ -173,10 +174,18 @@ function openWs (srv, path = '/ws', { headers = {} } = {}) {
       if (typeof message.seq === 'number' && message.ts) client.events.push(message)
       client.waiters.forEach((w) => w())
     })
-    socket.on('close', (code) => { client.closed = code; client.waiters.forEach((w) => w()) })
-    socket.on('open', () => resolve(client))
-    socket.on('unexpected-response', (req, res) => reject(Object.assign(new Error(`WebSocket refused: ${res.statusCode}`), { status: res.statusCode })))
-    socket.on('error', (err) => { if (socket.readyState === WebSocket.CONNECTING) reject(err) })
+    let opened = false
+    socket.on('close', (code) => {
+      client.closed = code
+      client.waiters.forEach((w) => w())
+      if (!opened) reject(new Error(`WebSocket closed before opening (${code})`))
+    })
+    socket.on('open', () => { opened = true; resolve(client) })
+    socket.on('unexpected-response', (req, res) => {
+      reject(Object.assign(new Error(`WebSocket refused: ${res.statusCode}`), { status: res.statusCode }))
+      req.destroy()
+    })
+    socket.on('error', (err) => { if (!opened) reject(err) })
   })
 }
 
