@@ -15,6 +15,7 @@ const ERROR_STATUS = {
 const DEFAULT_POLLING = Object.freeze({ interval_ms: 3000, enabled: true, log_interval_ms: 15000 })
 const LIST_FILTERS = ['status', 'type', 'parent', 'since']
 const MAX_REQUEST_CHARS = 8192
+const MAX_EVENTS_PAGE = 1000 // as GET /api/events
 
 class RequestError extends Error {
   constructor (code, message) {
@@ -90,6 +91,9 @@ function readRoutes (polling) {
     ['GET', /^\/api\/events$/, async (core, _m, params) => {
       const after = integerParam(params, 'after') ?? 0
       const limit = integerParam(params, 'limit')
+      if (limit !== undefined && (limit < 1 || limit > MAX_EVENTS_PAGE)) {
+        throw new RequestError('invalid_argument', `limit must be an integer from 1 to ${MAX_EVENTS_PAGE}`)
+      }
       return core.eventsAfter(after, limit === undefined ? {} : { limit })
     }],
   ]
@@ -124,7 +128,7 @@ function createQueryRouter ({ core, polling = DEFAULT_POLLING, writes = false })
         const match = routeMethod === method && pattern.exec(pathname)
         if (match) return { status, body: await handler(core, match, params, body) }
       }
-      return { status: 404, body: { error: { code: 'not_found', message: `no route ${method} ${pathname}` } } }
+      return { status: 404, body: { error: { code: 'not_found', message: `no route for ${method} ${pathname}` } } }
     } catch (err) {
       return errorAnswer(err)
     }

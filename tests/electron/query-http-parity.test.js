@@ -61,7 +61,12 @@ test('query and HTTP GET answer the same JSON for every snapshot route', async (
     assert.deepEqual(withoutLiveDurations(await jobwire.query(path)), withoutLiveDurations(await response.json()), `query ${path}`)
   }
 
-  for (const path of ['/api/jobs/j_missing', `/api/jobs/j_missing/logs`, '/api/jobs?limit=lots']) {
+  const refused = [
+    '/api/jobs/j_missing', '/api/jobs/j_missing/logs', '/api/jobs?limit=lots', '/api/jobs?limit=0',
+    '/api/jobs?status=bogus', '/api/jobs?offset=-1', '/api/events?limit=5000', '/api/events?after=999999',
+    '/api/nope', `/api/jobs/${parent.id}/nope`,
+  ]
+  for (const path of refused) {
     const response = await fetch(`http://127.0.0.1:${server.port}${path}`)
     const { error } = await response.json()
     const answer = await jobwire.query(path)
