@@ -110,20 +110,22 @@ Napi::Value CoreWrap::open(const Napi::CallbackInfo& info) {
   if (queue_limit && *queue_limit > 0) core_options.subscriber_queue_limit = static_cast<size_t>(*queue_limit);
   if (flush_ms) core_options.progress_flush_ms = static_cast<int>(*flush_ms);
 
-  std::weak_ptr<CoreState> weak = state_;
   return TaskWorker<std::shared_ptr<Core>>::start(
       env, "jobwire.open", [core_options] { return Core::open(core_options); },
-      [weak](Napi::Env js_env, std::shared_ptr<Core>& core) -> Napi::Value {
-        std::shared_ptr<CoreState> state = weak.lock();
-        if (!state || state->closing) {
+      [this](Napi::Env js_env, std::shared_ptr<Core>& core) -> Napi::Value {
+        if (state_->closing) {
           core->close();
           status_error(js_env, closed_error()).ThrowAsJavaScriptException();
           return js_env.Undefined();
         }
-        state->core = core;
-        state->known_head = core->log_info().head_seq;
+        state_->core = core;
+        state_->known_head = core->log_info().head_seq;
+        // An open core is never collected, like an open handle: it lives until close() or
+        // the environment's teardown, whatever references the app keeps.
+        Ref();
         return js_env.Undefined();
-      });
+      },
+      Value());
 }
 
 Napi::Value CoreWrap::close(const Napi::CallbackInfo& info) {
@@ -144,12 +146,14 @@ Napi::Value CoreWrap::close(const Napi::CallbackInfo& info) {
         core->close();  // commits every queued write; their completions are queued by now
         return Done{};
       },
-      [state](Napi::Env js_env, Done&) -> Napi::Value {
+      [this, state](Napi::Env js_env, Done&) -> Napi::Value {
         std::vector<Completion> last = state->completions->take_all();
         settle_completions(js_env, last, state.get());
         state->completions->close();
+        Unref();
         return js_env.Undefined();
-      });
+      },
+      Value());
 }
 
 Napi::Value CoreWrap::log_info(const Napi::CallbackInfo& info) {

@@ -33,8 +33,10 @@ void ServerWrap::on_env_cleanup(void* self) {
 
 void ServerWrap::hold_loop(Napi::Env env) {
   if (keep_alive_) return;
+  // Never called; Node requires a callback all the same.
+  auto never_called = [](napi_env, napi_value, void*, void*) {};
   napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, "jobwire.server"), 0, 1, nullptr,
-                                  nullptr, nullptr, nullptr, &keep_alive_);
+                                  nullptr, nullptr, never_called, &keep_alive_);
 }
 
 void ServerWrap::release_loop() {
@@ -73,6 +75,7 @@ Napi::Value ServerWrap::start(const Napi::CallbackInfo& info) {
       [this](Napi::Env js_env, std::shared_ptr<Server>& server) -> Napi::Value {
         server_ = server;
         hold_loop(js_env);
+        Ref();  // a listening server is never collected, like a net.Server
         return Napi::Number::New(js_env, server->port());
       },
       Value());
@@ -95,6 +98,7 @@ Napi::Value ServerWrap::stop(const Napi::CallbackInfo& info) {
       },
       [this](Napi::Env js_env, Done&) -> Napi::Value {
         release_loop();
+        Unref();
         return js_env.Undefined();
       },
       Value());

@@ -1,0 +1,117 @@
+'use strict'
+// core.serve(): the HTTP engine over the same core, on loopback, always stopped.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const { spawn } = require('node:child_process')
+const { root, openTemp, collect, tempDbPath } = require('./helpers')
+
+async function startServer (t, core, options = {}) {
+  const server = await core.serve({ port: 0, host: '127.0.0.1', ...options })
+  t.after(() => server.close())
+  return server
+}
+
+test('serve() answers snapshots and the write API over loopback, and sees the same log', async (t) => {
+  const core = await openTemp(t)
+  const server = await startServer(t, core, { token: 'test-token' })
+  assert.ok(server.port > 0)
+  assert.equal(server.host, '127.0.0.1')
+  assert.equal(server.token, 'test-token')
+  const base = `http://127.0.0.1:${server.port}`
+  const local = await core.createJob({ type: 'local' })
+  const live = collect(core)
+  t.after(live.stop)
+
+  const list = await (await fetch(`${base}/api/jobs`)).json()
+  assert.deepEqual(list.jobs.map((j) => j.id), [local.id])
+  assert.equal(list.seq, core.logInfo().head)
+
+  const refused = await fetch(`${base}/api/jobs`, { method: 'POST', body: JSON.stringify({ type: 'web' }) })
+  assert.equal(refused.status, 401)
+  const created = await fetch(`${base}/api/jobs`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'web' }),
+  })
+  assert.equal(created.status, 201)
+  const job = await created.json()
+  assert.equal((await core.getJob(job.id)).type, 'web', 'an HTTP write is in the core')
+  await live.untilSeq(core.logInfo().head)
+  assert.equal(live.events.at(-1).job, job.id, 'and reaches in-process subscribers')
+
+  const events = await (await fetch(`${base}/api/events?after=0`)).json()
+  assert.deepEqual(events.events.map((e) => e.seq), [1, 2])
+})
+
+test('without a token option serve() uses a generated one and reports it', async (t) => {
+  const saved = process.env.JOBWIRE_TOKEN
+  delete process.env.JOBWIRE_TOKEN
+  t.after(() => { if (saved !== undefined) process.env.JOBWIRE_TOKEN = saved })
+  const core = await openTemp(t)
+  const server = await startServer(t, core)
+  assert.match(server.token, /^[A-Za-z0-9_-]{32}$/)
+  const created = await fetch(`http://127.0.0.1:${server.port}/api/jobs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'web' }),
+  })
+  assert.equal(created.status, 201)
+})
+
+test('a taken port rejects with code unavailable; close() and core.close() stop serving', async (t) => {
+  const core = await openTemp(t)
+  const first = await startServer(t, core)
+  await assert.rejects(core.serve({ port: first.port }), (err) => err.code === 'unavailable' && err.message.includes(String(first.port)))
+  const second = await startServer(t, core)
+  await first.close()
+  await assert.rejects(fetch(`http://127.0.0.1:${first.port}/healthz`), (err) => err.cause?.code === 'ECONNREFUSED')
+  assert.equal((await fetch(`http://127.0.0.1:${second.port}/healthz`)).status, 200)
+  await core.close()
+  await assert.rejects(fetch(`http://127.0.0.1:${second.port}/healthz`), (err) => err.cause?.code === 'ECONNREFUSED')
+})
+
+test('a listening server keeps the process alive until it is closed', async (t) => {
+  // Signal listeners do not hold the event loop; only the server can keep this child up.
+  const source = `
+    const jobwire = require(process.env.JOBWIRE_ROOT)
+    jobwire.open({ path: ${JSON.stringify(tempDbPath(t))} }).then(async (core) => {
+      const server = await core.serve({ port: 0 })
+      process.once('SIGUSR2', () => server.close().then(() => console.log('closed')))
+      console.log('listening')
+    })`
+  const child = spawn(process.execPath, ['-e', source], { env: { ...process.env, JOBWIRE_ROOT: root }, stdio: ['ignore', 'pipe', 'inherit'] })
+  t.after(() => child.kill('SIGKILL'))
+  let stdout = ''
+  child.stdout.on('data', (d) => { stdout += d })
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)))
+  while (!stdout.includes('listening')) await new Promise((resolve) => setTimeout(resolve, 10))
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  assert.equal(child.exitCode, null, 'still running while listening')
+  child.kill('SIGUSR2')
+  assert.equal(await exited, 0)
+  assert.match(stdout, /closed/)
+})
+
+test('a core and a server the app keeps no reference to go on serving after garbage collection', async (t) => {
+  const source = `
+    const jobwire = require(process.env.JOBWIRE_ROOT)
+    ;(async () => {
+      const core = await jobwire.open({ path: ${JSON.stringify(tempDbPath(t))} })
+      const { port } = await core.serve({ port: 0, token: 'gc-token' })
+      console.log(port)
+    })().then(() => setTimeout(() => { global.gc(); global.gc(); console.log('collected') }, 50))`
+  const child = spawn(process.execPath, ['--expose-gc', '-e', source], { env: { ...process.env, JOBWIRE_ROOT: root }, stdio: ['ignore', 'pipe', 'inherit'] })
+  t.after(() => child.kill('SIGKILL'))
+  let stdout = ''
+  child.stdout.on('data', (d) => { stdout += d })
+  while (!stdout.includes('collected')) await new Promise((resolve) => setTimeout(resolve, 10))
+  const base = `http://127.0.0.1:${parseInt(stdout, 10)}`
+  const created = await fetch(`${base}/api/jobs`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer gc-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'after-gc' }),
+  })
+  assert.equal(created.status, 201)
+  const job = await created.json()
+  assert.equal((await (await fetch(`${base}/api/jobs/${job.id}`)).json()).type, 'after-gc')
+})
