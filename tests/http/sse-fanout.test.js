@@ -1,0 +1,59 @@
+'use strict'
+// 1,000 concurrent SSE clients each receive the same 1,000 events, every one, in order.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const http = require('node:http')
+const { startJobwired } = require('../helpers/jobwired')
+const { get, emitMany } = require('./support')
+
+const CLIENTS = 1000
+const EVENTS = 1000
+
+// A lean SSE reader: only the ids matter here, so no JSON is parsed.
+function openCounter (srv, after) {
+  return new Promise((resolve, reject) => {
+    const client = { ids: [], buffer: '', req: null }
+    client.req = http.get(`${srv.url}/api/events/stream?after=${after}`, { agent: false }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`))
+      res.setEncoding('utf8')
+      res.on('data', (chunk) => {
+        client.buffer += chunk
+        let end
+        while ((end = client.buffer.indexOf('\n\n')) >= 0) {
+          const frame = client.buffer.slice(0, end)
+          client.buffer = client.buffer.slice(end + 2)
+          if (frame.startsWith('id: ')) client.ids.push(Number(frame.slice(4, frame.indexOf('\n'))))
+        }
+      })
+      res.on('error', () => {})
+      resolve(client)
+    })
+    client.req.on('error', reject)
+  })
+}
+
+test(`${CLIENTS} concurrent SSE clients each receive ${EVENTS} events in order`, { timeout: 110_000 }, async () => {
+  const srv = await startJobwired()
+  const clients = []
+  try {
+    const start = (await get(srv, '/healthz')).json.seq
+    for (let i = 0; i < CLIENTS; i += 100) {
+      clients.push(...await Promise.all(Array.from({ length: 100 }, () => openCounter(srv, start))))
+    }
+    const metrics = await get(srv, '/metrics')
+    assert.match(metrics.body, new RegExp(`^jobwire_connections\\{transport="sse"\\} ${CLIENTS}$`, 'm'))
+
+    const seqs = await emitMany(srv, EVENTS, { concurrency: 16 })
+    const expected = [...seqs].sort((a, b) => a - b)
+    const deadline = Date.now() + 90_000
+    while (clients.some((c) => c.ids.length < EVENTS) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const short = clients.filter((c) => c.ids.length !== EVENTS).length
+    assert.equal(short, 0, `${short} clients did not receive exactly ${EVENTS} events`)
+    for (const client of clients) assert.deepEqual(client.ids, expected)
+  } finally {
+    clients.forEach((c) => c.req.destroy())
+    await srv.stop()
+  }
+})
