@@ -15,6 +15,8 @@ const DEFAULTS = Object.freeze({
   resumeLimit: 5_000, // events one resume answer carries
 })
 
+const MAX_RESUME_LIMIT = 10_000 // the most events core.eventsAfter reads at once
+
 function refuse (message) {
   return new Error(`jobwire: ${message}`)
 }
@@ -32,6 +34,8 @@ function checkOptions (options) {
     const value = options[name] ?? DEFAULTS[name]
     if (!Number.isInteger(value) || value < 0) throw new TypeError(`createBridge: ${name} must be a non-negative integer`)
   }
+  const resumeLimit = options.resumeLimit ?? DEFAULTS.resumeLimit
+  if (resumeLimit < 1 || resumeLimit > MAX_RESUME_LIMIT) throw new TypeError(`createBridge: resumeLimit must be from 1 to ${MAX_RESUME_LIMIT}`)
 }
 
 class Bridge {
