@@ -12,8 +12,12 @@ if (!fs.existsSync(bin)) {
   process.exit(1)
 }
 const child = spawn(bin, process.argv.slice(2), { stdio: 'inherit' })
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
+const forward = (signal) => child.kill(signal)
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP']
+for (const signal of signals) process.on(signal, forward)
 child.on('exit', (code, signal) => {
-  if (signal) process.kill(process.pid, signal)
-  else process.exit(code ?? 1)
+  if (!signal) process.exit(code ?? 1)
+  // Die of the same signal, as a shell expects.
+  for (const s of signals) process.removeListener(s, forward)
+  process.kill(process.pid, signal)
 })
