@@ -165,4 +165,4 @@ async function createBridge (options) {
   return new Bridge(options).start()
 }
 
-module.exports = { createBridge, Bridge }
+module.exports = { createBridge }

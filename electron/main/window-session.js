@@ -65,7 +65,7 @@ class WindowSession {
     this.pending = []
     this.cancelTimer()
     this.state = 'idle'
-    this.sendMessages([{ type: 'gap', seq: this.cursor }])
+    this.sendMessages([{ type: 'gap', next: this.cursor }])
   }
 
   // A resume began: from now on collect live events above `seen` (the bridge's newest seq).

@@ -31,8 +31,10 @@ let catchingUp = 0 // the token of the running catch-up; 0 when live
 let nextToken = 0
 let heldBack = [] // live batches that arrived while a catch-up was reading the log
 
+// Control messages ({type: 'reset' | 'gap' | 'error', …}) carry no seq, so a client that
+// filters on seq never mistakes one for an event.
 function isEvent (message) {
-  return typeof message.seq === 'number' && message.type !== 'reset' && message.type !== 'gap'
+  return typeof message.seq === 'number'
 }
 
 function handOut (messages) {
@@ -100,7 +102,7 @@ async function catchUp (from, toSubscribers) {
   position = position === null || answer.reset ? answer.next : Math.max(position, answer.next)
   if (answer.reset) {
     for (const listener of listeners) listener.floor = answer.next
-    if (toSubscribers) handOut([{ type: 'reset', seq: answer.next }])
+    if (toSubscribers) handOut([{ type: 'reset', next: answer.next }])
   }
   catchingUp = 0
   const batches = heldBack
@@ -114,7 +116,7 @@ ipcRenderer.on(EVENTS, (_event, messages) => {
 })
 
 // subscribe(fn, { after }) → unsubscribe. fn gets arrays of event envelopes (seq order) and
-// control messages ({type:'reset', seq}, {type:'error', message}). With `after`, the
+// control messages ({type:'reset', next}: refetch snapshots; {type:'error', message}). With `after`, the
 // subscriber first gets the events after it. Without, a fresh page continues from the
 // window's cursor (so a reloaded window resumes) unless the page calls resume() itself in
 // the same turn.

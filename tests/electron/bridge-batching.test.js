@@ -61,3 +61,19 @@ test('a subscriber sees each event once even when it subscribes twice with overl
   assert.equal(new Set(first.seqs()).size, 60)
   assert.deepEqual(second.seqs(), first.seqs().slice(10))
 })
+
+test('a window more than maxPending events behind is sent gap and catches up from the log, losing nothing', async (t) => {
+  // A frame long enough that the burst piles up past the bound before it could be sent.
+  const { core, openWindow } = await bridgeFixture(t, { maxPending: 100, frameMs: 200 })
+  const page = openWindow()
+  const seen = collect(page.window)
+  await core.createJob({ type: 'first' }) // makes the window's next send wait a whole frame
+  await waitFor(() => seen.seqs().length === 1)
+
+  await burst(core, 2_000)
+  await waitFor(() => seen.seqs().length === 2_001, { what: 'every event, through the log' })
+  const gapSent = page.received.some((batch) => batch.some((m) => m.type === 'gap'))
+  assert.ok(gapSent, 'the window was told gap instead of being sent an unbounded batch')
+  assert.ok(page.received.every((batch) => batch.length <= 100), 'no live message carried more than maxPending events')
+  assertStrictlyIncreasing(seen.seqs())
+})

@@ -30,7 +30,7 @@ async function bridgeFixture (t, bridgeOptions = {}) {
 function collect (world, options) {
   const messages = []
   const stop = world.jobwire.subscribe((batch) => messages.push(...batch), options)
-  const seqs = () => messages.filter((m) => m.seq !== undefined && m.type !== 'reset').map((m) => m.seq)
+  const seqs = () => messages.filter((m) => m.seq !== undefined).map((m) => m.seq)
   return { messages, seqs, stop }
 }
 
