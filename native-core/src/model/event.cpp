@@ -1,7 +1,7 @@
 // The event envelope and the filters of the event routes.
 #include "jobwire/event.h"
 
-#include "model/json_util.h"
+#include "model/json_forms.h"
 
 namespace jobwire {
 
@@ -27,6 +27,11 @@ bool EventFilter::matches(const Event& event) const noexcept {
 std::string event_envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
                                 const std::optional<std::string>& parent, const std::string& project,
                                 const std::string& data_json) {
+  return envelope_json(seq, type, ts_ms, job, parent, project, stored_json(data_json));
+}
+
+std::string envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
+                          const std::optional<std::string>& parent, const std::string& project, json data) {
   json envelope = {
       {"seq", seq},
       {"type", type},
@@ -34,7 +39,7 @@ std::string event_envelope_json(int64_t seq, const std::string& type, int64_t ts
       {"job", job.empty() ? json() : json(job)},
       {"parent", parent ? json(*parent) : json()},
       {"project", project},
-      {"data", stored_json(data_json)},
+      {"data", std::move(data)},
   };
   return dump_json(envelope);
 }

@@ -2,7 +2,7 @@
 #include "jobwire/job.h"
 
 #include "jobwire/event.h"
-#include "model/json_util.h"
+#include "model/json_forms.h"
 
 namespace jobwire {
 
@@ -52,8 +52,8 @@ std::optional<double> Job::duration_seconds(int64_t now_ms) const noexcept {
 static json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(); }
 static json optional_time(int64_t ms) { return ms != 0 ? json(iso_time(ms)) : json(); }
 
-std::string job_to_json(const Job& job, int64_t now_ms) {
-  json out = {
+json job_json_value(const Job& job, int64_t now_ms) {
+  return {
       {"id", job.id},
       {"type", job.type},
       {"project", job.project},
@@ -75,7 +75,8 @@ std::string job_to_json(const Job& job, int64_t now_ms) {
       {"log_lines", job.log_lines},
       {"updated_seq", job.updated_seq},
   };
-  return dump_json(out);
 }
+
+std::string job_to_json(const Job& job, int64_t now_ms) { return dump_json(job_json_value(job, now_ms)); }
 
 }  // namespace jobwire

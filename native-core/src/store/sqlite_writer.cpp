@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "model/json_util.h"
+#include "model/json_forms.h"
 #include "model/transitions.h"
 #include "store/job_rows.h"
 
@@ -130,7 +130,7 @@ Result<SqliteWriter::Loaded*> SqliteWriter::load_job(const std::string& id) {
 }
 
 Result<EventPtr> SqliteWriter::append_event(const std::string& type, const Job* job, const std::string& tree_path,
-                                            const std::string& data_json, int64_t now) {
+                                            json data, int64_t now) {
   auto event = std::make_shared<Event>();
   event->seq = next_seq_;
   event->type = type;
@@ -138,8 +138,8 @@ Result<EventPtr> SqliteWriter::append_event(const std::string& type, const Job* 
   event->job = job ? job->id : std::string();
   event->project = job ? job->project : std::string("default");
   event->tree_path = tree_path;
-  event->json = event_envelope_json(event->seq, type, now, event->job, job ? job->parent : std::nullopt,
-                                    event->project, data_json);
+  event->json = envelope_json(event->seq, type, now, event->job, job ? job->parent : std::nullopt, event->project,
+                              std::move(data));
   insert_event_.bind(1, event->seq)
       .bind(2, std::string_view(event->type))
       .bind(3, now)
@@ -223,7 +223,7 @@ Result<Committed> SqliteWriter::create_job(const NewJob& request, int64_t now) {
       .bind(11, std::string_view(job.summary_json))
       .bind(12, job.updated_seq);
   if (!(s = checked(insert_job_.run())).ok()) return s;
-  auto event = append_event("job.created", &job, tree_path, job_to_json(job, now), now);
+  auto event = append_event("job.created", &job, tree_path, job_json_value(job, now), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -251,7 +251,7 @@ Result<Committed> SqliteWriter::set_status(const std::string& id, JobStatus stat
                {"completed_at", optional_time(job.completed_at_ms)},
                {"duration_seconds", duration ? json(*duration) : json()},
                {"error_message", job.error_message ? json(*job.error_message) : json()}};
-  auto event = append_event("job.status", &job, loaded.value()->tree_path, dump_json(data), now);
+  auto event = append_event("job.status", &job, loaded.value()->tree_path, std::move(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -272,7 +272,7 @@ Result<Committed> SqliteWriter::set_progress(const std::string& id, double perce
   loaded.value()->job.progress_percent = percent;
   loaded.value()->job.updated_seq = job.updated_seq;
   auto event = append_event("job.progress", &job, loaded.value()->tree_path,
-                            dump_json(json{{"progress_percent", percent}}), now);
+                            json{{"progress_percent", percent}}, now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -306,7 +306,7 @@ Result<Committed> SqliteWriter::update_job(const std::string& id, const JobPatch
   job.updated_seq = next_seq_;
   Status s = store_job(job, now);
   if (!s.ok()) return s;
-  auto event = append_event("job.updated", &job, loaded.value()->tree_path, dump_json(data), now);
+  auto event = append_event("job.updated", &job, loaded.value()->tree_path, std::move(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -326,7 +326,7 @@ Result<Committed> SqliteWriter::append_log(const std::string& id, const std::vec
   Status s = store_job(job, now);
   if (!s.ok()) return s;
   auto event = append_event("job.log", &job, loaded.value()->tree_path,
-                            dump_json(json{{"offset", offset}, {"lines", lines}}), now);
+                            json{{"offset", offset}, {"lines", lines}}, now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -354,7 +354,7 @@ Result<Committed> SqliteWriter::register_file(const std::string& id, const std::
   job.updated_seq = next_seq_;
   if (!(s = store_job(job, now)).ok()) return s;
   json data = {{"file_id", *file_id}, {"path", path}, {"change", file_change_name(change)}};
-  auto event = append_event("job.file", &job, loaded.value()->tree_path, dump_json(data), now);
+  auto event = append_event("job.file", &job, loaded.value()->tree_path, std::move(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -362,14 +362,14 @@ Result<Committed> SqliteWriter::register_file(const std::string& id, const std::
 Result<Committed> SqliteWriter::emit(const std::string& type, const std::optional<std::string>& job_id,
                                      const std::string& data_json, int64_t now) {
   if (!job_id) {
-    auto event = append_event(type, nullptr, std::string(), data_json, now);
+    auto event = append_event(type, nullptr, std::string(), stored_json(data_json), now);
     if (!event.ok()) return event.status();
     return Committed{std::nullopt, std::move(event).value()};
   }
   auto loaded = load_job(*job_id);
   if (!loaded.ok()) return loaded.status();
   // A custom event does not change the job, so the job's ETag stays where it was.
-  auto event = append_event(type, &loaded.value()->job, loaded.value()->tree_path, data_json, now);
+  auto event = append_event(type, &loaded.value()->job, loaded.value()->tree_path, stored_json(data_json), now);
   if (!event.ok()) return event.status();
   return Committed{loaded.value()->job, std::move(event).value()};
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "jobwire/core.h"
+#include "model/json_util.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 
@@ -47,8 +48,8 @@ class SqliteWriter {
   // The job as this writer last wrote it. The writer is the only one that changes jobs, so
   // the cache is exact; it is dropped on rollback and when it grows past its bound.
   Result<Loaded*> load_job(const std::string& id);
-  Result<EventPtr> append_event(const std::string& type, const Job* job, const std::string& tree_path,
-                                const std::string& data_json, int64_t now);
+  Result<EventPtr> append_event(const std::string& type, const Job* job, const std::string& tree_path, json data,
+                                int64_t now);
   Status store_job(const Job& job, int64_t now);
   Status checked(Status status);
   std::string new_job_id(int64_t now);
