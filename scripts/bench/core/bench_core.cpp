@@ -64,7 +64,7 @@ UpdateResult durable_updates(int writers, size_t max_group, Durability durabilit
     ids.push_back(core->create_job(job).value().job->id);
     core->set_status(ids.back(), JobStatus::running);
   }
-  constexpr int kWindow = 256;
+  constexpr int kWindow = 64;
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> committed{0};
   std::vector<std::vector<double>> latencies(static_cast<size_t>(writers));
