@@ -1,0 +1,111 @@
+// A blocking loopback HTTP client for the server tests: plain sockets with a receive
+// timeout, so a test fails instead of hanging. Responses are read by Content-Length; a
+// stream is read incrementally with read_until.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace jobwire_test {
+
+class HttpClient {
+ public:
+  explicit HttpClient(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~HttpClient() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  bool connected() const { return connected_; }
+
+  void send(const std::string& bytes) {
+    size_t sent = 0;
+    while (sent < bytes.size()) {
+      ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<size_t>(n);
+    }
+  }
+
+  // Reads until `needle` has arrived (or the peer closed, or 5 s passed); returns all so far.
+  const std::string& read_until(const std::string& needle) {
+    while (buffer_.find(needle) == std::string::npos && fill()) {
+    }
+    return buffer_;
+  }
+
+  // Reads one whole response (headers and a Content-Length body) and removes it from the
+  // buffer. Empty when none arrived.
+  std::string response() {
+    read_until("\r\n\r\n");
+    size_t head_end = buffer_.find("\r\n\r\n");
+    if (head_end == std::string::npos) return {};
+    size_t length = 0;
+    size_t at = buffer_.find("Content-Length: ");
+    if (at != std::string::npos && at < head_end) length = std::strtoul(buffer_.c_str() + at + 16, nullptr, 10);
+    while (buffer_.size() < head_end + 4 + length && fill()) {
+    }
+    std::string whole = buffer_.substr(0, head_end + 4 + length);
+    buffer_.erase(0, whole.size());
+    return whole;
+  }
+
+  // One request on this connection; returns the response.
+  std::string request(const std::string& method, const std::string& target, const std::string& body = {},
+                      const std::string& extra_headers = {}) {
+    std::string out = method + " " + target + " HTTP/1.1\r\nHost: test\r\n" + extra_headers;
+    if (!body.empty()) out += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    out += "\r\n" + body;
+    send(out);
+    return response();
+  }
+
+  // True when the server closed the connection (read returns 0) within the timeout.
+  bool closed_by_peer() {
+    while (fill()) {
+    }
+    return eof_;
+  }
+
+ private:
+  bool fill() {
+    char chunk[16384];
+    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n == 0) eof_ = true;
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  bool eof_ = false;
+  std::string buffer_;
+};
+
+inline int status_of(const std::string& response) {
+  return response.size() > 12 ? std::atoi(response.c_str() + 9) : 0;
+}
+
+inline std::string body_of(const std::string& response) {
+  size_t at = response.find("\r\n\r\n");
+  return at == std::string::npos ? std::string() : response.substr(at + 4);
+}
+
+}  // namespace jobwire_test

@@ -1,0 +1,112 @@
+// Small pure parts of the HTTP path: targets and queries, ETag matching, gzip negotiation,
+// the WebSocket accept value, and who may read and write.
+#include <catch2/catch.hpp>
+
+#include "http/access.h"
+#include "http/gzip.h"
+#include "http/message.h"
+#include "http/query.h"
+#include "http/ws_accept.h"
+
+using namespace jobwire::http;
+
+TEST_CASE("http query: targets decode percent-escapes and refuse malformed ones") {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+  REQUIRE(parse_target("/api/jobs/j%201?status=running&types=x.*%2Cjob.log&flag&q=a+b", path, query));
+  CHECK(path == "/api/jobs/j 1");
+  REQUIRE(query.size() == 4);
+  CHECK(query[1] == std::pair<std::string, std::string>{"types", "x.*,job.log"});
+  CHECK(query[2] == std::pair<std::string, std::string>{"flag", ""});
+  CHECK(query[3].second == "a b");
+  CHECK_FALSE(parse_target("/a?x=%zz", path, query));
+  CHECK_FALSE(parse_target("/a%0", path, query));
+  CHECK_FALSE(parse_target("/a%00b", path, query));
+  CHECK_FALSE(parse_target("http://host/a", path, query));
+}
+
+TEST_CASE("http query: integer parameters are range-checked") {
+  Request request;
+  request.query = {{"limit", "20"}, {"bad", "2x"}, {"neg", "-1"}};
+  CHECK(int_param(request, "limit", 50, 1, 1000).value() == 20);
+  CHECK(int_param(request, "absent", 50, 1, 1000).value() == 50);
+  CHECK(int_param(request, "bad", 0, 0, 10).status().code() == jobwire::Code::invalid_argument);
+  CHECK_FALSE(int_param(request, "neg", 0, 0, 10).ok());
+}
+
+TEST_CASE("http message: If-None-Match matches lists, weak tags and *") {
+  std::string etag = make_etag("ep", 42);
+  CHECK(etag == "\"ep-42\"");
+  CHECK(etag_matches(std::string_view("\"ep-42\""), etag));
+  CHECK(etag_matches(std::string_view("\"x\", W/\"ep-42\""), etag));
+  CHECK(etag_matches(std::string_view("*"), etag));
+  CHECK_FALSE(etag_matches(std::string_view("\"ep-41\""), etag));
+  CHECK_FALSE(etag_matches(std::nullopt, etag));
+}
+
+TEST_CASE("http gzip: negotiated from Accept-Encoding and round-trips through zlib") {
+  CHECK(accepts_gzip("gzip, deflate, br"));
+  CHECK(accepts_gzip("br;q=1.0, gzip;q=0.8"));
+  CHECK(accepts_gzip("*"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0"));
+  CHECK_FALSE(accepts_gzip("deflate"));
+  auto packed = gzip(std::string(10000, 'a'));
+  REQUIRE(packed);
+  CHECK(packed->size() < 200);
+  CHECK(static_cast<unsigned char>((*packed)[0]) == 0x1f);
+  CHECK(static_cast<unsigned char>((*packed)[1]) == 0x8b);
+}
+
+TEST_CASE("http websocket: the accept value of RFC 6455's example") {
+  CHECK(websocket_accept("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
+TEST_CASE("http access: writes need the token; reads need it only off loopback") {
+  jobwire::ServerOptions options;
+  options.token = "tok";
+  Request anonymous;
+  Request bearer;
+  bearer.headers = {{"authorization", "Bearer tok"}};
+  Request cookie;
+  cookie.headers = {{"cookie", "a=1; jobwire_token=tok"}};
+  Request query;
+  query.query = {{"access_token", "tok"}};
+  Request wrong;
+  wrong.headers = {{"authorization", "Bearer nope"}};
+
+  Access loopback(options);
+  CHECK(loopback.check_read(anonymous).ok());
+  CHECK(loopback.check_write(anonymous).code() == jobwire::Code::unauthorized);
+  CHECK(loopback.check_write(wrong).code() == jobwire::Code::unauthorized);
+  CHECK(loopback.check_write(bearer).ok());
+  CHECK(loopback.check_write(cookie).ok());
+  CHECK(loopback.check_write(query).ok());
+
+  options.host = "0.0.0.0";
+  Access exposed(options);
+  CHECK(exposed.check_read(anonymous).code() == jobwire::Code::unauthorized);
+  CHECK(exposed.check_read(query).ok());
+  CHECK(is_loopback_host("127.0.0.1"));
+  CHECK(is_loopback_host("::1"));
+  CHECK_FALSE(is_loopback_host("192.168.1.2"));
+}
+
+TEST_CASE("http access: streams from a foreign Origin are refused; own and allowed origins pass") {
+  jobwire::ServerOptions options;
+  options.allow_origins = {"http://app.example"};
+  Access access(options);
+  Request own;
+  own.headers = {{"origin", "http://127.0.0.1:7700"}, {"host", "127.0.0.1:7700"}};
+  Request allowed;
+  allowed.headers = {{"origin", "http://app.example"}, {"host", "127.0.0.1:7700"}};
+  Request foreign;
+  foreign.headers = {{"origin", "http://evil.example"}, {"host", "127.0.0.1:7700"}};
+  Request none;
+  CHECK(access.check_origin(own).ok());
+  CHECK(access.check_origin(allowed).ok());
+  CHECK(access.check_origin(none).ok());
+  CHECK(access.check_origin(foreign).code() == jobwire::Code::forbidden);
+  Response response;
+  access.add_cors(allowed, response);
+  CHECK(response.headers.front() == std::pair<std::string, std::string>{"Access-Control-Allow-Origin", "http://app.example"});
+}
