@@ -63,7 +63,7 @@ const JobRow = memo(function JobRow ({ job, selected, onSelect }) {
       <td className="mono">{job.parent ? '↳ ' : ''}{job.id}</td>
       <td>{job.type}</td>
       <td><span className={`status status-${job.status}`}>{job.status}{job.optimistic ? '…' : ''}</span></td>
-      <td><div className="bar"><div style={{ width: `${job.progress_percent || 0}%` }} /></div> {formatProgress(job.progress_percent)}</td>
+      <td><div className="bar"><div style={{ transform: `scaleX(${(job.progress_percent || 0) / 100})` }} /></div> {formatProgress(job.progress_percent)}</td>
       <td>{formatTime(job.created_at)}</td>
     </tr>
   )

@@ -94,6 +94,10 @@ async function openClients (context, server, jobId) {
   return clients
 }
 
+async function closeClients (clients) {
+  for (const c of clients) { await c.page.close(); c.relay.close() }
+}
+
 async function measure (clients, server, seconds, during) {
   await new Promise((resolve) => setTimeout(resolve, 3_000)) // first reads settle
   for (const c of clients) { c.relay.reset(); c.counter.requests = 0 }
@@ -101,8 +105,13 @@ async function measure (clients, server, seconds, during) {
   const stop = during ? during() : () => {}
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
   stop()
-  const events = await (await fetch(`${server.url}/api/events?after=${head}&limit=100000`)).json()
-  const ipcBytes = events.events.reduce((sum, e) => sum + JSON.stringify(e).length, 0)
+  let ipcBytes = 0
+  for (let after = head; ;) {
+    const page = await (await fetch(`${server.url}/api/events?after=${after}&limit=1000`)).json()
+    ipcBytes += page.events.reduce((sum, e) => sum + JSON.stringify(e).length, 0)
+    if (page.events.length === 0) break
+    after = page.next
+  }
   const perHour = 3600 / seconds
   const rows = clients.map((c) => ({ name: c.name, requests: c.counter.requests * perHour, bytes: c.relay.counts.bytes * perHour }))
   rows.push({ name: 'jobwire IPC (envelopes over IPC, no network)', requests: 0, bytes: ipcBytes * perHour })
@@ -127,18 +136,24 @@ async function main () {
   const server = await startJobwired({ args: ['--static', staticDir] })
   let context
   try {
+    let finished
     for (let i = 0; i < 200; i++) {
-      const job = await api(server, 'POST', '/api/jobs', { type: i % 2 ? 'build' : 'test' })
-      await api(server, 'POST', `/api/jobs/${job.id}/status`, { status: 'running' })
-      await api(server, 'POST', `/api/jobs/${job.id}/status`, { status: 'completed' })
+      finished = await api(server, 'POST', '/api/jobs', { type: i % 2 ? 'build' : 'test' })
+      await api(server, 'POST', `/api/jobs/${finished.id}/status`, { status: 'running' })
+      await api(server, 'POST', `/api/jobs/${finished.id}/logs`, { lines: ['built', 'tested'] })
+      await api(server, 'POST', `/api/jobs/${finished.id}/status`, { status: 'completed' })
     }
-    const job = await api(server, 'POST', '/api/jobs', { type: 'watched' })
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS })
-    const clients = await openClients(context, server, job.id)
 
+    // Idle: nothing runs; every screen shows the list and a finished job.
+    let clients = await openClients(context, server, finished.id)
     print('Idle', await measure(clients, server, SECONDS))
+    await closeClients(clients)
 
+    // One job runs; every screen shows it.
+    const job = await api(server, 'POST', '/api/jobs', { type: 'watched' })
     await api(server, 'POST', `/api/jobs/${job.id}/status`, { status: 'running' })
+    clients = await openClients(context, server, job.id)
     let n = 0
     const busy = await measure(clients, server, SECONDS, () => {
       const timer = setInterval(() => {
@@ -149,7 +164,7 @@ async function main () {
       return () => clearInterval(timer)
     })
     print('One job running (1 progress + 1 log line per second)', busy)
-    for (const c of clients) c.relay.close()
+    await closeClients(clients)
   } finally {
     if (context) await context.close()
     await server.stop()
