@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+'use strict'
+// SSE fan-out: N clients, a producer writing R events/s for S seconds through the write
+// API; deliveries/s, p50/p99 delivery latency (producer send → client receipt), RSS per idle
+// client and server CPU, for jobwired and the Node peer in the same run.
+//   scripts/bench/http-fanout.sh [--clients 10000] [--rate 100] [--seconds 10] [--procs 4]
+// (the .sh raises the open-file limit first).
+const http = require('node:http')
+const path = require('node:path')
+const { fork } = require('node:child_process')
+const { performance } = require('node:perf_hooks')
+const { startJobwired, startPeer, rssBytes, cpuSeconds } = require('./lib/servers')
+
+function arg (name, fallback) {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : fallback
+}
+const clients = Number(arg('clients', 10000))
+const rate = Number(arg('rate', 100))
+const seconds = Number(arg('seconds', 10))
+const procs = Number(arg('procs', 4))
+const sampleEvery = Number(arg('sample-every', 20))
+const only = arg('only', null)
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const now = () => performance.timeOrigin + performance.now()
+
+function percentile (sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN
+}
+
+function ask (children, message, type) {
+  return Promise.all(children.map((child) => new Promise((resolve, reject) => {
+    const onMessage = (m) => {
+      if (m.type === 'error') return reject(new Error(m.message))
+      if (m.type === type) { child.removeListener('message', onMessage); resolve(m) }
+    }
+    child.on('message', onMessage)
+    if (message) child.send(message)
+  })))
+}
+
+async function run (server) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
+  const post = (body) => new Promise((resolve) => {
+    const req = http.request(`${server.url}/api/events`, {
+      method: 'POST', agent, headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }
+    }, (res) => { res.resume(); res.on('end', resolve) })
+    req.on('error', resolve)
+    req.end(JSON.stringify(body))
+  })
+  const head = await (await fetch(`${server.url}/healthz`)).json()
+  const rssBefore = rssBytes(server.pid)
+  const children = Array.from({ length: procs }, (_, i) => fork(path.join(__dirname, 'lib', 'sse-load-client.js'),
+    [server.url, String(Math.floor(clients / procs) + (i < clients % procs ? 1 : 0)), String(sampleEvery), `/api/events/stream?after=${head.seq}`]))
+  try {
+    const ready = await ask(children, null, 'ready')
+    const connected = ready.reduce((n, r) => n + r.open, 0)
+    await sleep(2000)
+    const rssIdle = rssBytes(server.pid)
+    children.forEach((c) => c.send('reset'))
+    await sleep(200)
+
+    const cpuBefore = cpuSeconds(server.pid)
+    const started = now()
+    const total = rate * seconds
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / rate
+      const wait = due - now()
+      if (wait > 1) await sleep(wait)
+      post({ type: 'x.bench', data: { i, t: now() } })
+    }
+    // Let deliveries finish: until every client has everything, or 30 s.
+    let reports
+    for (let i = 0; i < 60; i++) {
+      await sleep(500)
+      reports = await ask(children, 'report', 'report')
+      if (reports.reduce((n, r) => n + r.received, 0) >= total * connected) break
+    }
+    const elapsed = (now() - started) / 1000
+    const cpu = (cpuSeconds(server.pid) - cpuBefore) / elapsed
+    const received = reports.reduce((n, r) => n + r.received, 0)
+    const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b)
+    return {
+      name: server.name,
+      connected,
+      rssPerClient: (rssIdle - rssBefore) / connected,
+      deliveries: received,
+      expected: total * connected,
+      deliveriesPerSecond: received / elapsed,
+      offeredPerSecond: rate * connected,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      cpu
+    }
+  } finally {
+    children.forEach((c) => { try { c.send('exit') } catch {} })
+    await sleep(300)
+    children.forEach((c) => c.kill('SIGKILL'))
+    agent.destroy()
+  }
+}
+
+async function main () {
+  console.log(`# SSE fan-out: ${clients} clients, ${rate} events/s for ${seconds} s, ${procs} load processes, latency sampled on 1/${sampleEvery} of the clients`)
+  const results = []
+  for (const [key, start] of [['jobwired', startJobwired], ['peer', startPeer]]) {
+    if (only && only !== key) continue
+    const server = await start()
+    try {
+      results.push(await run(server))
+    } finally {
+      await server.stop()
+    }
+    await sleep(1000)
+  }
+  console.log('| server | clients | deliveries/s (offered) | delivered | p50 ms | p99 ms | RSS per idle client | server CPU |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|')
+  for (const r of results) {
+    console.log(`| ${r.name} | ${r.connected} | ${Math.round(r.deliveriesPerSecond)} (${r.offeredPerSecond}) | ${(100 * r.deliveries / r.expected).toFixed(1)}% | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rssPerClient / 1024).toFixed(1)} KiB | ${(r.cpu * 100).toFixed(0)}% |`)
+  }
+  if (results.length === 2) {
+    const [ours, peer] = results
+    console.log(`ratio jobwired/peer: deliveries/s ${(ours.deliveriesPerSecond / peer.deliveriesPerSecond).toFixed(2)}x, p99 ${(peer.p99 / ours.p99).toFixed(2)}x lower, RSS per client ${(peer.rssPerClient / ours.rssPerClient).toFixed(2)}x smaller`)
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1) })

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+'use strict'
+// 304s/s and 200s/s on GET /api/jobs/{id} with keep-alive, measured by wrk, for jobwired and
+// the Node peer in the same run.
+//   node scripts/bench/http-rest.js [--seconds 8] [--connections 50] [--threads 1]
+const os = require('node:os')
+const { spawnSync } = require('node:child_process')
+const { startJobwired, startPeer, cpuSeconds } = require('./lib/servers')
+
+function arg (name, fallback) {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : fallback
+}
+const seconds = Number(arg('seconds', 8))
+const connections = Number(arg('connections', 50))
+const threads = Number(arg('threads', 1))
+
+async function createJob (server) {
+  const res = await fetch(`${server.url}/api/jobs`, {
+    method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'bench', project: 'default' })
+  })
+  const job = await res.json()
+  const detail = await fetch(`${server.url}/api/jobs/${job.id}`)
+  await detail.text()
+  return { id: job.id, etag: detail.headers.get('etag') }
+}
+
+function wrk (url, headers, pid) {
+  const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency']
+  for (const h of headers) args.push('-H', h)
+  const cpuBefore = cpuSeconds(pid)
+  const r = spawnSync('wrk', [...args, url], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`)
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)[1])
+  const p99 = /99%\s+(\S+)/.exec(r.stdout)[1]
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)
+  const socketErrors = /Socket errors: (.*)/.exec(r.stdout)
+  return { rps, p99, bad: errors ? Number(errors[1]) : 0, socketErrors: socketErrors ? socketErrors[1] : '', cpu: (cpuSeconds(pid) - cpuBefore) / seconds }
+}
+
+async function measure (server) {
+  const { id, etag } = await createJob(server)
+  const url = `${server.url}/api/jobs/${id}`
+  const notModified = wrk(url, [`If-None-Match: ${etag}`], server.pid)
+  const ok = wrk(url, [], server.pid)
+  return { notModified, ok }
+}
+
+async function main () {
+  console.log(`# GET /api/jobs/{id}, keep-alive, wrk -t${threads} -c${connections} -d${seconds}s, ${os.cpus().length} CPUs (${os.cpus()[0].model})`)
+  const results = []
+  for (const start of [startJobwired, startPeer]) {
+    const server = await start()
+    try {
+      results.push({ name: server.name, ...(await measure(server)) })
+    } finally {
+      await server.stop()
+    }
+  }
+  console.log('| server | 304/s | p99 | server CPU | 200/s | p99 | server CPU |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
+  for (const r of results) {
+    console.log(`| ${r.name} | ${Math.round(r.notModified.rps)} | ${r.notModified.p99} | ${(r.notModified.cpu * 100).toFixed(0)}% | ${Math.round(r.ok.rps)} | ${r.ok.p99} | ${(r.ok.cpu * 100).toFixed(0)}% |`)
+    for (const m of [r.notModified, r.ok]) if (m.socketErrors) console.log(`  (${r.name}: socket errors ${m.socketErrors})`)
+  }
+  const [ours, peer] = results
+  console.log(`ratio jobwired/peer: 304s ${(ours.notModified.rps / peer.notModified.rps).toFixed(2)}x, 200s ${(ours.ok.rps / peer.ok.rps).toFixed(2)}x`)
+}
+
+main().catch((err) => { console.error(err); process.exit(1) })

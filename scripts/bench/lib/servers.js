@@ -1,0 +1,63 @@
+'use strict'
+// Starts the two servers the HTTP benchmarks compare: jobwired (the build's binary) and the
+// Node peer (scripts/bench/peers/node-peer.js). Each resolves {name, url, pid, token, stop()}.
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { spawn } = require('node:child_process')
+
+const root = path.resolve(__dirname, '..', '..', '..')
+
+function waitForLine (proc, pattern, what) {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${out}`)), 15_000)
+    const onData = (chunk) => {
+      out += chunk
+      const match = pattern.exec(out)
+      if (match) { clearTimeout(timer); resolve(match) }
+    }
+    proc.stdout.setEncoding('utf8').on('data', onData)
+    proc.stderr.setEncoding('utf8').on('data', onData)
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited (${code}): ${out}`)) })
+  })
+}
+
+function stopper (proc, cleanup = () => {}) {
+  return () => new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) { cleanup(); return resolve() }
+    proc.once('exit', () => { cleanup(); resolve() })
+    proc.kill('SIGTERM')
+    setTimeout(() => proc.kill('SIGKILL'), 10_000).unref()
+  })
+}
+
+async function startJobwired (extraArgs = []) {
+  const bin = process.env.JOBWIRED_BIN || path.join(root, 'build', 'jobwired')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobwire-bench-'))
+  const token = 'bench-token'
+  const proc = spawn(bin, ['--port', '0', '--token', token, '--db', path.join(dir, 'bench.db'), ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] })
+  const match = await waitForLine(proc, /jobwired listening on (http:\/\/\S+)/, 'jobwired')
+  return { name: 'jobwired', url: match[1], pid: proc.pid, token, stop: stopper(proc, () => fs.rmSync(dir, { recursive: true, force: true })) }
+}
+
+async function startPeer () {
+  const proc = spawn(process.execPath, [path.join(root, 'scripts', 'bench', 'peers', 'node-peer.js')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const match = await waitForLine(proc, /peer listening on (http:\/\/\S+)/, 'node peer')
+  return { name: 'node peer (node:http + ws + better-sse)', url: match[1], pid: proc.pid, token: 'unused', stop: stopper(proc) }
+}
+
+// Resident memory of a process in bytes (Linux /proc).
+function rssBytes (pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024
+}
+
+// CPU seconds (user + system) a process has used (Linux /proc).
+function cpuSeconds (pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+module.exports = { startJobwired, startPeer, rssBytes, cpuSeconds, root }
