@@ -6,6 +6,13 @@ const path = require('node:path')
 
 const root = path.resolve(__dirname, '..', '..')
 
+// The dashboard talks to nothing but its own origin (and, in the app, window.jobwire): no
+// remote script, no inline script, no framing. React sets inline style attributes.
+const DASHBOARD_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+  "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'",
+].join('; ')
+
 function dashboardDir () {
   return path.resolve(process.env.JOBWIRE_DASHBOARD_DIR || path.join(root, 'build', 'dashboard'))
 }
@@ -23,4 +30,4 @@ function resolveDashboardFile (dir, pathname) {
   return fs.existsSync(file) && fs.statSync(file).isFile() ? file : null
 }
 
-module.exports = { dashboardDir, resolveDashboardFile }
+module.exports = { dashboardDir, resolveDashboardFile, DASHBOARD_CSP }

@@ -8,7 +8,7 @@ const { app, BrowserWindow, ipcMain, net, protocol } = require('electron')
 const { webPreferences } = require('../main')
 const { startDesktop } = require('./desktop')
 const { loadSettings } = require('./settings')
-const { dashboardDir, resolveDashboardFile } = require('./dashboard-files')
+const { dashboardDir, resolveDashboardFile, DASHBOARD_CSP } = require('./dashboard-files')
 
 const SCHEME = 'jobwire-app'
 const DASHBOARD_URL = `${SCHEME}://dashboard/`
@@ -22,11 +22,14 @@ protocol.registerSchemesAsPrivileged([
 ])
 
 function serveDashboard (dir) {
-  protocol.handle(SCHEME, (request) => {
+  protocol.handle(SCHEME, async (request) => {
     const url = new URL(request.url)
     const file = url.host === 'dashboard' ? resolveDashboardFile(dir, url.pathname) : null
     if (!file) return new Response('not found', { status: 404 })
-    return net.fetch(pathToFileURL(file).toString())
+    const response = await net.fetch(pathToFileURL(file).toString())
+    const headers = new Headers(response.headers)
+    headers.set('content-security-policy', DASHBOARD_CSP)
+    return new Response(response.body, { status: response.status, headers })
   })
 }
 

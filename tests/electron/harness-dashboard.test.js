@@ -90,7 +90,7 @@ test('stand-in for Electron\'s IPC: a frame at a URL the app does not allow gets
   assert.equal(stranger.webContents.sentMessages, 0, 'no event was sent to the foreign frame')
 })
 
-test('stand-in for Electron\'s IPC: the dashboard page reaches window.jobwire only, and payloads are structured-cloned', { skip, timeout: 90_000 }, async (t) => {
+test('stand-in for Electron\'s IPC: the dashboard page reaches window.jobwire only, payloads are structured-cloned, inline script is blocked', { skip, timeout: 90_000 }, async (t) => {
   const { openWindow } = await startDesktopHarness(t, { demoOptions: { steps: 2, stepMs: 10 } })
   const { page } = await openWindow()
   const surface = await page.evaluate(() => ({
@@ -102,4 +102,11 @@ test('stand-in for Electron\'s IPC: the dashboard page reaches window.jobwire on
   assert.deepEqual(surface, { api: ['query', 'resume', 'subscribe', 'version'], frozen: true, node: 'undefinedundefinedundefined', ipc: [] })
   const refused = await page.evaluate(() => window.jobwire.query({ method: 'POST', path: '/api/jobs', body: { type: 'x', run: () => 1 } }).then(() => 'sent', (err) => err.name))
   assert.equal(refused, 'DataCloneError', 'a function cannot cross IPC')
+  const inlineScriptRan = await page.evaluate(() => {
+    const script = document.createElement('script')
+    script.textContent = 'window.injected = true'
+    document.head.appendChild(script)
+    return window.injected === true
+  })
+  assert.equal(inlineScriptRan, false, 'the app\'s Content-Security-Policy blocks injected inline script')
 })

@@ -2,12 +2,13 @@
 // The desktop app without the Electron binary: the app's real main-process composition
 // (electron/app/desktop.js: core on SQLite, bridge, demo producer) on the stand-in ipcMain,
 // and its windows as headless Chromium pages running the real preload and the real
-// dashboard bundle. The dashboard is served from a loopback origin that plays the part of
-// the app's jobwire-app:// scheme.
+// dashboard bundle. The dashboard is served, with the app's Content-Security-Policy, from a
+// loopback origin that plays the part of the app's jobwire-app:// scheme.
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const { startDesktop } = require('../../../electron/app/desktop')
+const { DASHBOARD_CSP } = require('../../../electron/app/dashboard-files')
 const { StandInIpcMain } = require('./ipc-standin')
 const { ChromiumWindow } = require('./chromium-window')
 const { launchChromium } = require('./chromium')
@@ -29,7 +30,7 @@ async function startDesktopHarness (t, { demoOptions } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobwire-desktop-'))
   t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }))
   const dashboard = dashboardFolder(t)
-  const site = await serveFolder(dashboard)
+  const site = await serveFolder(dashboard, { headers: { 'content-security-policy': DASHBOARD_CSP } })
   t.after(() => site.close())
   const ipcMain = new StandInIpcMain()
   const desktop = await startDesktop({

@@ -8,7 +8,8 @@ const path = require('node:path')
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.map': 'application/json' }
 
-async function serveFolder (folder) {
+// `headers` are added to every file answer (the desktop harness sends the app's CSP).
+async function serveFolder (folder, { headers = {} } = {}) {
   const root = path.resolve(folder)
   const requests = []
   const server = http.createServer((req, res) => {
@@ -19,7 +20,7 @@ async function serveFolder (folder) {
       res.writeHead(404).end()
       return
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+    res.writeHead(200, { ...headers, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
     fs.createReadStream(file).pipe(res)
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
