@@ -18,7 +18,7 @@ const DASHBOARD_URL = `${SCHEME}://dashboard/`
 if (process.env.JOBWIRE_USER_DATA) app.setPath('userData', path.resolve(process.env.JOBWIRE_USER_DATA))
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
 ])
 
 function serveDashboard (dir) {
