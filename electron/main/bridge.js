@@ -135,7 +135,10 @@ class Bridge {
     try {
       page = await this.core.eventsAfter(from, { limit: this.resumeLimit })
     } catch (err) {
-      if (err?.code !== 'reset') throw err
+      if (err?.code !== 'reset') {
+        if (session.isCurrent(token)) session.pause() // nothing streams until the page resumes again
+        throw err
+      }
       if (!session.isCurrent(token)) return { reset: true, next: this.seen }
       const next = session.collectFrom
       session.goLive(next)
