@@ -5,7 +5,8 @@
 import { jobKey } from './keys.js'
 import { submitOverlay, cancelOverlay } from './cache/overlays.js'
 
-export function createActions ({ http, store, onSubmit, revalidate }) {
+// send(method, path, body) → the answer's body: the HTTP write API, or the Electron bridge.
+export function createActions ({ send, store, onSubmit, revalidate }) {
   return {
     async submitJob (draft) {
       if (!draft || typeof draft.type !== 'string' || draft.type === '') throw new TypeError('submitJob needs a job type')
@@ -14,7 +15,7 @@ export function createActions ({ http, store, onSubmit, revalidate }) {
       store.addOverlay(overlay)
       onSubmit()
       try {
-        const job = await http.send('POST', '/api/jobs', request)
+        const job = await send('POST', '/api/jobs', request)
         overlay.confirm(job)
         store.refreshOverlays()
         return job
@@ -29,7 +30,7 @@ export function createActions ({ http, store, onSubmit, revalidate }) {
       const overlay = cancelOverlay(id)
       store.addOverlay(overlay)
       try {
-        return await http.send('POST', `${jobKey(id)}/status`, { status: 'cancelled' })
+        return await send('POST', `${jobKey(id)}/status`, { status: 'cancelled' })
       } catch (error) {
         store.removeOverlay(overlay)
         revalidate(jobKey(id))

@@ -14,7 +14,7 @@ import { browserEnvironment } from './policy/environment.js'
 import { resolvePolling, pollingFromDataset, pollingFromServer, validateInterval } from './policy/intervals.js'
 import { PollScheduler } from './policy/poll-scheduler.js'
 import { SnapshotStore } from './cache/store.js'
-import { SnapshotLoader, ipcSnapshotSource } from './loader.js'
+import { SnapshotLoader, ipcSnapshotSource, ipcRequest } from './loader.js'
 import { ConnectionManager, STATUS_LABELS, MODES } from './connection.js'
 import { PUSH_TRANSPORTS, availablePushTransports } from './transports/index.js'
 import { createPollTransport } from './transports/poll.js'
@@ -181,7 +181,9 @@ export function createClient (options = {}) {
 
   const eventListeners = new Set()
   const actions = createActions({
-    http,
+    send: useIpc
+      ? (method, path, body) => ipcRequest(bridge, { method, path, body })
+      : (method, path, body) => http.send(method, path, body),
     store,
     onSubmit: () => scheduler.noteSubmit(),
     revalidate: revalidateQuietly
@@ -189,7 +191,7 @@ export function createClient (options = {}) {
 
   async function readServerPolling () {
     try {
-      const body = useIpc ? await bridge.query('/api/config/polling') : await http.getJson('/api/config/polling')
+      const body = useIpc ? await ipcRequest(bridge, '/api/config/polling') : await http.getJson('/api/config/polling')
       sources.server = pollingFromServer(body)
       applyPolling()
     } catch { /* an older server: the defaults and the page's attributes stand */ }

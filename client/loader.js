@@ -12,16 +12,22 @@ import { appendTail, MAX_TAIL_LINES } from './cache/logs-patch.js'
 export function ipcSnapshotSource (bridge) {
   return {
     async getSnapshot (path) {
-      const body = await bridge.query(path)
-      if (body && body.error) {
-        const error = new Error(body.error.message || 'query failed')
-        error.code = body.error.code
-        error.status = body.error.status
-        throw error
-      }
-      return { status: 200, body }
+      return { status: 200, body: await ipcRequest(bridge, { method: 'GET', path }) }
     }
   }
+}
+
+// One request through window.jobwire.query, which answers the body the HTTP route would,
+// or {error: {code, message, status}} for an error status (thrown here, like HttpError).
+export async function ipcRequest (bridge, request) {
+  const body = await bridge.query(request)
+  if (body && body.error && typeof body.error === 'object') {
+    const error = new Error(body.error.message || 'the desktop app refused the request')
+    error.code = body.error.code
+    error.status = body.error.status
+    throw error
+  }
+  return body
 }
 
 export class SnapshotLoader {

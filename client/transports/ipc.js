@@ -1,59 +1,38 @@
 // Inside the Electron app: the preload exposes window.jobwire = {subscribe, query, resume,
-// version}. subscribe(fn) hands over batches of envelopes and returns an unsubscribe
-// function; resume(after) answers {events, next} or {reset: true}. Live batches are held
-// back while the resume answer is pending, then replayed past what the resume gave, so
-// nothing is lost or doubled between the two.
+// version}. subscribe(fn, {after}) first hands over the events after `after` (the preload
+// reads them from the main process and holds live batches back meanwhile), then the live
+// batches, each seq once; it returns the unsubscribe function. A batch may also carry the
+// control messages {type: 'reset', next} (refetch snapshots) and {type: 'error', message}.
+
+const isEnvelope = (message) => typeof message.seq === 'number' && message.type !== 'reset' && message.type !== 'gap'
 
 export function createIpcTransport ({ win = globalThis }) {
   let unsubscribe = null
-  let generation = 0
 
   function stop () {
-    generation += 1
     if (unsubscribe) { const u = unsubscribe; unsubscribe = null; u() }
   }
 
   function start (after, sink) {
     stop()
-    const bridge = win.jobwire
-    const mine = ++generation
-    const alive = () => generation === mine
-    let held = []
-    let catchingUp = true
-    let cursor = after
-
-    const deliver = (batch) => {
-      const fresh = batch.filter((event) => event.seq > cursor)
-      if (fresh.length === 0) return
-      cursor = fresh[fresh.length - 1].seq
-      sink.events(fresh)
-    }
-
+    let mine = null
+    const alive = () => unsubscribe !== null && unsubscribe === mine
     try {
-      const off = bridge.subscribe((batch) => {
+      mine = win.jobwire.subscribe((batch) => {
         if (!alive() || !Array.isArray(batch)) return
-        if (catchingUp) held.push(...batch)
-        else deliver(batch)
-      })
-      unsubscribe = typeof off === 'function' ? off : null
+        const events = batch.filter(isEnvelope)
+        if (events.length) sink.events(events)
+        if (batch.some((message) => message.type === 'gap')) sink.gap()
+        if (batch.some((message) => message.type === 'reset')) sink.reset()
+        const error = batch.find((message) => message.type === 'error')
+        if (error && alive()) { stop(); sink.fail(new Error(error.message || 'the desktop bridge failed')) }
+      }, { after })
     } catch (error) {
       sink.fail(error)
       return
     }
+    unsubscribe = mine
     sink.open()
-    Promise.resolve(bridge.resume(after)).then((answer) => {
-      if (!alive()) return
-      if (!answer || answer.reset) { catchingUp = false; held = []; sink.reset(); return }
-      deliver(answer.events || [])
-      catchingUp = false
-      const waiting = held
-      held = []
-      deliver(waiting)
-    }, (error) => {
-      if (!alive()) return
-      stop()
-      sink.fail(error)
-    })
   }
 
   return { name: 'ipc', start, stop }

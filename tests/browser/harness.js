@@ -108,7 +108,7 @@ export function writer (server) {
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 // Waits until fn() is truthy (polling every 50 ms) or fails after timeoutMs with `what`.
-export async function until (what, fn, timeoutMs = 10_000) {
+export async function until (what, fn, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await fn()

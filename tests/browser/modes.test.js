@@ -16,14 +16,14 @@ test('the mode toggle moves between push and polling, and the choice survives a 
   const api = writer(server)
   await api.createJob({ type: 'toggle', id: 'first' })
   await api.status('first', 'running') // a running job keeps lists on the fast interval
-  await page.locator('[data-job="first"][data-status="running"]').waitFor({ timeout: 5_000 })
+  await page.locator('[data-job="first"][data-status="running"]').waitFor({ timeout: 15_000 })
 
   await page.getByTestId('mode-polling').click()
   await until('the poll transport', async () => (await page.getByTestId('transport').textContent()) === 'poll')
   const streamsBefore = requests((u) => isStream(u)).length
   const listsBefore = requests(isList).length
   await api.createJob({ type: 'toggle', id: 'second' })
-  await page.locator('[data-job="second"]').waitFor({ timeout: 5_000 })
+  await page.locator('[data-job="second"]').waitFor({ timeout: 15_000 })
   assert.ok(requests(isList).length > listsBefore, 'polling read the list')
   assert.equal(requests((u) => isStream(u)).length, streamsBefore, 'no new event stream while polling')
 
@@ -46,7 +46,7 @@ test('?transport=ws runs over a WebSocket and shows each change', async (t) => {
   await page.goto(`${server.url}/?transport=ws&token=${server.token}`)
   await until('Live over ws', async () => (await badge(page)) === 'Live' && (await page.getByTestId('transport').textContent()) === 'ws')
   await writer(server).createJob({ type: 'over-ws', id: 'ws-job' })
-  await page.locator('[data-job="ws-job"]').waitFor({ timeout: 5_000 })
+  await page.locator('[data-job="ws-job"]').waitFor({ timeout: 15_000 })
   assert.equal(sockets.length, 1)
   assert.match(sockets[0], /\/ws\?after=\d+/)
 })
