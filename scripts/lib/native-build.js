@@ -6,6 +6,8 @@ const os = require('node:os')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 
+const { ensureLlhttpSources } = require('./llhttp-sources')
+
 const root = path.resolve(__dirname, '..', '..')
 
 function run (cmd, args) {
@@ -16,8 +18,9 @@ function run (cmd, args) {
 function buildNative ({ buildDir = 'build', cmakeFlags = [] } = {}) {
   const dir = path.resolve(root, buildDir)
   if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) {
+    const llhttp = ensureLlhttpSources()
     console.log(`setup: configuring ${buildDir}/`)
-    run('cmake', ['-S', root, '-B', dir, ...cmakeFlags])
+    run('cmake', ['-S', root, '-B', dir, `-DLLHTTP_DIR=${llhttp.sources}`, `-DLLHTTP_INCLUDE=${llhttp.include}`, ...cmakeFlags])
   }
   const jobs = String(Math.max(1, os.cpus().length))
   run('cmake', ['--build', dir, '--parallel', jobs])

@@ -3,8 +3,9 @@
 // when running as root; otherwise named, with the command that installs them.
 const { spawnSync } = require('node:child_process')
 
+// node-llhttp is not here: see llhttp-sources.js.
 const BUILD = ['cmake', 'g++', 'make', 'pkg-config', 'libuv1-dev', 'libsqlite3-dev', 'nlohmann-json3-dev',
-  'catch2', 'node-llhttp', 'libwslay-dev', 'zlib1g-dev', 'libpq-dev']
+  'catch2', 'libwslay-dev', 'zlib1g-dev', 'libpq-dev']
 const TEST = ['chromium', 'postgresql']
 const PACKAGES = { build: BUILD, start: BUILD, test: [...BUILD, ...TEST] }
 
