@@ -4,6 +4,12 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const { openTemp, collect } = require('./helpers')
 
+test('require("jobwire") from the package root loads this API', () => {
+  const byName = require('jobwire')
+  assert.equal(byName, require('../..'))
+  assert.equal(typeof byName.open, 'function')
+})
+
 const ENVELOPE_KEYS = ['seq', 'type', 'ts', 'job', 'parent', 'project', 'data']
 
 test('a job goes through its life and every read reflects it', async (t) => {
