@@ -48,7 +48,7 @@ export interface Envelope<D = Json> {
   seq: number
   type: string // job.created | job.status | job.progress | job.log | job.file | job.updated | x.*
   ts: string
-  job: string
+  job: string | null // null for an x.* event tied to no job
   parent: string | null
   project: string
   data: D

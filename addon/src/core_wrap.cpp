@@ -15,7 +15,7 @@ namespace {
 // small enough that one batch never holds the event loop for long.
 constexpr size_t kMaxBatch = 2048;
 // Completions one wakeup settles before yielding the event loop.
-constexpr size_t kCompletionsPerTurn = 1024;
+constexpr size_t kCompletionsPerTurn = 256;
 
 }  // namespace
 

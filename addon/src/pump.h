@@ -37,9 +37,8 @@ class Pump : public std::enable_shared_from_this<Pump> {
  public:
   static constexpr size_t kBatchesInFlight = 2;
 
-  // JS thread. `deliver(text, cursor, reset)` is called once per batch until stop().
-  // `head` is the newest seq known to be committed; `after` the resume cursor, or nullopt
-  // to start at the head.
+  // JS thread. Subscribes to `core` after `after` (nullopt: from the head) and starts the
+  // pump thread; `deliver(text, cursor, reset)` is called once per batch until stop().
   static Result<std::shared_ptr<Pump>> start(Napi::Env env, Core& core, std::optional<int64_t> after,
                                              Napi::Function deliver, size_t max_batch);
   ~Pump();
