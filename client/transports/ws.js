@@ -2,26 +2,27 @@
 // frame), and control messages {type: "hello"|"gap"|"reset"|"pong"|"heartbeat"}. The
 // cursor goes in the upgrade request (/ws?after=N), so the stream starts at the right
 // place; a {"type":"resume"} sent after open would race with events already streaming
-// from the head. A ping every 30 s lets a dead link be noticed: no frame at all for 65 s
-// closes it and reports the failure.
+// from the head. jobwired sends a heartbeat every 20 s, so a link that brings no frame at
+// all for 65 s is dead: the transport closes it and reports the failure. (The client
+// never pings: the server's heartbeat already proves the link, at no cost to this side.)
 
 import { parseJson, filterParams } from './shared.js'
 
-const PING_EVERY_MS = 30_000
+const CHECK_EVERY_MS = 30_000
 const SILENCE_LIMIT_MS = 65_000
-const CONTROL = new Set(['hello', 'gap', 'reset', 'pong', 'heartbeat', 'hb', 'ping'])
+const CONTROL = new Set(['hello', 'gap', 'reset', 'pong', 'heartbeat', 'error'])
 
 export function createWsTransport ({ http, win = globalThis, env, filters, getToken = () => undefined }) {
   let socket = null
-  let pingTimer = null
+  let watchdog = null
   let lastFrame = 0
 
-  function clearPing () {
-    if (pingTimer !== null) { env.clearTimeout(pingTimer); pingTimer = null }
+  function clearWatchdog () {
+    if (watchdog !== null) { env.clearTimeout(watchdog); watchdog = null }
   }
 
   function stop () {
-    clearPing()
+    clearWatchdog()
     if (socket) {
       const s = socket
       socket = null
@@ -49,14 +50,13 @@ export function createWsTransport ({ http, win = globalThis, env, filters, getTo
       stop()
       sink.fail(new Error(why))
     }
-    const keepAlive = () => {
-      clearPing()
-      pingTimer = env.setTimeout(() => {
+    const watch = () => {
+      clearWatchdog()
+      watchdog = env.setTimeout(() => {
         if (!alive()) return
         if (env.now() - lastFrame > SILENCE_LIMIT_MS) return fail('the WebSocket went silent')
-        s.send(JSON.stringify({ type: 'ping' }))
-        keepAlive()
-      }, PING_EVERY_MS)
+        watch()
+      }, CHECK_EVERY_MS)
     }
 
     s.addEventListener('open', () => {
@@ -64,7 +64,7 @@ export function createWsTransport ({ http, win = globalThis, env, filters, getTo
       opened = true
       lastFrame = env.now()
       sink.open()
-      keepAlive()
+      watch()
     })
     s.addEventListener('message', (message) => {
       if (!alive()) return
