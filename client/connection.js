@@ -104,8 +104,6 @@ export class ConnectionManager {
     }
   }
 
-  noteUpdate () { this.state.lastUpdate = this.env.now() }
-
   // Restarts the running push transport from the current cursor (after a reset).
   restart () {
     if (!this.transport || this.probing) return
@@ -128,8 +126,8 @@ export class ConnectionManager {
     let after
     try {
       after = await this.cursor()
-    } catch (error) {
-      if (this.transport === transport) this.failed(transport, error)
+    } catch {
+      if (this.transport === transport) this.failed(transport)
       return
     }
     if (this.transport !== transport) return
@@ -149,7 +147,7 @@ export class ConnectionManager {
       },
       gap: () => { if (mine()) this.handlers.gap() },
       reset: () => { if (mine()) this.handlers.reset() },
-      fail: (error) => { if (mine()) this.failed(transport, error) }
+      fail: () => { if (mine()) this.failed(transport) }
     }
   }
 
@@ -171,8 +169,7 @@ export class ConnectionManager {
     this.handlers.pushOpened()
   }
 
-  failed (transport, error) {
-    this.lastError = error
+  failed (transport) {
     this.stopTransport()
     if (this.probing || this.polling) {
       this.probing = false

@@ -15,7 +15,7 @@ import { resolvePolling, pollingFromDataset, pollingFromServer, validateInterval
 import { PollScheduler } from './policy/poll-scheduler.js'
 import { SnapshotStore } from './cache/store.js'
 import { SnapshotLoader, ipcSnapshotSource, ipcRequest } from './loader.js'
-import { ConnectionManager, STATUS_LABELS, MODES } from './connection.js'
+import { ConnectionManager, MODES } from './connection.js'
 import { PUSH_TRANSPORTS, availablePushTransports } from './transports/index.js'
 import { createPollTransport } from './transports/poll.js'
 import { createHttp, epochOfEtag } from './http.js'
@@ -259,15 +259,13 @@ export function createClient (options = {}) {
     setToken (value) { currentToken = value },
     get cursor () { return cursor },
     get epoch () { return epoch },
-    get requestCount () { return loader.requests },
     onEvents (listener) {
       eventListeners.add(listener)
       return () => eventListeners.delete(listener)
     },
 
     submitJob: actions.submitJob,
-    cancelJob: actions.cancelJob,
-    label: () => STATUS_LABELS[connection.get().status]
+    cancelJob: actions.cancelJob
   }
   return client
 }

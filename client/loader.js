@@ -37,7 +37,6 @@ export class SnapshotLoader {
     this.store = store
     this.onSnapshot = onSnapshot
     this.queue = new RequestQueue({ maxInFlight })
-    this.requests = 0
   }
 
   // Reads `key` (sharing a read already under way) and resolves with the store's view.
@@ -47,7 +46,6 @@ export class SnapshotLoader {
 
   async read (key) {
     if (parseKey(key).kind === 'logs') return this.readLogs(key)
-    this.requests += 1
     const answer = await this.source.getSnapshot(key, { etag: this.store.etag(key) })
     if (answer.status === 304) this.store.touch(key, { etag: answer.etag })
     else this.onSnapshot(key, answer.body, answer.etag)
@@ -56,17 +54,15 @@ export class SnapshotLoader {
   async readLogs (key) {
     const held = this.store.has(key) ? this.store.get(key) : undefined
     if (!held) {
-      this.requests += 1
-      let page = (await this.source.getSnapshot(`${key}?offset=0&limit=${MAX_TAIL_LINES}`)).body
-      if (page.has_more && page.total_lines > MAX_TAIL_LINES) {
-        this.requests += 1
-        page = (await this.source.getSnapshot(`${key}?offset=${page.total_lines - MAX_TAIL_LINES}&limit=${MAX_TAIL_LINES}`)).body
+      let answer = await this.source.getSnapshot(`${key}?offset=0&limit=${MAX_TAIL_LINES}`)
+      const first = answer.body
+      if (first.has_more && first.total_lines > MAX_TAIL_LINES) {
+        answer = await this.source.getSnapshot(`${key}?offset=${first.total_lines - MAX_TAIL_LINES}&limit=${MAX_TAIL_LINES}`)
       }
-      this.onSnapshot(key, page)
+      this.onSnapshot(key, answer.body, answer.etag)
       return
     }
     const end = held.offset + held.lines.length
-    this.requests += 1
     const answer = await this.source.getSnapshot(`${key}?offset=${end}&limit=${MAX_TAIL_LINES}`, { etag: this.store.etag(key) })
     if (answer.status === 304) { this.store.touch(key, { etag: answer.etag }); return }
     const page = answer.body

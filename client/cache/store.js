@@ -70,10 +70,6 @@ export class SnapshotStore {
     if (entry && etag) entry.etag = etag
   }
 
-  delete (key) {
-    if (this.entries.delete(key)) this.notify(new Set([key]))
-  }
-
   // Applies a batch of events in seq order. Returns {changed, stale, terminal}:
   // keys whose snapshot changed, keys to read again, jobs that just ended.
   applyEvents (events) {

@@ -17,6 +17,5 @@ export class FailureCounter {
   constructor () { this.failures = 0 }
   fail () { this.failures += 1; return this.failures }
   succeed () { this.failures = 0 }
-  get backingOff () { return this.failures >= FAILURES_BEFORE_BACKOFF }
   delay (intervalMs) { return backoffDelay(this.failures, intervalMs) }
 }

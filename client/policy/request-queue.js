@@ -26,7 +26,6 @@ export class RequestQueue {
     return promise
   }
 
-  get inFlight () { return this.running }
   get queued () { return this.waiting.length }
 
   pump () {
