@@ -96,3 +96,41 @@ test('three components showing the same page of jobs make one request for it', a
   const pageReads = requests((u) => isList(u) && u.searchParams.get('limit') === '50' && u.searchParams.get('offset') === '0' && !u.searchParams.has('parent'))
   assert.equal(pageReads.length, 1)
 })
+
+test('a hidden page on long-poll stops asking and, shown again, catches up from its cursor', async (t) => {
+  const server = await startServer(t)
+  const api = writer(server)
+  const context = await launchBrowser(t)
+  const { page, requests } = await openDashboard(context, server, { transport: 'longpoll' })
+  await until('Live over long-poll', async () => (await badge(page)) === 'Live' && (await page.getByTestId('transport').textContent()) === 'longpoll')
+
+  const cursor = await page.evaluate(() => window.jobwireDashboard.client.cursor)
+  await setPageHidden(page, true)
+  await sleep(300)
+  const hiddenAt = requests().length
+  await api.createJob({ type: 'while-hidden', id: 'while-hidden' })
+  await sleep(5_000)
+  assert.equal(requests().length, hiddenAt, 'no request while hidden')
+  assert.equal(await page.locator('[data-job="while-hidden"]').count(), 0)
+
+  const shownAt = Date.now()
+  await setPageHidden(page, false)
+  await page.locator('[data-job="while-hidden"]').waitFor({ timeout: 5_000 })
+  const resumed = requests((u) => u.pathname === '/api/events').find((r) => r.at >= shownAt)
+  assert.equal(Number(new URL(resumed.url).searchParams.get('after')), cursor, 'the first read resumes from the cursor')
+})
+
+test('the polling interval setting refuses less than 2 s and keeps a valid one across reloads', async (t) => {
+  const server = await startServer(t)
+  const context = await launchBrowser(t)
+  const { page } = await openDashboard(context, server)
+  await page.getByTestId('interval').fill('1')
+  await page.getByTestId('interval').press('Enter')
+  assert.match(await page.getByTestId('interval-problem').textContent(), /at least 2 s/)
+  await page.getByTestId('interval').fill('7')
+  await page.getByTestId('interval').press('Enter')
+  await until('the problem cleared', async () => (await page.getByTestId('interval-problem').count()) === 0)
+  assert.equal(await page.evaluate(() => window.jobwireDashboard.client.polling.intervalMs), 7_000)
+  await page.reload()
+  await until('the interval kept', async () => (await page.getByTestId('interval').inputValue()) === '7')
+})
