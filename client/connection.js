@@ -218,15 +218,21 @@ export class ConnectionManager {
   onEnvironmentChange () {
     if (!this.started) return
     if (!this.canConnect()) {
-      // Hidden or offline: stop asking. A long-poll is a request every 25 s, so it stops
-      // too; SSE, WebSocket and IPC are one connection that costs nothing while idle.
+      // Hidden: stop asking. A long-poll is a request every 50 s, so it stops too; SSE,
+      // WebSocket and IPC are one connection that costs nothing while idle. Offline: the
+      // connection is gone whatever it was; it is made again, from the cursor, when the
+      // network returns.
       this.clearTimer()
-      if (this.transport && (this.transport.name === 'longpoll' || this.probing)) this.stopTransport()
-      if (!this.env.isOnline()) this.update({ status: 'error' })
+      const offline = !this.env.isOnline()
+      const name = this.transport && this.transport.name
+      if (name === 'ipc') return // inside the desktop app: no network involved
+      if (name && (offline || name === 'longpoll' || this.probing)) this.stopTransport()
+      if (offline) this.update({ status: 'error' })
       return
     }
     if (this.mode === 'polling' || this.transport || this.state.offer) return
-    this.connect(this.polling ? this.nextProbeName() : (this.state.transport && this.state.transport !== 'poll' ? this.state.transport : this.pushNames[0]), { probe: this.polling })
+    if (this.polling) this.connect(this.nextProbeName(), { probe: true })
+    else this.connect(this.pushNames.includes(this.state.transport) ? this.state.transport : this.pushNames[0], { probe: false })
   }
 
   stopAll () {

@@ -54,3 +54,16 @@ test('a server on a new database (another epoch) makes the page drop its jobs an
   assert.equal(await page.getByTestId('job-count').textContent(), '1 jobs')
   await until('Live', async () => (await badge(page)) === 'Live')
 })
+
+test('offline turns the badge Offline; back online the page reconnects and shows what it missed', async (t) => {
+  const server = await startServer(t)
+  const context = await launchBrowser(t)
+  const { page } = await openDashboard(context, server)
+  await until('Live over SSE', async () => (await badge(page)) === 'Live' && (await page.getByTestId('transport').textContent()) === 'sse')
+  await context.setOffline(true)
+  await until('Offline', async () => (await badge(page)) === 'Offline')
+  await writer(server).createJob({ type: 'missed', id: 'made-while-offline' })
+  await context.setOffline(false)
+  await until('Live again', async () => (await badge(page)) === 'Live')
+  await page.locator('[data-job="made-while-offline"]').waitFor({ timeout: 10_000 })
+})
