@@ -55,7 +55,7 @@ function lateness () {
   return { stop: () => { clearTimeout(timer); return { worst, worstHeld, ticks } } }
 }
 
-test('a 10 ms timer is never more than 50 ms late while 1,000,000 events stream', { timeout: 110000 }, async (t) => {
+test('a 10 ms timer is never more than 50 ms late while 1,000,000 events stream', { timeout: 200000 }, async (t) => {
   const core = await openTemp(t)
   let received = 0
   let last = 0
