@@ -180,6 +180,7 @@ export function createClient (options = {}) {
   })
 
   const eventListeners = new Set()
+  const watchers = new Map() // key → how many watch() calls hold it
   const actions = createActions({
     send: useIpc
       ? (method, path, body) => ipcRequest(bridge, { method, path, body })
@@ -225,8 +226,18 @@ export function createClient (options = {}) {
     // read now if not held, patched by events, polled under the policy while polling.
     watch (key) {
       const release = scheduler.watch(key)
+      watchers.set(key, (watchers.get(key) || 0) + 1)
       if (!store.has(key)) revalidateQuietly(key)
-      return release
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        release()
+        const left = watchers.get(key) - 1
+        if (left > 0) { watchers.set(key, left); return }
+        watchers.delete(key)
+        store.forget(key)
+      }
     },
     load,
     get: (key) => store.get(key),

@@ -70,6 +70,11 @@ export class SnapshotStore {
     if (entry && etag) entry.etag = etag
   }
 
+  // Drops a key nobody shows any more, so events stop patching it.
+  forget (key) {
+    this.entries.delete(key)
+  }
+
   // Applies a batch of events in seq order. Returns {changed, stale, terminal}:
   // keys whose snapshot changed, keys to read again, jobs that just ended.
   applyEvents (events) {
