@@ -20,6 +20,11 @@ namespace {
 // How long stop() lets in-flight writes and answers finish before it cuts connections.
 constexpr uint64_t kShutdownGraceMs = 5'000;
 constexpr int kListenBacklog = 4096;
+// Up to this many connections turning ready at once are served at once; more wait for the
+// fan-out tick. A few clients (a dashboard, a long-poll) never wait; thousands of streams
+// trade a few ms of latency for a fraction of the writes.
+constexpr size_t kServeAtOnce = 256;
+constexpr uint64_t kFanOutTickMs = 20;
 
 Status uv_status(const char* what, int rc) {
   return Status(Code::unavailable, std::string(what) + ": " + uv_strerror(rc));
@@ -49,6 +54,8 @@ Status ServerImpl::start() {
   sweep_timer_.data = this;
   uv_timer_init(&loop_, &heartbeat_timer_);
   heartbeat_timer_.data = this;
+  uv_timer_init(&loop_, &fan_out_timer_);
+  fan_out_timer_.data = this;
 
   std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
   sockaddr_storage address{};
@@ -64,7 +71,8 @@ Status ServerImpl::start() {
     mailbox_->close();
     for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&listener_),
                                 reinterpret_cast<uv_handle_t*>(&sweep_timer_),
-                                reinterpret_cast<uv_handle_t*>(&heartbeat_timer_)})
+                                reinterpret_cast<uv_handle_t*>(&heartbeat_timer_),
+                                reinterpret_cast<uv_handle_t*>(&fan_out_timer_)})
       uv_close(handle, nullptr);
     uv_run(&loop_, UV_RUN_DEFAULT);
     uv_loop_close(&loop_);
@@ -135,6 +143,28 @@ std::array<size_t, kTransportCount> ServerImpl::connections_by_transport() const
 }
 
 void ServerImpl::on_ready(const std::vector<uint64_t>& ids) {
+  if (!fan_out_armed_ && ids.size() <= kServeAtOnce) {
+    service(ids);
+    return;
+  }
+  // A feed posts its id once until it is taken, so the list holds no duplicates, and the
+  // events that arrive meanwhile wait in the feeds' queues to be taken in one go.
+  fan_out_ready_.insert(fan_out_ready_.end(), ids.begin(), ids.end());
+  if (!fan_out_armed_) {
+    fan_out_armed_ = true;
+    uv_timer_start(&fan_out_timer_, &ServerImpl::on_fan_out_tick, kFanOutTickMs, 0);
+  }
+}
+
+void ServerImpl::on_fan_out_tick(uv_timer_t* timer) {
+  auto* self = static_cast<ServerImpl*>(timer->data);
+  self->fan_out_armed_ = false;
+  std::vector<uint64_t> ids;
+  ids.swap(self->fan_out_ready_);
+  self->service(ids);
+}
+
+void ServerImpl::service(const std::vector<uint64_t>& ids) {
   for (uint64_t id : ids) {
     auto it = connections_.find(id);
     if (it != connections_.end()) it->second->on_ready();
@@ -196,6 +226,7 @@ void ServerImpl::maybe_finish_shutdown() {
   uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&heartbeat_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&fan_out_timer_), nullptr);
 }
 
 }  // namespace http
