@@ -22,9 +22,10 @@ constexpr uint64_t kShutdownGraceMs = 5'000;
 constexpr int kListenBacklog = 4096;
 // Up to this many connections turning ready at once are served at once; more wait for the
 // fan-out tick. A few clients (a dashboard, a long-poll) never wait; thousands of streams
-// trade a few ms of latency for a fraction of the writes.
+// trade up to one tick of latency for one write per client per tick instead of one per
+// event (at 10,000 clients × 100 events/s: 0.2 M writes/s instead of 1 M).
 constexpr size_t kServeAtOnce = 256;
-constexpr uint64_t kFanOutTickMs = 20;
+constexpr uint64_t kFanOutTickMs = 50;
 
 Status uv_status(const char* what, int rc) {
   return Status(Code::unavailable, std::string(what) + ": " + uv_strerror(rc));
