@@ -6,7 +6,7 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const net = require('node:net')
 const { startJobwired } = require('../helpers/jobwired')
-const { get, post, createJob, openSse, emitMany, createSseParser, sleep } = require('./support')
+const { get, post, request, createJob, openSse, emitMany, createSseParser, sleep } = require('./support')
 
 let srv
 test.before(async () => {
@@ -86,7 +86,7 @@ test('?after= resumes too (for EventSource without Last-Event-ID) and filters ap
   assert.deepEqual(typed.events.map((e) => e.seq), [mine.json.seq])
 })
 
-test('a stream from a foreign Origin is 403; an allowed origin gets CORS headers; no Origin passes', async (t) => {
+test('a stream from a foreign Origin is 403; an allowed origin gets CORS (preflight too); no Origin passes', async (t) => {
   const foreign = await get(srv, '/api/events/stream', { headers: { origin: 'http://evil.example' } })
   assert.equal(foreign.status, 403)
   assert.equal(foreign.json.error.code, 'forbidden')
@@ -97,6 +97,15 @@ test('a stream from a foreign Origin is 403; an allowed origin gets CORS headers
   const same = await openSse(srv, '/api/events/stream', { headers: { origin: srv.url } })
   t.after(() => same.close())
   assert.equal(same.status, 200)
+  const preflight = await request(srv, 'OPTIONS', '/api/jobs', {
+    token: null, headers: { origin: 'http://app.example', 'access-control-request-method': 'POST' }
+  })
+  assert.equal(preflight.status, 204)
+  assert.equal(preflight.headers['access-control-allow-origin'], 'http://app.example')
+  assert.match(preflight.headers['access-control-allow-headers'], /Authorization/)
+  const cors = await get(srv, '/api/jobs', { headers: { origin: 'http://app.example' } })
+  assert.equal(cors.headers['access-control-allow-origin'], 'http://app.example')
+  assert.match(cors.headers['access-control-expose-headers'], /ETag/)
   const badCursor = await get(srv, '/api/events/stream', { headers: { 'last-event-id': 'abc' } })
   assert.equal(badCursor.status, 400)
 })

@@ -106,7 +106,7 @@ Response Access::preflight(const Request& request) const {
   response.content_type.clear();
   auto origin = request.header("origin");
   if (!origin || !origin_allowed(*origin)) return response;
-  add_cors(request, response);
+  // Allow-Origin itself is added by the connection, as on every answer.
   response.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, PATCH, OPTIONS");
   response.headers.emplace_back("Access-Control-Allow-Headers",
                                 "Authorization, Content-Type, If-None-Match, Last-Event-ID");

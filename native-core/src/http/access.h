@@ -26,7 +26,7 @@ class Access {
   Status check_origin(const Request& request) const;
   // Adds Access-Control-Allow-* headers when the request's Origin is allowed.
   void add_cors(const Request& request, Response& response) const;
-  // The answer to a CORS preflight (OPTIONS).
+  // The answer to a CORS preflight (OPTIONS), less the Allow-Origin that add_cors adds.
   Response preflight(const Request& request) const;
 
   bool loopback() const noexcept { return loopback_; }
