@@ -71,10 +71,9 @@ CoreWrap::CoreWrap(const Napi::CallbackInfo& info)
 
 CoreWrap::~CoreWrap() {
   if (cleanup_hook_added_) napi_remove_env_cleanup_hook(Env(), &CoreWrap::on_env_cleanup, this);
-  // Dropped without close(): close now and settle what the core committed on the way.
+  // An open core is rooted (see open), so this runs for a core that never opened, one
+  // already closed, or at teardown after on_env_cleanup; shutting down again is harmless.
   shut_down_now();
-  std::vector<Completion> last = state_->completions->take_all();
-  settle_completions(Env(), last, nullptr);
 }
 
 void CoreWrap::on_env_cleanup(void* self) {
