@@ -16,7 +16,7 @@ function reportWith (onError) {
         err = secondary
       }
     }
-    const warning = new Error(`a jobwire subscriber threw: ${err && err.message}`, { cause: err })
+    const warning = new Error(`a jobwire subscriber threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
     warning.name = 'JobwireSubscriberWarning'
     process.emitWarning(warning)
   }
