@@ -114,3 +114,20 @@ test('a subscription resuming behind the head keeps the process alive until it h
   assert.equal(result.code, 0, result.stderr)
   assert.equal(result.stdout.trim(), 'caught up 5000')
 })
+
+test('opening and closing cores with subscriptions and servers leaves no thread behind', async (t) => {
+  const threads = () => require('node:fs').readdirSync('/proc/self/task').length
+  const warm = await jobwire.open({ path: tempDbPath(t) })
+  await warm.close()
+  const before = threads()
+  for (let i = 0; i < 30; i++) {
+    const core = await jobwire.open({ path: tempDbPath(t) })
+    core.subscribe(() => {})
+    core.subscribe(() => {}, { after: 0 })
+    const server = await core.serve({ port: 0 })
+    await core.emit('x.round', { data: i })
+    if (i % 2 === 0) await server.close()
+    await core.close() // closes the other server and both subscriptions
+  }
+  assert.equal(threads(), before)
+})
