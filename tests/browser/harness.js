@@ -5,14 +5,12 @@ import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
 const { chromium } = require('playwright-core')
 const { startJobwired } = require('../helpers/jobwired.js')
 const { build } = require('../../client/dashboard/build.js')
 
-const here = path.dirname(fileURLToPath(import.meta.url))
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -118,7 +116,6 @@ export async function until (what, fn, timeoutMs = 15_000) {
   }
 }
 
-export { here }
 
 // Records, in the page, when the selected job's status, progress and log length change
 // on screen: a MutationObserver notes Date.now() at each DOM commit that changed them.
