@@ -1,11 +1,8 @@
+// The I/O half of a connection: accepting, reading, answering (status line, gzip,
+// keep-alive), buffered writes with their bounds, closing, and timeouts.
 #include "http/connection.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "http/gzip.h"
-#include "http/query.h"
-#include "http/router.h"
 #include "http/server_impl.h"
 
 namespace jobwire::http {
@@ -20,12 +17,6 @@ struct WriteRequest {
   uv_write_t req;  // first member: the uv_write_t* libuv hands back is this object
   std::string data;
 };
-
-Connection* owner(llhttp_t* parser) { return static_cast<Connection*>(parser->data); }
-
-void append_lower(std::string& out, const char* at, size_t length) {
-  for (size_t i = 0; i < length; ++i) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(at[i]))));
-}
 
 }  // namespace
 
@@ -55,7 +46,7 @@ int Connection::accept(uv_stream_t* listener) {
   return 0;
 }
 
-// ---------------------------------------------------------------- reading and parsing
+// ---------------------------------------------------------------- reading (parsing: connection_parser.cpp)
 
 void Connection::start_reading() {
   if (reading_ || handle_closed_) return;
@@ -90,189 +81,6 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
       self->abort();
     }
   }
-}
-
-void Connection::receive(const char* data, size_t length) {
-  if (closing_) return;
-  if (session_ && session_->takes_over()) {
-    session_->on_data(data, length);
-    return;
-  }
-  if (in_request_ && (deferred_ || session_)) {
-    pending_input_.append(data, length);
-    return;
-  }
-  if (!pending_input_.empty()) {
-    pending_input_.append(data, length);
-    parse_buffered();
-    return;
-  }
-  parse(data, length);
-}
-
-void Connection::parse_buffered() {
-  std::string input = std::move(pending_input_);
-  pending_input_.clear();
-  parse(input.data(), input.size());
-}
-
-void Connection::parse(const char* data, size_t length) {
-  while (length > 0 && !closing_) {
-    llhttp_errno_t err = llhttp_execute(&parser_, data, length);
-    if (err == HPE_OK) return;
-    if (err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) {
-      if (limit_hit_) {
-        fail(*limit_hit_, *limit_hit_ == Code::too_large ? "the body is larger than the limit"
-                          : *limit_hit_ == Code::headers_too_large ? "the request headers are too large"
-                                                                    : "the request target is malformed");
-      } else {
-        fail(Code::invalid_argument, std::string("malformed HTTP request: ") + llhttp_get_error_reason(&parser_));
-      }
-      return;
-    }
-    size_t used = static_cast<size_t>(llhttp_get_error_pos(&parser_) - data);
-    data += used;
-    length -= used;
-    if (err == HPE_PAUSED) llhttp_resume(&parser_);
-    dispatch();
-    if (session_ && session_->takes_over()) {
-      if (length > 0 && !closing_) session_->on_data(data, length);
-      return;
-    }
-    if (err == HPE_PAUSED_UPGRADE) return;  // an upgrade we did not take: the answer closes
-    if (in_request_) {
-      // Answered later: keep the rest for when it is done, and read no more meanwhile.
-      pending_input_.assign(data, length);
-      stop_reading();
-      return;
-    }
-  }
-}
-
-void Connection::dispatch() {
-  dispatching_ = true;
-  retired_session_.reset();
-  route_request(server_, *this);
-  dispatching_ = false;
-}
-
-void Connection::fail(Code code, std::string_view message) {
-  in_request_ = true;
-  deferred_ = false;
-  request_.keep_alive = false;
-  respond(error_response(code, message));
-}
-
-void Connection::refuse(Code code, std::string_view message) { fail(code, message); }
-
-// ---------------------------------------------------------------- llhttp callbacks
-
-const llhttp_settings_t& Connection::parser_settings() {
-  static const llhttp_settings_t settings = [] {
-    llhttp_settings_t s;
-    llhttp_settings_init(&s);
-    s.on_message_begin = &Connection::on_message_begin;
-    s.on_url = &Connection::on_url;
-    s.on_header_field = &Connection::on_header_field;
-    s.on_header_value = &Connection::on_header_value;
-    s.on_headers_complete = &Connection::on_headers_complete;
-    s.on_body = &Connection::on_body;
-    s.on_message_complete = &Connection::on_message_complete;
-    return s;
-  }();
-  return settings;
-}
-
-int Connection::on_message_begin(llhttp_t* parser) {
-  Connection* self = owner(parser);
-  self->request_ = Request{};
-  self->reading_value_ = false;
-  self->header_bytes_ = 0;
-  self->limit_hit_.reset();
-  self->in_request_ = true;
-  self->deadline_ms_ = self->server_.now_ms() + static_cast<uint64_t>(self->server_.options().request_timeout_ms);
-  self->deadline_is_request_ = true;
-  return 0;
-}
-
-int Connection::on_url(llhttp_t* parser, const char* at, size_t length) {
-  Connection* self = owner(parser);
-  self->header_bytes_ += length;
-  if (self->header_bytes_ > self->server_.options().max_header_bytes) {
-    self->limit_hit_ = Code::headers_too_large;
-    return -1;
-  }
-  self->request_.target.append(at, length);
-  return 0;
-}
-
-int Connection::on_header_field(llhttp_t* parser, const char* at, size_t length) {
-  Connection* self = owner(parser);
-  self->header_bytes_ += length;
-  if (self->header_bytes_ > self->server_.options().max_header_bytes) {
-    self->limit_hit_ = Code::headers_too_large;
-    return -1;
-  }
-  auto& headers = self->request_.headers;
-  if (self->reading_value_ || headers.empty()) {
-    if (headers.size() >= self->server_.options().max_headers) {
-      self->limit_hit_ = Code::headers_too_large;
-      return -1;
-    }
-    headers.emplace_back();
-    self->reading_value_ = false;
-  }
-  append_lower(headers.back().first, at, length);
-  return 0;
-}
-
-int Connection::on_header_value(llhttp_t* parser, const char* at, size_t length) {
-  Connection* self = owner(parser);
-  self->header_bytes_ += length;
-  if (self->header_bytes_ > self->server_.options().max_header_bytes) {
-    self->limit_hit_ = Code::headers_too_large;
-    return -1;
-  }
-  self->reading_value_ = true;
-  self->request_.headers.back().second.append(at, length);
-  return 0;
-}
-
-int Connection::on_headers_complete(llhttp_t* parser) {
-  Connection* self = owner(parser);
-  Request& request = self->request_;
-  request.method = llhttp_method_name(static_cast<llhttp_method_t>(llhttp_get_method(parser)));
-  request.keep_alive = llhttp_should_keep_alive(parser) != 0;
-  request.upgrade = llhttp_get_upgrade(parser) != 0;
-  if (!parse_target(request.target, request.path, request.query)) {
-    self->limit_hit_ = Code::invalid_argument;
-    return -1;
-  }
-  if (parser->content_length > self->server_.options().max_body_bytes) {
-    self->limit_hit_ = Code::too_large;
-    return -1;
-  }
-  // curl and others wait for this before sending a larger body.
-  if (auto expect = request.header("expect"); expect && *expect == "100-continue")
-    self->send("HTTP/1.1 100 Continue\r\n\r\n");
-  return 0;
-}
-
-int Connection::on_body(llhttp_t* parser, const char* at, size_t length) {
-  Connection* self = owner(parser);
-  if (self->request_.body.size() + length > self->server_.options().max_body_bytes) {
-    self->limit_hit_ = Code::too_large;
-    return -1;
-  }
-  self->request_.body.append(at, length);
-  return 0;
-}
-
-int Connection::on_message_complete(llhttp_t* parser) {
-  Connection* self = owner(parser);
-  self->deadline_ms_ = 0;
-  // Stop here: the request is answered before the next one is parsed.
-  return HPE_PAUSED;
 }
 
 // ---------------------------------------------------------------- answering
