@@ -2,6 +2,7 @@
 // require('jobwire'): the native core inside Node or Electron's main process.
 //   const core = await jobwire.open({ path: 'jobwire.db' })
 // See index.d.ts for the whole API and DESIGN.md's "Node API" for the contract.
+const { setImmediate } = require('node:timers')
 const native = require('./native')
 const req = require('./requests')
 const { Core } = require('./core')
@@ -9,7 +10,8 @@ const { Core } = require('./core')
 // Opens (creating and migrating when needed) the SQLite store at `path`.
 async function open (options) {
   const request = req.openOptions(options)
-  const nativeCore = new native.Core()
+  // Node's own setImmediate chains the delivery turns, whatever an app's fake timers patch.
+  const nativeCore = new native.Core(setImmediate)
   await nativeCore.open(request)
   return new Core(nativeCore)
 }

@@ -58,9 +58,13 @@ Napi::Function CoreWrap::define(Napi::Env env) {
 CoreWrap::CoreWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<CoreWrap>(info), state_(std::make_shared<CoreState>()) {
   Napi::Env env = info.Env();
+  Napi::Function set_immediate = info[0].IsFunction() ? info[0].As<Napi::Function>()
+                                                      : env.Global().Get("setImmediate").As<Napi::Function>();
+  set_immediate_ = Napi::Persistent(set_immediate);
   std::weak_ptr<CoreState> weak = state_;
   state_->completions = JsQueue<Completion>::create(
-      env, "jobwire.writes", kCompletionsPerTurn, [weak](Napi::Env js_env, std::vector<Completion>& completions) {
+      env, "jobwire.writes", kCompletionsPerTurn, set_immediate,
+      [weak](Napi::Env js_env, std::vector<Completion>& completions) {
         // Settle even when the Core object is gone: its promises are still awaited.
         std::shared_ptr<CoreState> state = weak.lock();
         settle_completions(js_env, completions, state.get());
@@ -181,7 +185,7 @@ Napi::Value CoreWrap::subscribe(const Napi::CallbackInfo& info) {
     status_error(env, status).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Result<std::shared_ptr<Pump>> pump = Pump::start(env, *state_->core, after, deliver, kMaxBatch);
+  Result<std::shared_ptr<Pump>> pump = Pump::start(env, *state_->core, after, deliver, set_immediate_.Value(), kMaxBatch);
   if (!pump.ok()) {
     status_error(env, pump.status()).ThrowAsJavaScriptException();
     return env.Undefined();

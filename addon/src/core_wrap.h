@@ -37,6 +37,7 @@ struct CoreState {
 class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
  public:
   static Napi::Function define(Napi::Env env);
+  // new Core(setImmediate): the scheduler that chains the JS thread's delivery turns.
   // The open core, or null once close() was called (for serve()).
   std::shared_ptr<Core> open_core() const { return state_->closing ? nullptr : state_->core; }
   explicit CoreWrap(const Napi::CallbackInfo& info);
@@ -74,6 +75,7 @@ class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
   Napi::Value events_after(const Napi::CallbackInfo& info);
 
   std::shared_ptr<CoreState> state_;
+  Napi::FunctionReference set_immediate_;
   bool cleanup_hook_added_ = false;
 };
 

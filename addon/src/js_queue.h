@@ -32,12 +32,14 @@ class JsQueue {
   // Runs on the JS thread with the items of one turn, in push order.
   using Handler = std::function<void(Napi::Env, std::vector<T>& items)>;
 
+  // `set_immediate` is Node's own (from node:timers, so fake timers in an app's tests do
+  // not capture delivery).
   static std::shared_ptr<JsQueue> create(Napi::Env env, const char* name, size_t max_per_turn,
-                                         Handler handler) {
+                                         Napi::Function set_immediate, Handler handler) {
     std::shared_ptr<JsQueue> queue(new JsQueue(max_per_turn, std::move(handler)));
     auto js_side = std::make_shared<JsSide>();
     js_side->queue = queue;
-    js_side->set_immediate = Napi::Persistent(env.Global().Get("setImmediate").As<Napi::Function>());
+    js_side->set_immediate = Napi::Persistent(set_immediate);
     std::weak_ptr<JsSide> weak = js_side;
     js_side->next_turn = Napi::Persistent(Napi::Function::New(env, [weak](const Napi::CallbackInfo& info) {
       if (auto side = weak.lock()) side->queue->next_turn(info.Env(), *side);

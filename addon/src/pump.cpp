@@ -31,10 +31,11 @@ Batch make_batch(const Delivery& delivery) {
 }  // namespace
 
 Result<std::shared_ptr<Pump>> Pump::start(Napi::Env env, Core& core, std::optional<int64_t> after,
-                                          Napi::Function deliver, size_t max_batch) {
+                                          Napi::Function deliver, Napi::Function set_immediate,
+                                          size_t max_batch) {
   std::shared_ptr<Pump> pump(new Pump(max_batch));
   std::weak_ptr<Pump> weak = pump;
-  pump->batches_ = JsQueue<Batch>::create(env, "jobwire.subscription", kBatchesInFlight,
+  pump->batches_ = JsQueue<Batch>::create(env, "jobwire.subscription", kBatchesInFlight, set_immediate,
                                           [weak](Napi::Env js_env, std::vector<Batch>& batches) {
                                             if (auto self = weak.lock()) self->on_batches(js_env, batches);
                                           });

@@ -40,7 +40,8 @@ class Pump : public std::enable_shared_from_this<Pump> {
   // JS thread. Subscribes to `core` after `after` (nullopt: from the head) and starts the
   // pump thread; `deliver(text, cursor, reset)` is called once per batch until stop().
   static Result<std::shared_ptr<Pump>> start(Napi::Env env, Core& core, std::optional<int64_t> after,
-                                             Napi::Function deliver, size_t max_batch);
+                                             Napi::Function deliver, Napi::Function set_immediate,
+                                             size_t max_batch);
   ~Pump();
 
   // JS thread: `head` has been committed; stay alive until it is delivered.

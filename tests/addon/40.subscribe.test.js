@@ -117,3 +117,16 @@ test('unsubscribing from inside the callback stops delivery at once', async (t) 
   await sleep(50) // room for any batch that was already on its way
   assert.equal(calls, 1)
 })
+
+test('fake timers on the global (as in an app\'s tests) do not stall writes or delivery', async (t) => {
+  const realSetImmediate = globalThis.setImmediate
+  globalThis.setImmediate = () => {} // a fake clock that never advances
+  t.after(() => { globalThis.setImmediate = realSetImmediate })
+  const core = await openTemp(t)
+  const live = collect(core)
+  t.after(live.stop)
+  // Enough writes and events for several turns of each queue.
+  await Promise.all(Array.from({ length: 5000 }, (_, i) => core.emit('x.faked', { data: i })))
+  await live.untilSeq(5000)
+  assert.equal(consecutive(live.events, 1), null)
+})
