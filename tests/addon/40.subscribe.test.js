@@ -126,7 +126,10 @@ test('fake timers on the global (as in an app\'s tests) do not stall writes or d
   const live = collect(core)
   t.after(live.stop)
   // Enough writes and events for several turns of each queue.
-  await Promise.all(Array.from({ length: 5000 }, (_, i) => core.emit('x.faked', { data: i })))
+  const writes = Promise.all(Array.from({ length: 5000 }, (_, i) => core.emit('x.faked', { data: i })))
+  let timer
+  const stalled = new Promise((resolve, reject) => { timer = setTimeout(() => reject(new Error('writes stalled')), 20000) })
+  await Promise.race([writes, stalled]).finally(() => clearTimeout(timer))
   await live.untilSeq(5000)
   assert.equal(consecutive(live.events, 1), null)
 })
