@@ -126,3 +126,16 @@ test('a cursor older than retention: eventsAfter rejects with reset, a subscribe
   await live.untilSeq(event.seq)
   assert.equal(live.events.at(-1).type, 'x.after_reset')
 })
+
+test('a cursor from another store (newer than the head) answers reset, and a subscriber continues from the head', async (t) => {
+  const core = await openTemp(t)
+  for (let i = 0; i < 5; i++) await core.emit('x.here', {})
+  await assert.rejects(core.eventsAfter(500), { code: 'reset' })
+  const live = collect(core, { after: 500 })
+  t.after(live.stop)
+  await live.until(() => live.batches.some((b) => b.reset))
+  assert.equal(live.batches.find((b) => b.reset).cursor, 5)
+  const event = await core.emit('x.next', {})
+  await live.untilSeq(event.seq)
+  assert.deepEqual(live.events.map((e) => e.seq), [6])
+})
