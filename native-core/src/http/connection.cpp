@@ -2,6 +2,8 @@
 // keep-alive), buffered writes with their bounds, closing, and timeouts.
 #include "http/connection.h"
 
+#include <algorithm>
+
 #include "http/gzip.h"
 #include "http/server_impl.h"
 
@@ -12,6 +14,8 @@ namespace {
 constexpr uint64_t kKeepAliveIdleMs = 60'000;
 // Smaller bodies are not worth the CPU of compressing.
 constexpr size_t kGzipMinBytes = 1024;
+// Longest wait for a client to close after we did.
+constexpr int kLingerMs = 2'000;
 
 struct WriteRequest {
   uv_write_t req;  // first member: the uv_write_t* libuv hands back is this object
@@ -66,10 +70,15 @@ void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
 
 void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   auto* self = static_cast<Connection*>(stream->data);
+  if (self->lingering_) {
+    if (nread < 0) self->close_handle();  // the client closed too; what it sent is discarded
+    return;
+  }
   if (nread > 0) {
     self->receive(buf->base, static_cast<size_t>(nread));
   } else if (nread < 0) {
     self->stop_reading();
+    self->peer_closed_ = true;
     // A client may half-close after sending its request: still answer what is pending.
     bool answering = self->in_request_ && (self->deferred_ || self->session_) &&
                      !(self->session_ && self->session_->takes_over());
@@ -187,7 +196,7 @@ void Connection::flush() {
       last_write_progress_ms_ = server_.now_ms();
       if (static_cast<size_t>(written) == out_.size()) {
         out_.clear();
-        if (closing_) close_handle();
+        if (closing_ && writes_in_flight_ == 0) linger();
         return;
       }
       out_.erase(0, static_cast<size_t>(written));
@@ -232,7 +241,7 @@ void Connection::on_write(uv_write_t* req, int status) {
     self->wants_drain_ = false;
     self->on_ready();
   }
-  if (self->closing_ && self->writes_in_flight_ == 0 && self->out_.empty()) self->close_handle();
+  if (self->closing_ && self->writes_in_flight_ == 0 && self->out_.empty()) self->linger();
 }
 
 // ---------------------------------------------------------------- closing
@@ -240,9 +249,28 @@ void Connection::on_write(uv_write_t* req, int status) {
 void Connection::close() {
   if (closing_) return;
   closing_ = true;
-  stop_reading();
   flush();
-  if (writes_in_flight_ == 0 && out_.empty()) close_handle();
+  if (writes_in_flight_ == 0 && out_.empty()) linger();
+}
+
+// Everything is written: send FIN, then read and discard until the client closes too (or a
+// short while passes). Closing at once with unread input would send a reset, and a client
+// still sending (a body refused with 413) could lose the answer it was sent.
+void Connection::linger() {
+  if (lingering_ || handle_closed_) return;
+  if (peer_closed_) {
+    close_handle();  // nothing more will come in: no reset to fear
+    return;
+  }
+  lingering_ = true;
+  uint64_t wait = static_cast<uint64_t>(std::min(kLingerMs, server_.options().request_timeout_ms));
+  linger_deadline_ms_ = server_.now_ms() + wait;
+  shutdown_.data = this;
+  if (uv_shutdown(&shutdown_, reinterpret_cast<uv_stream_t*>(&tcp_), [](uv_shutdown_t*, int) {}) != 0) {
+    close_handle();
+    return;
+  }
+  start_reading();
 }
 
 void Connection::abort() {
@@ -297,6 +325,10 @@ void Connection::drop_slow_client() {
 
 void Connection::check_timeouts(uint64_t now) {
   if (handle_closed_) return;
+  if (lingering_) {
+    if (now >= linger_deadline_ms_) close_handle();
+    return;
+  }
   if (!writable() && now >= last_write_progress_ms_ + static_cast<uint64_t>(server_.options().request_timeout_ms)) {
     drop_slow_client();  // it stopped reading
     return;

@@ -64,7 +64,8 @@ class Connection {
   bool writable() const noexcept;
   // Calls on_ready() once the buffer has drained under the low watermark.
   void wait_for_drain() noexcept { wants_drain_ = true; }
-  // Closes once everything buffered is written.
+  // Closes once everything buffered is written (then half-closes and waits briefly for the
+  // client to close, so it reads the last answer rather than a reset).
   void close();
   // Closes now, dropping what is buffered.
   void abort();
@@ -102,6 +103,7 @@ class Connection {
   void start_reading();
   void stop_reading();
   void close_handle();
+  void linger();
   void drop_slow_client();
   std::string serialize(Response& response) const;
 
@@ -128,6 +130,10 @@ class Connection {
   bool reading_ = false;
   bool closing_ = false;       // close once writes drain
   bool handle_closed_ = false; // uv_close was called
+  bool lingering_ = false;     // FIN sent; waiting for the client's
+  bool peer_closed_ = false;   // the client's FIN (or an error) was read
+  uint64_t linger_deadline_ms_ = 0;
+  uv_shutdown_t shutdown_{};
   uint64_t deadline_ms_ = 0;   // 0: none
   bool deadline_is_request_ = false;
 };
