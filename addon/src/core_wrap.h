@@ -37,9 +37,9 @@ struct CoreState {
 class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
  public:
   static Napi::Function define(Napi::Env env);
-  // new Core(setImmediate): the scheduler that chains the JS thread's delivery turns.
   // The open core, or null once close() was called (for serve()).
   std::shared_ptr<Core> open_core() const { return state_->closing ? nullptr : state_->core; }
+  // new Core(setImmediate): the scheduler that chains the JS thread's delivery turns.
   explicit CoreWrap(const Napi::CallbackInfo& info);
   ~CoreWrap() override;
 

@@ -29,6 +29,9 @@ void ServerWrap::on_env_cleanup(void* self) {
   wrap->cleanup_hook_added_ = false;
   if (wrap->server_) wrap->server_->stop();
   wrap->server_.reset();
+  // The environment finalizes its thread-safe functions itself; releasing this one later
+  // (from the destructor) would touch freed memory.
+  wrap->keep_alive_ = nullptr;
 }
 
 void ServerWrap::hold_loop(Napi::Env env) {

@@ -115,3 +115,35 @@ test('a core and a server the app keeps no reference to go on serving after garb
   const job = await created.json()
   assert.equal((await (await fetch(`${base}/api/jobs/${job.id}`)).json()).type, 'after-gc')
 })
+
+test('process.exit() with a listening server, an open core and a subscription exits cleanly', async (t) => {
+  const source = `
+    const jobwire = require(process.env.JOBWIRE_ROOT)
+    jobwire.open({ path: ${JSON.stringify(tempDbPath(t))} }).then(async (core) => {
+      core.subscribe(() => {})
+      await core.serve({ port: 0 })
+      await core.emit('x.bye', {})
+      process.exit(7)
+    })`
+  const child = spawn(process.execPath, ['-e', source], { env: { ...process.env, JOBWIRE_ROOT: root }, stdio: ['ignore', 'ignore', 'pipe'] })
+  t.after(() => child.kill('SIGKILL'))
+  let stderr = ''
+  child.stderr.on('data', (d) => { stderr += d })
+  const [code, signal] = await new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])))
+  assert.equal(signal, null, stderr)
+  assert.equal(code, 7, stderr)
+})
+
+test('a worker thread serving HTTP can be terminated', async (t) => {
+  const { Worker } = require('node:worker_threads')
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads')
+    require(workerData.root).open({ path: workerData.file }).then(async (core) => {
+      const server = await core.serve({ port: 0 })
+      parentPort.postMessage(server.port)
+    })`, { eval: true, workerData: { root, file: tempDbPath(t) } })
+  const port = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject) })
+  assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200)
+  await worker.terminate()
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), (err) => err.cause?.code === 'ECONNREFUSED')
+})
