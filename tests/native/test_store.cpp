@@ -314,3 +314,19 @@ TEST_CASE("store: a file written by a newer schema is refused") {
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().message().find("newer") != std::string::npos);
 }
+
+TEST_CASE("store: a second core on the same file is refused until the first one closes") {
+  TempDir dir;
+  auto first = open_core(dir.file("jobs.db"));
+  CoreOptions options;
+  options.path = dir.file("jobs.db");
+  auto second = Core::open(options);
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().code() == Code::unavailable);
+  CHECK(second.status().message().find("already open") != std::string::npos);
+  create(*first);
+  first->close();
+  auto third = Core::open(options);
+  REQUIRE(third.ok());
+  CHECK(third.value()->log_info().head_seq == 1);
+}

@@ -6,12 +6,15 @@ namespace {
 // How far a filtered log read scans for matches before it hands back what it found.
 constexpr size_t kFilteredScanRows = 10'000;
 constexpr size_t kMaxPooledReaders = 16;
+constexpr int kCheckpointEveryMs = 200;
 }  // namespace
 
 Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& options, OnCommit on_commit) {
   std::shared_ptr<SqliteStore> store(new SqliteStore());
   store->path_ = options.path;
-  Status s = store->writer_.open(options.path, options.durability);
+  Status s = store->lock_.acquire(options.path);
+  if (s.ok()) s = store->writer_.open(options.path, options.durability);
+  if (s.ok()) s = store->checkpointer_.start(options.path, kCheckpointEveryMs);
   if (!s.ok()) return s;
   store->epoch_ = store->writer_.meta().epoch;
   store->head_seq_ = store->writer_.head_seq();
@@ -35,8 +38,12 @@ void SqliteStore::submit(WriteRequest request) { commit_->submit(std::move(reque
 void SqliteStore::close() {
   if (closed_.exchange(true)) return;
   if (commit_) commit_->close();
-  std::lock_guard lock(pool_mu_);
-  pool_.clear();
+  checkpointer_.stop();
+  {
+    std::lock_guard lock(pool_mu_);
+    pool_.clear();
+  }
+  lock_.release();
 }
 
 Result<std::unique_ptr<SqliteReader>> SqliteStore::borrow() {

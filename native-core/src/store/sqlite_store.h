@@ -10,9 +10,11 @@
 
 #include "hub/log_source.h"
 #include "jobwire/core.h"
+#include "store/checkpointer.h"
 #include "store/group_commit.h"
 #include "store/sqlite_reader.h"
 #include "store/sqlite_writer.h"
+#include "store/store_lock.h"
 
 namespace jobwire {
 
@@ -48,7 +50,9 @@ class SqliteStore final : public LogSource {
 
   std::string path_;
   std::string epoch_;
+  StoreLock lock_;
   SqliteWriter writer_;
+  Checkpointer checkpointer_;
   std::unique_ptr<GroupCommit> commit_;
   std::atomic<int64_t> head_seq_{0};
   std::atomic<int64_t> pruned_through_{0};

@@ -26,8 +26,8 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
   if (s.ok()) s = db_.exec("PRAGMA journal_mode=WAL");
   if (s.ok())
     s = db_.exec(durability == Durability::power ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-  // Checkpoints run from this connection between groups; a larger WAL means fewer of them.
-  if (s.ok()) s = db_.exec("PRAGMA wal_autocheckpoint=4000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536");
+  // Checkpoints run on the store's checkpointer thread, never inside a commit.
+  if (s.ok()) s = db_.exec("PRAGMA wal_autocheckpoint=0; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536");
   if (s.ok()) s = migrate(db_);
   if (!s.ok()) return s;
   auto meta = read_meta(db_);
