@@ -16,6 +16,16 @@ test.after(() => srv && srv.stop())
 
 async function head () { return (await get(srv, '/healthz')).json.seq }
 
+// n events carrying `blob`, 50 requests at a time; resolves their seqs in order of i.
+async function emitBlobs (server, first, n, blob) {
+  const seqs = []
+  for (let i = 0; i < n; i += 50) {
+    seqs.push(...await Promise.all(Array.from({ length: 50 }, (_, k) =>
+      post(server, '/api/events', { type: 'x.bulk', data: { i: first + i + k, blob } }).then((r) => r.json.seq))))
+  }
+  return seqs
+}
+
 test('the stream opens with no-cache, X-Accel-Buffering: no, retry and a hello with seq, oldest and epoch', async (t) => {
   const sse = await openSse(srv)
   t.after(() => sse.close())
@@ -125,9 +135,7 @@ test('a client that stops reading is dropped and resumes from its cursor with no
   const seqs = []
   const dropped = async () => /^jobwire_dropped_clients_total 1$/m.test((await get(small, '/metrics')).body)
   for (let i = 0; i < total && !(await dropped()); i += 500) {
-    const batch = await Promise.all(Array.from({ length: 500 }, (_, k) =>
-      post(small, '/api/events', { type: 'x.bulk', data: { i: i + k, blob } }).then((r) => r.json.seq)))
-    seqs.push(...batch)
+    seqs.push(...await emitBlobs(small, i, 500, blob))
   }
   for (let i = 0; i < 50 && !(await dropped()); i++) await sleep(100)
   assert.ok(await dropped(), 'the server dropped the client that stopped reading')
