@@ -1,6 +1,6 @@
 // `jobwired --demo`: a producer thread that keeps a realistic stream of jobs going through
 // the core's blocking write API: builds with subjobs, progress, log lines, files, custom
-// x.* events, and a share of failures and cancellations. About 10 events a second at
+// x.* events, and a share of failures and cancellations. About 20 events a second at
 // speed 1.
 #pragma once
 
