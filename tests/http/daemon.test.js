@@ -89,6 +89,16 @@ test('JOBWIRE_TOKEN from the environment is the write token', async (t) => {
   assert.equal((await post({ url, token: 'from-env' }, '/api/jobs', { type: 'b' })).status, 201)
 })
 
+test('--poll-interval-ms, --poll-log-interval-ms and --no-polling shape /api/config/polling, within 2..60 s', async (t) => {
+  const srv = await startJobwired({ args: ['--poll-interval-ms', '5000', '--poll-log-interval-ms', '20000', '--no-polling'] })
+  t.after(() => srv.stop())
+  const config = await get(srv, '/api/config/polling')
+  assert.deepEqual(config.json, { interval_ms: 5000, enabled: false, log_interval_ms: 20000 })
+  const tooFast = spawnSync(jobwiredBin(), ['--poll-interval-ms', '500'], { encoding: 'utf8' })
+  assert.equal(tooFast.status, 2)
+  assert.match(tooFast.stderr, /--poll-interval-ms: must be 2000\.\.60000/)
+})
+
 test('--store postgres://… is refused with a clear message; unknown flags exit 2', () => {
   const pg = spawnSync(jobwiredBin(), ['--store', 'postgres://localhost/jobs'], { encoding: 'utf8' })
   assert.equal(pg.status, 2)

@@ -35,6 +35,8 @@ const char* usage_text() {
          "  --demo-speed X         demo pace multiplier (default 1)\n"
          "  --static DIR           serve DIR at / (the dashboard)\n"
          "  --json                 machine-readable startup lines\n"
+         "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; 2000..60000)\n"
+         "  --poll-log-interval-ms N  the same for logs   --no-polling  tell clients not to poll\n"
          "tuning:\n"
          "  --heartbeat-ms N  --request-timeout-ms N  --max-connections N  --max-body-bytes N\n"
          "  --max-write-buffer-bytes N  --retention-events N  --durability process|power\n";
@@ -119,6 +121,14 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int<size_t>(*v, 1024, size_t{1} << 32, options.server.max_write_buffer_bytes))
         return bad(flag, "must be at least 1024");
+    } else if (flag == "--poll-interval-ms") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int(*v, 2'000, 60'000, options.server.poll_interval_ms)) return bad(flag, "must be 2000..60000");
+    } else if (flag == "--poll-log-interval-ms") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int(*v, 2'000, 60'000, options.server.poll_log_interval_ms)) return bad(flag, "must be 2000..60000");
+    } else if (flag == "--no-polling") {
+      options.server.polling_enabled = false;
     } else if (flag == "--retention-events") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int<int64_t>(*v, 1, INT64_MAX, options.core.retention_events)) return bad(flag, "must be at least 1");
