@@ -196,7 +196,7 @@ void Connection::flush() {
       last_write_progress_ms_ = server_.now_ms();
       if (static_cast<size_t>(written) == out_.size()) {
         out_.clear();
-        if (closing_ && writes_in_flight_ == 0) linger();
+        if (closing_ && writes_in_flight_ == 0) finish_close();
         return;
       }
       out_.erase(0, static_cast<size_t>(written));
@@ -241,7 +241,7 @@ void Connection::on_write(uv_write_t* req, int status) {
     self->wants_drain_ = false;
     self->on_ready();
   }
-  if (self->closing_ && self->writes_in_flight_ == 0 && self->out_.empty()) self->linger();
+  if (self->closing_ && self->writes_in_flight_ == 0 && self->out_.empty()) self->finish_close();
 }
 
 // ---------------------------------------------------------------- closing
@@ -250,12 +250,20 @@ void Connection::close() {
   if (closing_) return;
   closing_ = true;
   flush();
-  if (writes_in_flight_ == 0 && out_.empty()) linger();
+  if (writes_in_flight_ == 0 && out_.empty()) finish_close();
 }
 
-// Everything is written: send FIN, then read and discard until the client closes too (or a
-// short while passes). Closing at once with unread input would send a reset, and a client
-// still sending (a body refused with 413) could lose the answer it was sent.
+void Connection::finish_close() {
+  if (linger_on_close_) {
+    linger();
+  } else {
+    close_handle();
+  }
+}
+
+// After refusing a request the client may still be sending (a body refused with 413):
+// closing at once with unread input would send a reset that can destroy the answer. So send
+// FIN, then read and discard until the client closes too, or a short while passes.
 void Connection::linger() {
   if (lingering_ || handle_closed_) return;
   if (peer_closed_) {

@@ -64,8 +64,8 @@ class Connection {
   bool writable() const noexcept;
   // Calls on_ready() once the buffer has drained under the low watermark.
   void wait_for_drain() noexcept { wants_drain_ = true; }
-  // Closes once everything buffered is written (then half-closes and waits briefly for the
-  // client to close, so it reads the last answer rather than a reset).
+  // Closes once everything buffered is written (after a refused request, half-closes and
+  // waits briefly for the client to close, so it reads the answer rather than a reset).
   void close();
   // Closes now, dropping what is buffered.
   void abort();
@@ -103,6 +103,7 @@ class Connection {
   void start_reading();
   void stop_reading();
   void close_handle();
+  void finish_close();
   void linger();
   void drop_slow_client();
   std::string serialize(Response& response) const;
@@ -130,6 +131,7 @@ class Connection {
   bool reading_ = false;
   bool closing_ = false;       // close once writes drain
   bool handle_closed_ = false; // uv_close was called
+  bool linger_on_close_ = false;  // a request was refused: linger rather than close at once
   bool lingering_ = false;     // FIN sent; waiting for the client's
   bool peer_closed_ = false;   // the client's FIN (or an error) was read
   uint64_t linger_deadline_ms_ = 0;

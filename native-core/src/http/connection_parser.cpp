@@ -83,6 +83,7 @@ void Connection::dispatch() {
 }
 
 void Connection::fail(Code code, std::string_view message) {
+  linger_on_close_ = true;  // the rest of a refused request may still be on its way
   in_request_ = true;
   deferred_ = false;
   request_.keep_alive = false;
