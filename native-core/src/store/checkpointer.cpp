@@ -1,5 +1,7 @@
 #include "store/checkpointer.h"
 
+#include <pthread.h>
+
 #include <chrono>
 
 namespace jobwire {
@@ -23,6 +25,7 @@ void Checkpointer::stop() {
 }
 
 void Checkpointer::run() {
+  pthread_setname_np(pthread_self(), "jobwire-ckpt");
   std::unique_lock lock(mu_);
   while (!cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [&] { return stopping_; })) {
     lock.unlock();

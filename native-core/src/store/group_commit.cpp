@@ -1,5 +1,7 @@
 #include "store/group_commit.h"
 
+#include <pthread.h>
+
 #include <chrono>
 
 namespace jobwire {
@@ -51,6 +53,7 @@ void GroupCommit::close() {
 }
 
 void GroupCommit::run() {
+  pthread_setname_np(pthread_self(), "jobwire-writer");
   std::vector<WriteRequest> group;
   for (;;) {
     {

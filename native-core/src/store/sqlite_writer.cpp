@@ -49,7 +49,6 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
                           "error_message = ?6, file_path = ?7, policy_name = ?8, output_path = ?9, summary = ?10, "
                           "validation = ?11, log_lines = ?12, priority = ?13, updated_seq = ?14, updated_at = ?15 "
                           "WHERE id = ?1");
-  update_progress_ = Statement(h, "UPDATE jobs SET progress = ?2, updated_seq = ?3, updated_at = ?4 WHERE id = ?1");
   insert_event_ = Statement(h,
                             "INSERT INTO events (seq, type, ts, job, project, tree_path, envelope) "
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -62,7 +61,7 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
   prune_by_count_ = Statement(h, "DELETE FROM events WHERE seq <= ?1");
   prune_by_time_ = Statement(h, "SELECT max(seq) FROM events WHERE ts < ?1");
   save_pruned_ = Statement(h, "UPDATE meta SET value = ?1 WHERE key = 'pruned_through'");
-  for (Statement* stmt : {&begin_, &commit_, &rollback_, &select_job_, &job_exists_, &insert_job_, &update_job_, &update_progress_,
+  for (Statement* stmt : {&begin_, &commit_, &rollback_, &select_job_, &job_exists_, &insert_job_, &update_job_,
                           &insert_event_, &insert_log_, &select_file_, &upsert_file_, &prune_by_count_,
                           &prune_by_time_, &save_pruned_})
     if (!stmt->valid()) return stmt->status();
@@ -87,13 +86,42 @@ Status SqliteWriter::begin() {
 }
 
 Status SqliteWriter::commit() {
-  Status s = commit_.run();
-  if (s.ok()) {
-    committed_head_ = next_seq_ - 1;
-    meta_.pruned_through = pending_pruned_through_;
-  } else {
+  Status s = flush_jobs();
+  if (s.ok()) s = commit_.run();
+  if (!s.ok()) {
     rollback();
+    return s;
   }
+  committed_head_ = next_seq_ - 1;
+  meta_.pruned_through = pending_pruned_through_;
+  if (jobs_.size() > kCachedJobs) jobs_.clear();  // between transactions nothing in it is dirty
+  return s;
+}
+
+Status SqliteWriter::flush_jobs() {
+  Status s;
+  for (Loaded* entry : dirty_) {
+    const Job& job = entry->job;
+    entry->dirty = false;
+    if (!s.ok()) continue;
+    update_job_.bind(1, std::string_view(job.id))
+        .bind(2, std::string_view(job_status_name(job.status)))
+        .bind(3, job.progress_percent)
+        .bind(4, job.started_at_ms)
+        .bind(5, job.completed_at_ms)
+        .bind(6, job.error_message)
+        .bind(7, job.file_path)
+        .bind(8, job.policy_name)
+        .bind(9, job.output_path)
+        .bind(10, std::string_view(job.summary_json))
+        .bind(11, std::string_view(job.validation_json))
+        .bind(12, job.log_lines)
+        .bind(13, static_cast<int64_t>(job.priority))
+        .bind(14, job.updated_seq)
+        .bind(15, entry->updated_at);
+    s = checked(update_job_.run());
+  }
+  dirty_.clear();
   return s;
 }
 
@@ -101,6 +129,7 @@ void SqliteWriter::rollback() {
   rollback_.run();
   next_seq_ = committed_head_ + 1;
   pending_pruned_through_ = meta_.pruned_through;
+  dirty_.clear();
   jobs_.clear();  // it may hold changes that were just rolled back
   broken_ = false;
 }
@@ -125,7 +154,6 @@ Result<SqliteWriter::Loaded*> SqliteWriter::load_job(const std::string& id) {
   Loaded loaded;
   loaded.job = job_from_row(select_job_, &loaded.tree_path);
   select_job_.reset();
-  if (jobs_.size() >= kCachedJobs) jobs_.clear();
   return &jobs_.emplace(id, std::move(loaded)).first->second;
 }
 
@@ -153,24 +181,13 @@ Result<EventPtr> SqliteWriter::append_event(const std::string& type, const Job* 
   return EventPtr(std::move(event));
 }
 
-Status SqliteWriter::store_job(const Job& job, int64_t now) {
-  if (auto it = jobs_.find(job.id); it != jobs_.end()) it->second.job = job;
-  update_job_.bind(1, std::string_view(job.id))
-      .bind(2, std::string_view(job_status_name(job.status)))
-      .bind(3, job.progress_percent)
-      .bind(4, job.started_at_ms)
-      .bind(5, job.completed_at_ms)
-      .bind(6, job.error_message)
-      .bind(7, job.file_path)
-      .bind(8, job.policy_name)
-      .bind(9, job.output_path)
-      .bind(10, std::string_view(job.summary_json))
-      .bind(11, std::string_view(job.validation_json))
-      .bind(12, job.log_lines)
-      .bind(13, static_cast<int64_t>(job.priority))
-      .bind(14, job.updated_seq)
-      .bind(15, now);
-  return checked(update_job_.run());
+void SqliteWriter::store_job(Loaded& entry, const Job& job, int64_t now) {
+  entry.job = job;
+  entry.updated_at = now;
+  if (!entry.dirty) {
+    entry.dirty = true;
+    dirty_.push_back(&entry);
+  }
 }
 
 Result<Committed> SqliteWriter::create_job(const NewJob& request, int64_t now) {
@@ -242,8 +259,7 @@ Result<Committed> SqliteWriter::set_status(const std::string& id, JobStatus stat
   if (status == JobStatus::completed) job.progress_percent = 100;
   if (error) job.error_message = error;
   job.updated_seq = next_seq_;
-  Status s = store_job(job, now);
-  if (!s.ok()) return s;
+  store_job(*loaded.value(), job, now);
   auto duration = job.duration_seconds(now);
   json data = {{"status", job_status_name(status)},
                {"progress_percent", job.progress_percent},
@@ -265,12 +281,7 @@ Result<Committed> SqliteWriter::set_progress(const std::string& id, double perce
                    std::string("job ") + id + " is " + job_status_name(job.status) + ": its progress is final");
   job.progress_percent = percent;
   job.updated_seq = next_seq_;
-  // The hottest write: a narrow UPDATE that leaves the indexed columns alone.
-  update_progress_.bind(1, std::string_view(id)).bind(2, percent).bind(3, job.updated_seq).bind(4, now);
-  Status s = checked(update_progress_.run());
-  if (!s.ok()) return s;
-  loaded.value()->job.progress_percent = percent;
-  loaded.value()->job.updated_seq = job.updated_seq;
+  store_job(*loaded.value(), job, now);
   auto event = append_event("job.progress", &job, loaded.value()->tree_path,
                             json{{"progress_percent", percent}}, now);
   if (!event.ok()) return event.status();
@@ -304,8 +315,7 @@ Result<Committed> SqliteWriter::update_job(const std::string& id, const JobPatch
     data["priority"] = job.priority;
   }
   job.updated_seq = next_seq_;
-  Status s = store_job(job, now);
-  if (!s.ok()) return s;
+  store_job(*loaded.value(), job, now);
   auto event = append_event("job.updated", &job, loaded.value()->tree_path, std::move(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
@@ -323,8 +333,7 @@ Result<Committed> SqliteWriter::append_log(const std::string& id, const std::vec
   }
   job.log_lines = offset + static_cast<int64_t>(lines.size());
   job.updated_seq = next_seq_;
-  Status s = store_job(job, now);
-  if (!s.ok()) return s;
+  store_job(*loaded.value(), job, now);
   auto event = append_event("job.log", &job, loaded.value()->tree_path,
                             json{{"offset", offset}, {"lines", lines}}, now);
   if (!event.ok()) return event.status();
@@ -352,7 +361,7 @@ Result<Committed> SqliteWriter::register_file(const std::string& id, const std::
       .bind(5, now);
   if (!(s = checked(upsert_file_.run())).ok()) return s;
   job.updated_seq = next_seq_;
-  if (!(s = store_job(job, now)).ok()) return s;
+  store_job(*loaded.value(), job, now);
   json data = {{"file_id", *file_id}, {"path", path}, {"change", file_change_name(change)}};
   auto event = append_event("job.file", &job, loaded.value()->tree_path, std::move(data), now);
   if (!event.ok()) return event.status();

@@ -44,13 +44,18 @@ class SqliteWriter {
   struct Loaded {
     Job job;
     std::string tree_path;
+    int64_t updated_at = 0;
+    bool dirty = false;  // changed in the open transaction; written once, before COMMIT
   };
   // The job as this writer last wrote it. The writer is the only one that changes jobs, so
   // the cache is exact; it is dropped on rollback and when it grows past its bound.
   Result<Loaded*> load_job(const std::string& id);
   Result<EventPtr> append_event(const std::string& type, const Job* job, const std::string& tree_path, json data,
                                 int64_t now);
-  Status store_job(const Job& job, int64_t now);
+  // Takes the job's new state into the cache; its row is written by flush_jobs().
+  void store_job(Loaded& entry, const Job& job, int64_t now);
+  // Writes each job changed in this transaction once, however many writes touched it.
+  Status flush_jobs();
   Status checked(Status status);
   std::string new_job_id(int64_t now);
 
@@ -61,10 +66,11 @@ class SqliteWriter {
   int64_t pending_pruned_through_ = 0;
   uint64_t id_counter_ = 0;
   std::unordered_map<std::string, Loaded> jobs_;
+  std::vector<Loaded*> dirty_;  // nodes of jobs_: their addresses survive rehashing
   bool broken_ = false;
 
   Statement begin_, commit_, rollback_;
-  Statement select_job_, insert_job_, update_job_, update_progress_, job_exists_;
+  Statement select_job_, insert_job_, update_job_, job_exists_;
   Statement insert_event_, insert_log_, select_file_, upsert_file_;
   Statement prune_by_count_, prune_by_time_, save_pruned_;
 };
