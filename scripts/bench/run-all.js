@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Runs every benchmark in turn (after the usual set-up), or lists them with --list.
+// Each prints its own figures and its peer's, from the same run; see BENCHMARKS.md.
+//   npm run bench [-- --list] [-- --only core,addon,http-rest,http-fanout,client,electron]
+'use strict'
+const path = require('node:path')
+const { spawnSync } = require('node:child_process')
+
+const root = path.resolve(__dirname, '..', '..')
+const node = process.execPath
+const BENCHMARKS = [
+  { name: 'core', cmd: path.join(root, 'build', 'bench_core'), args: ['--seconds', '3'] },
+  { name: 'addon', cmd: node, args: ['scripts/bench/addon-delivery.js'] },
+  { name: 'http-rest', cmd: node, args: ['scripts/bench/http-rest.js'] },
+  { name: 'http-fanout', cmd: 'bash', args: ['scripts/bench/http-fanout.sh'] },
+  { name: 'client', cmd: node, args: ['scripts/bench/client-traffic.js'] },
+  { name: 'client', cmd: node, args: ['scripts/bench/client-main-thread.js'] },
+  { name: 'electron', cmd: node, args: ['scripts/bench/electron-bridge.js'] }
+]
+
+const argv = process.argv.slice(2)
+const onlyIndex = argv.indexOf('--only')
+const only = onlyIndex >= 0 ? new Set(argv[onlyIndex + 1].split(',')) : null
+const chosen = BENCHMARKS.filter((b) => !only || only.has(b.name))
+if (argv.includes('--list')) {
+  for (const b of chosen) console.log(`${b.name}: ${path.relative(root, b.cmd) || b.cmd} ${b.args.join(' ')}`)
+  process.exit(0)
+}
+const setup = spawnSync(node, ['scripts/setup.js', '--for', 'test'], { cwd: root, stdio: 'inherit' })
+if (setup.status !== 0) process.exit(1)
+let failed = 0
+for (const b of chosen) {
+  console.log(`\n=== ${b.name}: ${b.args.join(' ')}`)
+  const r = spawnSync(b.cmd, b.args, { cwd: root, stdio: 'inherit' })
+  if (r.status !== 0) failed++
+}
+process.exit(failed ? 1 : 0)
