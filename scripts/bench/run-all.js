@@ -23,7 +23,8 @@ const onlyIndex = argv.indexOf('--only')
 const only = onlyIndex >= 0 ? new Set(argv[onlyIndex + 1].split(',')) : null
 const chosen = BENCHMARKS.filter((b) => !only || only.has(b.name))
 if (argv.includes('--list')) {
-  for (const b of chosen) console.log(`${b.name}: ${path.relative(root, b.cmd) || b.cmd} ${b.args.join(' ')}`)
+  const shown = (cmd) => (cmd === node ? 'node' : path.isAbsolute(cmd) ? path.relative(root, cmd) : cmd)
+  for (const b of chosen) console.log(`${b.name}: ${shown(b.cmd)} ${b.args.join(' ')}`)
   process.exit(0)
 }
 const setup = spawnSync(node, ['scripts/setup.js', '--for', 'test'], { cwd: root, stdio: 'inherit' })
