@@ -151,3 +151,18 @@ test('a body over 1 MiB is 413 too_large', async () => {
   assert.equal(res.json.error.code, 'too_large')
   assert.equal((await get(srv, '/healthz')).status, 200)
 })
+
+test('an unknown field in a new job or a PATCH is refused with 400 naming it, and nothing is written', async () => {
+  const job = await createJob(srv)
+  const before = (await get(srv, '/api/events?after=0&limit=10000')).json.next
+  const created = await post(srv, '/api/jobs', { type: 'build', colour: 'red' })
+  assert.equal(created.status, 400)
+  assert.equal(created.json.error.code, 'invalid_argument')
+  assert.match(created.json.error.message, /colour/)
+  const patched = await request(srv, 'PATCH', `/api/jobs/${job.id}`, { body: { summary: { ok: 1 }, status: 'running' } })
+  assert.equal(patched.status, 400)
+  assert.match(patched.json.error.message, /status/)
+  const after = (await get(srv, '/api/events?after=0&limit=10000')).json.next
+  assert.equal(after, before)
+  assert.equal((await get(srv, `/api/jobs/${job.id}`)).json.summary, null)
+})

@@ -55,12 +55,22 @@ TEST_CASE("http server: starts and stops many times in one process, with streams
   core->close();
 }
 
+TEST_CASE("http server: a server without a token is refused: writes are never open") {
+  jobwire_test::TempDir dir;
+  auto core = jobwire_test::open_core(dir.file("jobs.db"));
+  auto refused = Server::start(core, ServerOptions{});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == jobwire::Code::invalid_argument);
+  core->close();
+}
+
 TEST_CASE("http server: a port in use is refused with a status, not a crash") {
   jobwire_test::TempDir dir;
   auto core = jobwire_test::open_core(dir.file("jobs.db"));
   auto first = start(core);
   ServerOptions options;
   options.port = first->port();
+  options.token = "secret";
   auto second = Server::start(core, options);
   REQUIRE_FALSE(second.ok());
   CHECK(second.status().code() == jobwire::Code::unavailable);

@@ -59,7 +59,6 @@ Access::Access(const ServerOptions& options)
     : token_(options.token), origins_(options.allow_origins), loopback_(is_loopback_host(options.host)) {}
 
 Status Access::check_token(const Request& request) const {
-  if (token_.empty()) return Status::Ok();
   std::string_view presented = presented_token(request);
   if (presented.empty()) return Status(Code::unauthorized, "this needs the token: Authorization: Bearer <token>");
   if (!same_secret(presented, token_)) return Status(Code::unauthorized, "the token is not valid");

@@ -48,13 +48,6 @@ Result<std::optional<std::string>> string_member(const nlohmann::json& object, c
   return std::optional<std::string>(it->get_ref<const std::string&>());
 }
 
-Result<std::optional<int64_t>> integer_member(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::optional<int64_t>();
-  if (!it->is_number_integer()) return Status(Code::invalid_argument, std::string(key) + " must be an integer");
-  return std::optional<int64_t>(it->get<int64_t>());
-}
-
 std::optional<std::string> raw_member(const nlohmann::json& object, const char* key) {
   auto it = object.find(key);
   if (it == object.end()) return std::nullopt;

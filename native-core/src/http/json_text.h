@@ -24,7 +24,6 @@ Result<nlohmann::json> parse_object(const std::string& body);
 // Typed members of a request object; absent or null members are nullopt, a member of the
 // wrong type is an invalid_argument.
 Result<std::optional<std::string>> string_member(const nlohmann::json& object, const char* key);
-Result<std::optional<int64_t>> integer_member(const nlohmann::json& object, const char* key);
 // A member of any JSON type, serialized.
 std::optional<std::string> raw_member(const nlohmann::json& object, const char* key);
 

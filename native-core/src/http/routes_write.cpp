@@ -6,6 +6,7 @@
 #include "http/handlers.h"
 #include "http/json_text.h"
 #include "http/server_impl.h"
+#include "model/job_json.h"
 
 namespace jobwire::http {
 namespace {
@@ -84,45 +85,16 @@ bool take_string(RouteContext& ctx, const nlohmann::json& object, const char* ke
   return true;
 }
 
-bool take_int(RouteContext& ctx, const nlohmann::json& object, const char* key, std::optional<int>& out) {
-  auto member = integer_member(object, key);
-  if (!member.ok()) {
-    ctx.conn.respond(error_response(member.status()));
-    return false;
-  }
-  if (auto value = member.value()) {
-    if (*value < INT32_MIN || *value > INT32_MAX) {
-      ctx.conn.respond(error_response(Code::invalid_argument, std::string(key) + " is out of range"));
-      return false;
-    }
-    out = static_cast<int>(*value);
-  }
-  return true;
-}
-
 }  // namespace
 
 void post_job(RouteContext& ctx) {
-  auto body = body_object(ctx);
-  if (!body) return;
-  NewJob job;
-  std::optional<std::string> type, project;
-  std::optional<int> priority;
-  if (!take_string(ctx, *body, "type", type) || !take_string(ctx, *body, "project", project) ||
-      !take_string(ctx, *body, "id", job.id) || !take_string(ctx, *body, "parent", job.parent) ||
-      !take_string(ctx, *body, "file_path", job.file_path) ||
-      !take_string(ctx, *body, "policy_name", job.policy_name) ||
-      !take_string(ctx, *body, "output_path", job.output_path) || !take_int(ctx, *body, "priority", priority))
-    return;
-  if (!type || type->empty()) {
-    ctx.conn.respond(error_response(Code::invalid_argument, "type is required"));
+  // The model parses the body: unknown fields and wrong types are refused there, once.
+  auto job = new_job_from_json(ctx.request.body);
+  if (!job.ok()) {
+    ctx.conn.respond(error_response(job.status()));
     return;
   }
-  job.type = std::move(*type);
-  if (project) job.project = std::move(*project);
-  if (priority) job.priority = *priority;
-  job.summary_json = raw_member(*body, "summary");
-  ctx.server.core().create_job(std::move(job), answer_when_committed(ctx, 201, &render_job));
+  ctx.server.core().create_job(std::move(job).value(), answer_when_committed(ctx, 201, &render_job));
 }
 
 void post_status(RouteContext& ctx) {
@@ -198,24 +170,12 @@ void post_files(RouteContext& ctx) {
 }
 
 void patch_job(RouteContext& ctx) {
-  auto body = body_object(ctx);
-  if (!body) return;
-  JobPatch patch;
-  if (!take_string(ctx, *body, "error_message", patch.error_message) ||
-      !take_string(ctx, *body, "output_path", patch.output_path) ||
-      !take_string(ctx, *body, "file_path", patch.file_path) ||
-      !take_string(ctx, *body, "policy_name", patch.policy_name) || !take_int(ctx, *body, "priority", patch.priority))
-    return;
-  patch.summary_json = raw_member(*body, "summary");
-  patch.validation_json = raw_member(*body, "validation");
-  if (!patch.summary_json && !patch.validation_json && !patch.error_message && !patch.output_path &&
-      !patch.file_path && !patch.policy_name && !patch.priority) {
-    ctx.conn.respond(error_response(Code::invalid_argument,
-                                    "nothing to change: give summary, validation, error_message, output_path, "
-                                    "file_path, policy_name or priority"));
+  auto patch = job_patch_from_json(ctx.request.body);
+  if (!patch.ok()) {
+    ctx.conn.respond(error_response(patch.status()));
     return;
   }
-  ctx.server.core().update_job(ctx.id, std::move(patch), answer_when_committed(ctx, 200, &render_job));
+  ctx.server.core().update_job(ctx.id, std::move(patch).value(), answer_when_committed(ctx, 200, &render_job));
 }
 
 void post_event(RouteContext& ctx) {

@@ -9,6 +9,8 @@ namespace jobwire {
 Result<std::unique_ptr<Server>> Server::start(std::shared_ptr<Core> core, ServerOptions options) {
   if (!core || core->closed()) return Status(Code::closed, "the core is closed");
   if (options.port < 0 || options.port > 65535) return Status(Code::invalid_argument, "port must be 0..65535");
+  // Writes are never open: a server without a token would take anyone's writes.
+  if (options.token.empty()) return Status(Code::invalid_argument, "a token is required (writes always need one)");
   auto server = std::make_unique<http::ServerImpl>(std::move(core), std::move(options));
   if (Status started = server->start(); !started.ok()) return started;
   return std::unique_ptr<Server>(std::move(server));
