@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -48,6 +49,25 @@ inline std::string create(jobwire::Core& core, jobwire::NewJob job = new_job()) 
   INFO(created.status().message());
   REQUIRE(created.ok());
   return created.value().job->id;
+}
+
+// Keeps writing progress on `id` until retention has pruned the start of the log, then
+// until the start stops moving: retention runs on the writer after a group, at most every
+// 100 ms, so it can trail the last acknowledged write.
+inline jobwire::LogInfo write_until_pruned(jobwire::Core& core, const std::string& id) {
+  for (int attempt = 0; attempt < 200 && core.log_info().oldest_seq == 1; ++attempt) {
+    REQUIRE(core.set_progress(id, attempt % 100).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  jobwire::LogInfo info = core.log_info();
+  for (int settle = 0; settle < 50; ++settle) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    jobwire::LogInfo again = core.log_info();
+    if (again.oldest_seq == info.oldest_seq) break;
+    info = again;
+  }
+  REQUIRE(info.oldest_seq > 1);
+  return info;
 }
 
 }  // namespace jobwire_test
