@@ -29,6 +29,8 @@ test('the mode toggle moves between push and polling, and the choice survives a 
 
   await page.getByTestId('mode-realtime').click()
   await until('SSE again', async () => (await page.getByTestId('transport').textContent()) === 'sse' && (await badge(page)) === 'Live')
+  // The page may report Live before the browser's request event for the stream reaches us.
+  await until('one new event stream', async () => requests((u) => isStream(u)).length === streamsBefore + 1)
   assert.equal(requests((u) => isStream(u)).length, streamsBefore + 1)
 
   await page.getByTestId('mode-polling').click()
