@@ -14,10 +14,13 @@ export function JobsPanel ({ selected, onSelect }) {
   const [offset, setOffset] = useState(0)
 
   // Typing settles for 300 ms before the filter changes, so each keystroke is not a request.
+  // Only a changed filter goes back to the first page (not the first render, not a space).
   useEffect(() => {
-    const timer = setTimeout(() => { setType(typeText.trim()); setOffset(0) }, 300)
+    const next = typeText.trim()
+    if (next === type) return
+    const timer = setTimeout(() => { setType(next); setOffset(0) }, 300)
     return () => clearTimeout(timer)
-  }, [typeText])
+  }, [typeText, type])
 
   const filters = { status, type, offset, limit: PAGE }
   return (
