@@ -86,6 +86,8 @@ class Connection {
 
   // llhttp callbacks
   static int on_message_begin(llhttp_t* parser);
+  // Adds to the request line and headers' size; false (and 431 to come) past the limit.
+  bool count_header_bytes(size_t length);
   static int on_url(llhttp_t* parser, const char* at, size_t length);
   static int on_header_field(llhttp_t* parser, const char* at, size_t length);
   static int on_header_value(llhttp_t* parser, const char* at, size_t length);

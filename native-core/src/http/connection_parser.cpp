@@ -122,24 +122,23 @@ int Connection::on_message_begin(llhttp_t* parser) {
   return 0;
 }
 
+bool Connection::count_header_bytes(size_t length) {
+  header_bytes_ += length;
+  if (header_bytes_ <= server_.options().max_header_bytes) return true;
+  limit_hit_ = Code::headers_too_large;
+  return false;
+}
+
 int Connection::on_url(llhttp_t* parser, const char* at, size_t length) {
   Connection* self = owner(parser);
-  self->header_bytes_ += length;
-  if (self->header_bytes_ > self->server_.options().max_header_bytes) {
-    self->limit_hit_ = Code::headers_too_large;
-    return -1;
-  }
+  if (!self->count_header_bytes(length)) return -1;
   self->request_.target.append(at, length);
   return 0;
 }
 
 int Connection::on_header_field(llhttp_t* parser, const char* at, size_t length) {
   Connection* self = owner(parser);
-  self->header_bytes_ += length;
-  if (self->header_bytes_ > self->server_.options().max_header_bytes) {
-    self->limit_hit_ = Code::headers_too_large;
-    return -1;
-  }
+  if (!self->count_header_bytes(length)) return -1;
   auto& headers = self->request_.headers;
   if (self->reading_value_ || headers.empty()) {
     if (headers.size() >= self->server_.options().max_headers) {
@@ -155,11 +154,7 @@ int Connection::on_header_field(llhttp_t* parser, const char* at, size_t length)
 
 int Connection::on_header_value(llhttp_t* parser, const char* at, size_t length) {
   Connection* self = owner(parser);
-  self->header_bytes_ += length;
-  if (self->header_bytes_ > self->server_.options().max_header_bytes) {
-    self->limit_hit_ = Code::headers_too_large;
-    return -1;
-  }
+  if (!self->count_header_bytes(length)) return -1;
   self->reading_value_ = true;
   self->request_.headers.back().second.append(at, length);
   return 0;

@@ -1,6 +1,8 @@
 // The event envelope and the filters of the event routes.
 #include "jobwire/event.h"
 
+#include <string_view>
+
 #include "model/json_forms.h"
 
 namespace jobwire {
@@ -11,13 +13,19 @@ static bool type_matches(const std::string& pattern, const std::string& type) {
   return pattern == type;
 }
 
+// tree_path is "/root/…/id/": the job itself or a descendant holds "/<job>/". Matched in
+// place: this runs for every event and every filtered subscriber.
+static bool tree_contains(std::string_view tree_path, std::string_view job) {
+  for (size_t at = tree_path.find(job); at != std::string_view::npos; at = tree_path.find(job, at + 1)) {
+    size_t end = at + job.size();
+    if (at > 0 && tree_path[at - 1] == '/' && end < tree_path.size() && tree_path[end] == '/') return true;
+  }
+  return false;
+}
+
 bool EventFilter::matches(const Event& event) const noexcept {
   if (project && event.project != *project) return false;
-  if (job) {
-    // tree_path is "/root/…/id/": the job itself or any descendant contains "/<job>/".
-    std::string needle = "/" + *job + "/";
-    if (event.tree_path.find(needle) == std::string::npos) return false;
-  }
+  if (job && !tree_contains(event.tree_path, *job)) return false;
   if (types.empty()) return true;
   for (const auto& pattern : types)
     if (type_matches(pattern, event.type)) return true;

@@ -83,6 +83,7 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
       results.push_back(request.apply(writer_, now));
       if (writer_.broken()) {
         failure = results.back().status();
+        results.pop_back();  // that write failed in the store, not by refusal
         break;
       }
       if (results.back().ok()) events.push_back(results.back().value().event);
@@ -92,11 +93,10 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
   else writer_.rollback();
 
   if (!failure.ok()) {
-    // Nothing of this group was written: refusals keep their reason, the rest fail.
+    // Nothing of this group was written: refusals keep their reason, every other write fails.
     for (size_t i = 0; i < group.size(); ++i) {
-      bool refused = i < results.size() && !results[i].ok() && !(failure.code() == results[i].status().code() &&
-                                                                  failure.message() == results[i].status().message());
-      group[i].done(refused ? results[i] : Result<Committed>(Status{Code::io_error, failure.message()}));
+      bool refused = i < results.size() && !results[i].ok();
+      group[i].done(refused ? std::move(results[i]) : Result<Committed>(Status{Code::io_error, failure.message()}));
     }
     return;
   }
