@@ -51,6 +51,13 @@ inline std::string create(jobwire::Core& core, jobwire::NewJob job = new_job()) 
   return created.value().job->id;
 }
 
+// A job already moved to running, as most producer scenarios start.
+inline std::string running_job(jobwire::Core& core) {
+  std::string id = create(core);
+  REQUIRE(core.set_status(id, jobwire::JobStatus::running).ok());
+  return id;
+}
+
 // Keeps writing progress on `id` until retention has pruned the start of the log, then
 // until the start stops moving: retention runs on the writer after a group, at most every
 // 100 ms, so it can trail the last acknowledged write.

@@ -15,8 +15,7 @@ TEST_CASE("hub: a subscriber receives committed events live, in seq order") {
   TempDir dir;
   auto core = open_core(dir.file("jobs.db"));
   Collector collector(*core);
-  std::string id = create(*core);
-  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  std::string id = running_job(*core);
   REQUIRE(core->append_log(id, {"a"}).ok());
   REQUIRE(collector.wait_for_cursor(3));
   CHECK(contiguous(collector.events(), 1, 3));
@@ -26,8 +25,7 @@ TEST_CASE("hub: a subscriber receives committed events live, in seq order") {
 TEST_CASE("hub: resuming after a cursor gets the missed events then live ones, no gap or duplicate") {
   TempDir dir;
   auto core = open_core(dir.file("jobs.db"));
-  std::string id = create(*core);
-  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  std::string id = running_job(*core);
   std::atomic<bool> writing{true};
   std::atomic<int> failed_writes{0};  // Catch2 assertions belong on the test's own thread
   std::thread producer([&] {
@@ -60,8 +58,7 @@ TEST_CASE("hub: a subscriber that stops reading gets gap while producers and oth
   CoreOptions options;
   options.progress_flush_ms = 0;
   auto core = open_core(dir.file("jobs.db"), options);
-  std::string id = create(*core);
-  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  std::string id = running_job(*core);
   const int64_t start = core->log_info().head_seq;
 
   std::atomic<int> wakes{0};
@@ -97,8 +94,7 @@ TEST_CASE("hub: undelivered progress is coalesced, latest wins; status and logs 
   CoreOptions options;
   options.progress_flush_ms = 60'000;
   auto core = open_core(dir.file("jobs.db"), options);
-  std::string id = create(*core);
-  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  std::string id = running_job(*core);
   auto subscription = core->subscribe({}).value();
   for (int i = 1; i <= 50; ++i) {
     REQUIRE(core->set_progress(id, i).ok());
@@ -147,8 +143,7 @@ TEST_CASE("hub: a cursor older than retention is told reset and continues live")
   CoreOptions options;
   options.retention_events = 5;
   auto core = open_core(dir.file("jobs.db"), options);
-  std::string id = create(*core);
-  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  std::string id = running_job(*core);
   write_until_pruned(*core, id);
   SubscribeOptions resume;
   resume.after = 0;

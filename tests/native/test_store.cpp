@@ -229,8 +229,7 @@ TEST_CASE("store: listing filters by status, type and time, pages with offset an
 TEST_CASE("store: events after a cursor are exactly the changes, in order") {
   TempDir dir;
   auto core = open_core(dir.file("jobs.db"));
-  std::string id = create(*core);
-  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  std::string id = running_job(*core);
   REQUIRE(core->set_progress(id, 40).ok());
   REQUIRE(core->append_log(id, {"hello"}).ok());
   REQUIRE(core->emit("x.intervention_request", id, R"({"reason":"needs approval"})").ok());
@@ -258,8 +257,7 @@ TEST_CASE("store: a cursor older than retention answers reset") {
   CoreOptions options;
   options.retention_events = 10;
   auto core = open_core(dir.file("jobs.db"), options);
-  std::string id = create(*core);
-  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  std::string id = running_job(*core);
   for (int i = 0; i < 60; ++i) REQUIRE(core->set_progress(id, i).ok());
   LogInfo info = write_until_pruned(*core, id);
   // Retention trails by at most the writes of one prune interval.
