@@ -3,6 +3,7 @@
 
 #include "jobwire/event.h"
 #include "model/job_json.h"
+#include "model/json_forms.h"
 #include "model/transitions.h"
 #include "model/validation.h"
 
@@ -80,6 +81,30 @@ TEST_CASE("envelope: keys in the documented order, null job and parent when abse
         R"("project":"default","data":{"status":"running"}})");
   CHECK(event_envelope_json(1, "x.heartbeat", 0, "", std::nullopt, "default", "{}").find(R"("job":null)") !=
         std::string::npos);
+}
+
+TEST_CASE("envelope: the writer's reused parts give exactly the text of the whole envelope") {
+  struct Case {
+    int64_t seq;
+    std::string type, job;
+    std::optional<std::string> parent;
+    std::string project;
+    json data;
+  };
+  const Case cases[] = {
+      {1, "job.progress", "j_1", std::nullopt, "default", json{{"progress_percent", 42.5}}},
+      {9'007'199'254'740'993, "job.created", "j_2", "j_1", "team \"a\"\n\u00e9", json{{"nested", {1, "two", nullptr}}}},
+      {3, "x.heartbeat", "", std::nullopt, "default", json::object()},
+      {4, "x.note", "j_3", std::nullopt, "p", json("text with \u2028 and \\")},
+  };
+  for (const auto& c : cases) {
+    const int64_t ts = 1'795'341'600'123 + c.seq % 1000;
+    std::string whole = envelope_json(c.seq, c.type, ts, c.job, c.parent, c.project, c.data);
+    std::string joined =
+        envelope_from_parts(c.seq, c.type, envelope_time(ts), envelope_subject(c.job, c.parent, c.project), c.data);
+    CHECK(joined == whole);
+    CHECK(json::parse(joined)["project"] == c.project);
+  }
 }
 
 TEST_CASE("ISO times round-trip and malformed ones are refused") {

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "temp_store.h"
@@ -322,4 +324,73 @@ TEST_CASE("store: a second core on the same file is refused until the first one 
   auto third = Core::open(options);
   REQUIRE(third.ok());
   CHECK(third.value()->log_info().head_seq == 1);
+}
+
+TEST_CASE("store: the WAL is copied back and starts over while writes keep coming") {
+  TempDir dir;
+  CoreOptions options;
+  options.wal_restart_bytes = 1 << 20;
+  auto core = open_core(dir.file("jobs.db"), options);
+  std::string id = running_job(*core);
+  const std::string data = json{{"blob", std::string(4000, 'x')}}.dump();
+  const std::string wal = dir.file("jobs.db") + "-wal";
+
+  // Four producers write without pause for a second and a half; the WAL is sampled meanwhile.
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> written{0};
+  std::vector<std::thread> producers;
+  for (int p = 0; p < 4; ++p)
+    producers.emplace_back([&] {
+      while (!stop) {
+        REQUIRE(core->emit("x.blob", id, data).ok());
+        written += static_cast<int64_t>(data.size());
+      }
+    });
+  uintmax_t largest_wal = 0;
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+       std::chrono::steady_clock::now() < end;) {
+    std::error_code absent;  // the WAL is not there until the first write after open
+    uintmax_t size = std::filesystem::file_size(wal, absent);
+    if (!absent) largest_wal = std::max(largest_wal, size);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stop = true;
+  for (auto& t : producers) t.join();
+
+  INFO("written " << written.load() << " bytes of event data, WAL reached " << largest_wal);
+  REQUIRE(written.load() > 8 * options.wal_restart_bytes);
+  // Without checkpoints the WAL holds everything written; started over, a fraction of it.
+  CHECK(largest_wal < static_cast<uintmax_t>(written.load() / 2));
+  CHECK(std::filesystem::file_size(dir.file("jobs.db")) > static_cast<uintmax_t>(written.load() / 2));
+}
+
+TEST_CASE("store: events since a time, and retention by age, follow the log's time order") {
+  TempDir dir;
+  CoreOptions options;
+  options.retention_ms = 400;
+  auto core = open_core(dir.file("jobs.db"), options);
+  std::string id = running_job(*core);
+  for (int i = 0; i < 50; ++i) REQUIRE(core->set_progress(id, i).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const int64_t boundary = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const int64_t first_after = core->set_progress(id, 60).value().event->seq;
+  for (int i = 61; i < 80; ++i) REQUIRE(core->set_progress(id, i).ok());
+
+  auto since = core->events_since(boundary, 1000);
+  REQUIRE(since.ok());
+  REQUIRE(since.value().events.size() == 20);
+  CHECK(since.value().events.front()->seq == first_after);
+  CHECK(since.value().next == first_after + 19);
+  CHECK(core->events_since(boundary + 60'000, 1000).value().events.empty());
+
+  // Everything stamped before the boundary ages out with the next write.
+  std::this_thread::sleep_for(std::chrono::milliseconds(410));
+  REQUIRE(core->set_progress(id, 90).ok());
+  LogInfo info = core->log_info();
+  CHECK(info.oldest_seq > first_after - 1);
+  CHECK(info.oldest_seq <= info.head_seq);
+  CHECK(core->events_after(first_after - 2, 10).status().code() == Code::reset);
 }

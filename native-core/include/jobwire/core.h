@@ -35,6 +35,9 @@ struct CoreOptions {
   // less than this far apart. 0 turns coalescing off.
   int progress_flush_ms = 250;
   size_t max_group = 4096;  // most writes one transaction takes
+  // Past this size the checkpointer holds the writer for its last pass (about a millisecond)
+  // so that the WAL starts over from its beginning even under a steady stream of writes.
+  int64_t wal_restart_bytes = 16 << 20;
 };
 
 // What a write leaves behind: the job as it is after the change (absent for an x.* event

@@ -20,6 +20,7 @@ Result<std::shared_ptr<Core>> Core::open(const CoreOptions& options) {
   if (options.path.empty()) return invalid("path must name the SQLite file");
   if (options.subscriber_queue_limit == 0) return invalid("subscriber_queue_limit must be at least 1");
   if (options.max_group == 0) return invalid("max_group must be at least 1");
+  if (options.wal_restart_bytes <= 0) return invalid("wal_restart_bytes must be positive");
   if (options.retention_events < 0 || options.retention_ms < 0) return invalid("retention must not be negative");
   auto hub = std::make_shared<Hub>();
   auto etags = std::make_shared<EtagCache>();

@@ -52,4 +52,35 @@ std::string envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, c
   return dump_json(envelope);
 }
 
+EnvelopeSubject envelope_subject(const std::string& job, const std::optional<std::string>& parent,
+                                 const std::string& project) {
+  json members = {
+      {"job", job.empty() ? json() : json(job)},
+      {"parent", parent ? json(*parent) : json()},
+      {"project", project},
+  };
+  std::string text = dump_json(members);
+  return {text.substr(1, text.size() - 2)};  // without the braces
+}
+
+std::string envelope_time(int64_t ts_ms) { return dump_json(json(iso_time(ts_ms))); }
+
+std::string envelope_from_parts(int64_t seq, const std::string& type, const std::string& time,
+                                const EnvelopeSubject& subject, const json& data) {
+  std::string text;
+  text.reserve(96 + type.size() + subject.members.size());
+  text += R"({"seq":)";
+  text += std::to_string(seq);
+  text += R"(,"type":)";
+  text += dump_json(json(type));
+  text += R"(,"ts":)";
+  text += time;
+  text += ',';
+  text += subject.members;
+  text += R"(,"data":)";
+  text += dump_json(data);
+  text += '}';
+  return text;
+}
+
 }  // namespace jobwire

@@ -12,4 +12,17 @@ json job_json_value(const Job& job, int64_t now_ms);
 std::string envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
                           const std::optional<std::string>& parent, const std::string& project, json data);
 
+// The writer makes an envelope for every write, most of them for a job it wrote before and
+// within a group that shares one timestamp. These are the envelope's members as JSON text,
+// each serialized by nlohmann::json once and reused; envelope_from_parts joins them in the
+// documented key order into the same text envelope_json gives (a test holds the two equal).
+struct EnvelopeSubject {
+  std::string members;  // "job":…,"parent":…,"project":…
+};
+EnvelopeSubject envelope_subject(const std::string& job, const std::optional<std::string>& parent,
+                                 const std::string& project);
+std::string envelope_time(int64_t ts_ms);  // the "ts" value, quoted
+std::string envelope_from_parts(int64_t seq, const std::string& type, const std::string& time,
+                                const EnvelopeSubject& subject, const json& data);
+
 }  // namespace jobwire

@@ -1,6 +1,13 @@
 // Copies the WAL back into the database file on its own thread and connection, so the
 // writer never stalls on a checkpoint's fsync (SQLite's auto-checkpoint would run it
 // inside a commit). PASSIVE checkpoints never block the writer or the readers.
+//
+// Under a steady stream of commits a PASSIVE checkpoint never quite catches up, and SQLite
+// only starts the WAL over from its beginning once every frame is back in the database;
+// the WAL would grow without bound, each commit appending to fresh file blocks. So when the
+// WAL is past restart_bytes the checkpointer makes a few more passes, each copying what came
+// during the one before, then takes the writer's turn for a last short one: the next commit
+// starts the WAL over.
 #pragma once
 
 #include <condition_variable>
@@ -14,16 +21,21 @@ namespace jobwire {
 
 class Checkpointer {
  public:
-  Status start(const std::string& path, int interval_ms);
+  // writer_turn is the mutex the writer holds while it writes a group.
+  Status start(const std::string& path, int interval_ms, int64_t restart_bytes, std::mutex& writer_turn);
   // Runs a last checkpoint and joins the thread. Idempotent.
   void stop();
   ~Checkpointer() { stop(); }
 
  private:
   void run();
+  // One PASSIVE pass; answers how many frames the WAL held when it began (-1: none ran).
+  int checkpoint();
 
   SqliteDb db_;
   int interval_ms_ = 200;
+  int restart_frames_ = 0;
+  std::mutex* writer_turn_ = nullptr;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace jobwire {
@@ -13,14 +14,15 @@ int64_t now_ms() {
       .count();
 }
 
-constexpr int64_t kPruneEveryMs = 100;
+constexpr int64_t kMinPruneStep = 1024;
 
 }  // namespace
 
-GroupCommit::GroupCommit(SqliteWriter& writer, size_t max_group, RetentionPolicy retention,
+GroupCommit::GroupCommit(SqliteWriter& writer, std::mutex& writer_turn, size_t max_group, RetentionPolicy retention,
                          std::function<void(const std::vector<EventPtr>&)> on_commit,
                          std::function<void(int64_t)> on_pruned)
     : writer_(writer),
+      writer_turn_(writer_turn),
       max_group_(max_group),
       retention_(retention),
       on_commit_(std::move(on_commit)),
@@ -65,13 +67,16 @@ void GroupCommit::run() {
         queue_.pop_front();
       }
     }
-    write_group(group);
+    {
+      std::lock_guard turn(writer_turn_);
+      write_group(group);
+    }
     group.clear();
   }
 }
 
 void GroupCommit::write_group(std::vector<WriteRequest>& group) {
-  const int64_t now = now_ms();
+  const int64_t now = writer_.clock(now_ms());
   std::vector<Result<Committed>> results;
   results.reserve(group.size());
   std::vector<EventPtr> events;
@@ -89,6 +94,14 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
       if (results.back().ok()) events.push_back(results.back().value().event);
     }
   }
+  // Retention deletes ride in the same transaction, at most twice the group's own rows, so
+  // pruning keeps pace with any write rate without a transaction (or a stall) of its own.
+  const int64_t pruned_before = writer_.meta().pruned_through;
+  if (failure.ok()) {
+    auto pruned = writer_.prune(retention_.keep_events, retention_.keep_ms, now,
+                                std::max<int64_t>(kMinPruneStep, 2 * static_cast<int64_t>(group.size())));
+    if (!pruned.ok()) failure = pruned.status();
+  }
   if (failure.ok()) failure = writer_.commit();
   else writer_.rollback();
 
@@ -100,21 +113,9 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
     }
     return;
   }
+  if (writer_.meta().pruned_through != pruned_before) on_pruned_(writer_.meta().pruned_through);
   on_commit_(events);
   for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
-  maybe_prune(now);
-}
-
-void GroupCommit::maybe_prune(int64_t now) {
-  if (now - last_prune_ms_ < kPruneEveryMs) return;
-  last_prune_ms_ = now;
-  if (!writer_.begin().ok()) return;
-  auto pruned = writer_.prune(retention_.keep_events, retention_.keep_ms, now);
-  if (pruned.ok() && writer_.commit().ok()) {
-    on_pruned_(writer_.meta().pruned_through);
-  } else if (!pruned.ok()) {
-    writer_.rollback();
-  }
 }
 
 }  // namespace jobwire

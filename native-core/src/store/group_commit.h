@@ -29,7 +29,8 @@ class GroupCommit {
  public:
   // on_commit runs on the writer thread with the group's events, before any caller's done;
   // on_pruned after retention moved the start of the log.
-  GroupCommit(SqliteWriter& writer, size_t max_group, RetentionPolicy retention,
+  // The writer holds writer_turn while it writes a group (see Checkpointer).
+  GroupCommit(SqliteWriter& writer, std::mutex& writer_turn, size_t max_group, RetentionPolicy retention,
               std::function<void(const std::vector<EventPtr>&)> on_commit,
               std::function<void(int64_t pruned_through)> on_pruned);
   ~GroupCommit();
@@ -42,9 +43,9 @@ class GroupCommit {
  private:
   void run();
   void write_group(std::vector<WriteRequest>& group);
-  void maybe_prune(int64_t now);
 
   SqliteWriter& writer_;
+  std::mutex& writer_turn_;
   const size_t max_group_;
   const RetentionPolicy retention_;
   std::function<void(const std::vector<EventPtr>&)> on_commit_;
@@ -54,7 +55,6 @@ class GroupCommit {
   std::condition_variable cv_;
   std::deque<WriteRequest> queue_;
   bool closing_ = false;
-  int64_t last_prune_ms_ = 0;
   std::thread thread_;
 };
 

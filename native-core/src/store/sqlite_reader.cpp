@@ -41,12 +41,10 @@ Status SqliteReader::open(const std::string& path) {
                             "ORDER BY updated_at, file_id");
   select_events_ = Statement(h, "SELECT " JOBWIRE_EVENT_COLUMNS " FROM events WHERE seq > ?1 AND seq < ?2 "
                                 "ORDER BY seq LIMIT ?3");
-  select_events_since_ = Statement(h, "SELECT " JOBWIRE_EVENT_COLUMNS " FROM events WHERE ts >= ?1 "
-                                      "ORDER BY seq LIMIT ?2");
   for (Statement* stmt : {&begin_, &end_, &log_bounds_, &head_, &select_job_, &job_exists_, &select_logs_, &select_files_,
-                          &select_events_, &select_events_since_})
+                          &select_events_})
     if (!stmt->valid()) return stmt->status();
-  return Status::Ok();
+  return event_times_.prepare(h);
 }
 
 Result<int64_t> SqliteReader::head_seq() {
@@ -174,14 +172,9 @@ Result<EventPage> SqliteReader::read_events(int64_t after, size_t limit, const E
   // them could otherwise hide a hole in the log.
   ReadTransaction tx(*this);
   if (!tx.status().ok()) return tx.status();
-  if (!log_bounds_.step()) {
-    Status s = log_bounds_.status();
-    log_bounds_.reset();
-    return s;
-  }
-  const int64_t head = log_bounds_.int64(0);
-  const int64_t pruned_through = log_bounds_.int64(1);
-  log_bounds_.reset();
+  auto bounds = log_bounds();
+  if (!bounds.ok()) return bounds.status();
+  const auto [head, pruned_through] = bounds.value();
   if (after < pruned_through)
     return Status{Code::reset, "cursor " + std::to_string(after) + " is older than retention (oldest seq " +
                                    std::to_string(pruned_through + 1) + ")"};
@@ -214,16 +207,33 @@ Result<EventPage> SqliteReader::read_events(int64_t after, size_t limit, const E
 }
 
 Result<EventPage> SqliteReader::events_since(int64_t since_ms, size_t limit) {
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  auto bounds = log_bounds();
+  if (!bounds.ok()) return bounds.status();
+  auto first = event_times_.first_at_or_after(since_ms, bounds.value().pruned_through + 1, bounds.value().head);
+  if (!first.ok()) return first.status();
   EventPage page;
-  select_events_since_.bind(1, since_ms).bind(2, static_cast<int64_t>(limit));
-  while (select_events_since_.step()) {
-    page.events.push_back(event_from_row(select_events_since_));
+  select_events_.bind(1, first.value() - 1).bind(2, INT64_MAX).bind(3, static_cast<int64_t>(limit));
+  while (select_events_.step()) {
+    page.events.push_back(event_from_row(select_events_));
     page.next = page.events.back()->seq;
   }
-  Status s = select_events_since_.status();
-  select_events_since_.reset();
+  Status s = select_events_.status();
+  select_events_.reset();
   if (!s.ok()) return s;
   return page;
+}
+
+Result<SqliteReader::LogBounds> SqliteReader::log_bounds() {
+  if (!log_bounds_.step()) {
+    Status s = log_bounds_.status();
+    log_bounds_.reset();
+    return s;
+  }
+  LogBounds bounds{log_bounds_.int64(0), log_bounds_.int64(1)};
+  log_bounds_.reset();
+  return bounds;
 }
 
 }  // namespace jobwire

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "jobwire/core.h"
+#include "store/event_times.h"
 #include "store/sqlite_db.h"
 
 namespace jobwire {
@@ -25,11 +26,17 @@ class SqliteReader {
 
  private:
   class ReadTransaction;
+  struct LogBounds {
+    int64_t head;
+    int64_t pruned_through;
+  };
   Result<int64_t> head_seq();
+  Result<LogBounds> log_bounds();
 
   SqliteDb db_;
   Statement begin_, end_, log_bounds_;
-  Statement head_, select_job_, select_logs_, select_files_, select_events_, select_events_since_, job_exists_;
+  Statement head_, select_job_, select_logs_, select_files_, select_events_, job_exists_;
+  EventTimes event_times_;
 };
 
 }  // namespace jobwire

@@ -14,13 +14,14 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& option
   store->path_ = options.path;
   Status s = store->lock_.acquire(options.path);
   if (s.ok()) s = store->writer_.open(options.path, options.durability);
-  if (s.ok()) s = store->checkpointer_.start(options.path, kCheckpointEveryMs);
+  if (s.ok()) s = store->checkpointer_.start(options.path, kCheckpointEveryMs, options.wal_restart_bytes,
+                                                       store->writer_turn_);
   if (!s.ok()) return s;
   store->epoch_ = store->writer_.meta().epoch;
   store->head_seq_ = store->writer_.head_seq();
   SqliteStore* self = store.get();
   store->commit_ = std::make_unique<GroupCommit>(
-      store->writer_, options.max_group,
+      store->writer_, store->writer_turn_, options.max_group,
       RetentionPolicy{options.retention_events, options.retention_ms},
       [self, on_commit = std::move(on_commit)](const std::vector<EventPtr>& events) {
         if (!events.empty()) self->head_seq_.store(events.back()->seq, std::memory_order_release);

@@ -52,6 +52,7 @@ class SqliteStore final : public LogSource {
   std::string epoch_;
   StoreLock lock_;
   SqliteWriter writer_;
+  std::mutex writer_turn_;
   Checkpointer checkpointer_;
   std::unique_ptr<GroupCommit> commit_;
   std::atomic<int64_t> head_seq_{0};

@@ -12,7 +12,7 @@ namespace jobwire {
 namespace {
 
 constexpr size_t kMaxTreeDepth = 64;
-constexpr int64_t kMaxPrunePerStep = 20'000;
+constexpr int64_t kAgeCheckEveryMs = 100;
 constexpr size_t kCachedJobs = 10'000;
 
 Status refused(Code code, std::string message) { return {code, std::move(message)}; }
@@ -27,7 +27,11 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
   if (s.ok())
     s = db_.exec(durability == Durability::power ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   // Checkpoints run on the store's checkpointer thread, never inside a commit.
-  if (s.ok()) s = db_.exec("PRAGMA wal_autocheckpoint=0; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536");
+  // After a burst, a restarted WAL is cut back to 64 MiB.
+  if (s.ok())
+    s = db_.exec(
+        "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA foreign_keys=ON; "
+        "PRAGMA cache_size=-65536");
   if (s.ok()) s = migrate(db_);
   if (!s.ok()) return s;
   auto meta = read_meta(db_);
@@ -58,18 +62,19 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
                            "INSERT INTO files (file_id, job_id, path, change, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
                            "ON CONFLICT (file_id) DO UPDATE SET change = excluded.change, "
                            "updated_at = excluded.updated_at");
-  prune_by_count_ = Statement(h, "DELETE FROM events WHERE seq <= ?1");
-  prune_by_time_ = Statement(h, "SELECT max(seq) FROM events WHERE ts < ?1");
+  prune_through_ = Statement(h, "DELETE FROM events WHERE seq <= ?1");
   save_pruned_ = Statement(h, "UPDATE meta SET value = ?1 WHERE key = 'pruned_through'");
   for (Statement* stmt : {&begin_, &commit_, &rollback_, &select_job_, &job_exists_, &insert_job_, &update_job_,
-                          &insert_event_, &insert_log_, &select_file_, &upsert_file_, &prune_by_count_,
-                          &prune_by_time_, &save_pruned_})
+                          &insert_event_, &insert_log_, &select_file_, &upsert_file_, &prune_through_,
+                          &save_pruned_})
     if (!stmt->valid()) return stmt->status();
+  if (!(s = event_times_.prepare(h)).ok()) return s;
 
-  Statement head(h, "SELECT coalesce(max(seq), 0) FROM events");
+  Statement head(h, "SELECT coalesce(max(seq), 0), coalesce(max(ts), 0) FROM events");
   if (!head.step()) return head.status();
   // An empty log after pruning everything still continues after pruned_through.
   committed_head_ = std::max(head.int64(0), meta_.pruned_through);
+  last_ts_ = head.int64(1);
   next_seq_ = committed_head_ + 1;
   pending_pruned_through_ = meta_.pruned_through;
   return Status::Ok();
@@ -78,6 +83,11 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
 Status SqliteWriter::checked(Status status) {
   if (!status.ok()) broken_ = true;
   return status;
+}
+
+int64_t SqliteWriter::clock(int64_t wall_ms) noexcept {
+  last_ts_ = std::max(last_ts_, wall_ms);
+  return last_ts_;
 }
 
 Status SqliteWriter::begin() {
@@ -151,23 +161,40 @@ Result<SqliteWriter::Loaded*> SqliteWriter::load_job(const std::string& id) {
     if (!s.ok()) return checked(s);
     return refused(Code::not_found, "no job with id " + id);
   }
-  Loaded loaded;
-  loaded.job = job_from_row(select_job_, &loaded.tree_path);
+  std::string tree_path;
+  Job job = job_from_row(select_job_, &tree_path);
   select_job_.reset();
-  return &jobs_.emplace(id, std::move(loaded)).first->second;
+  return &cache_job(std::move(job), std::move(tree_path));
 }
 
-Result<EventPtr> SqliteWriter::append_event(const std::string& type, const Job* job, const std::string& tree_path,
-                                            json data, int64_t now) {
+SqliteWriter::Loaded& SqliteWriter::cache_job(Job job, std::string tree_path) {
+  Loaded loaded;
+  loaded.subject = envelope_subject(job.id, job.parent, job.project);
+  loaded.tree_path = std::move(tree_path);
+  loaded.job = std::move(job);
+  std::string id = loaded.job.id;
+  return jobs_.insert_or_assign(std::move(id), std::move(loaded)).first->second;
+}
+
+const std::string& SqliteWriter::envelope_time_of(int64_t now) {
+  if (now != time_ms_) {
+    time_ms_ = now;
+    time_text_ = envelope_time(now);
+  }
+  return time_text_;
+}
+
+Result<EventPtr> SqliteWriter::append_event(const std::string& type, const Loaded* about, const json& data,
+                                            int64_t now) {
   auto event = std::make_shared<Event>();
   event->seq = next_seq_;
   event->type = type;
   event->ts_ms = now;
-  event->job = job ? job->id : std::string();
-  event->project = job ? job->project : std::string("default");
-  event->tree_path = tree_path;
-  event->json = envelope_json(event->seq, type, now, event->job, job ? job->parent : std::nullopt, event->project,
-                              std::move(data));
+  event->job = about ? about->job.id : std::string();
+  event->project = about ? about->job.project : std::string("default");
+  if (about) event->tree_path = about->tree_path;
+  event->json = envelope_from_parts(event->seq, type, envelope_time_of(now), about ? about->subject : no_job_subject_,
+                                    data);
   insert_event_.bind(1, event->seq)
       .bind(2, std::string_view(event->type))
       .bind(3, now)
@@ -240,7 +267,9 @@ Result<Committed> SqliteWriter::create_job(const NewJob& request, int64_t now) {
       .bind(11, std::string_view(job.summary_json))
       .bind(12, job.updated_seq);
   if (!(s = checked(insert_job_.run())).ok()) return s;
-  auto event = append_event("job.created", &job, tree_path, job_json_value(job, now), now);
+  Loaded& entry = cache_job(job, std::move(tree_path));
+  entry.updated_at = now;
+  auto event = append_event("job.created", &entry, job_json_value(job, now), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -267,7 +296,7 @@ Result<Committed> SqliteWriter::set_status(const std::string& id, JobStatus stat
                {"completed_at", optional_time(job.completed_at_ms)},
                {"duration_seconds", duration ? json(*duration) : json()},
                {"error_message", job.error_message ? json(*job.error_message) : json()}};
-  auto event = append_event("job.status", &job, loaded.value()->tree_path, std::move(data), now);
+  auto event = append_event("job.status", loaded.value(), data, now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -282,8 +311,7 @@ Result<Committed> SqliteWriter::set_progress(const std::string& id, double perce
   job.progress_percent = percent;
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
-  auto event = append_event("job.progress", &job, loaded.value()->tree_path,
-                            json{{"progress_percent", percent}}, now);
+  auto event = append_event("job.progress", loaded.value(), json{{"progress_percent", percent}}, now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -316,7 +344,7 @@ Result<Committed> SqliteWriter::update_job(const std::string& id, const JobPatch
   }
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
-  auto event = append_event("job.updated", &job, loaded.value()->tree_path, std::move(data), now);
+  auto event = append_event("job.updated", loaded.value(), data, now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -334,8 +362,7 @@ Result<Committed> SqliteWriter::append_log(const std::string& id, const std::vec
   job.log_lines = offset + static_cast<int64_t>(lines.size());
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
-  auto event = append_event("job.log", &job, loaded.value()->tree_path,
-                            json{{"offset", offset}, {"lines", lines}}, now);
+  auto event = append_event("job.log", loaded.value(), json{{"offset", offset}, {"lines", lines}}, now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -363,7 +390,7 @@ Result<Committed> SqliteWriter::register_file(const std::string& id, const std::
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
   json data = {{"file_id", *file_id}, {"path", path}, {"change", file_change_name(change)}};
-  auto event = append_event("job.file", &job, loaded.value()->tree_path, std::move(data), now);
+  auto event = append_event("job.file", loaded.value(), data, now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -371,33 +398,34 @@ Result<Committed> SqliteWriter::register_file(const std::string& id, const std::
 Result<Committed> SqliteWriter::emit(const std::string& type, const std::optional<std::string>& job_id,
                                      const std::string& data_json, int64_t now) {
   if (!job_id) {
-    auto event = append_event(type, nullptr, std::string(), stored_json(data_json), now);
+    auto event = append_event(type, nullptr, stored_json(data_json), now);
     if (!event.ok()) return event.status();
     return Committed{std::nullopt, std::move(event).value()};
   }
   auto loaded = load_job(*job_id);
   if (!loaded.ok()) return loaded.status();
   // A custom event does not change the job, so the job's ETag stays where it was.
-  auto event = append_event(type, &loaded.value()->job, loaded.value()->tree_path, stored_json(data_json), now);
+  auto event = append_event(type, loaded.value(), stored_json(data_json), now);
   if (!event.ok()) return event.status();
   return Committed{loaded.value()->job, std::move(event).value()};
 }
 
-Result<int64_t> SqliteWriter::prune(int64_t keep_events, int64_t keep_ms, int64_t now) {
+Result<int64_t> SqliteWriter::prune(int64_t keep_events, int64_t keep_ms, int64_t now, int64_t max_rows) {
+  const int64_t head = next_seq_ - 1;
   int64_t through = meta_.pruned_through;
-  if (keep_events > 0 && next_seq_ - 1 - keep_events > through) through = next_seq_ - 1 - keep_events;
-  if (keep_ms > 0) {
-    prune_by_time_.bind(1, now - keep_ms);
-    if (prune_by_time_.step() && !prune_by_time_.is_null(0)) through = std::max(through, prune_by_time_.int64(0));
-    Status s = prune_by_time_.status();
-    prune_by_time_.reset();
-    if (!s.ok()) return checked(s);
+  if (keep_events > 0 && head - keep_events > through) through = head - keep_events;
+  if (keep_ms > 0 && now >= next_age_check_) {
+    next_age_check_ = now + kAgeCheckEveryMs;
+    auto first_kept = event_times_.first_at_or_after(now - keep_ms, std::max(through, aged_through_) + 1, head);
+    if (!first_kept.ok()) return checked(first_kept.status());
+    aged_through_ = first_kept.value() - 1;
   }
-  // A bounded step per call keeps each prune transaction short; the next call goes on.
-  through = std::min(through, meta_.pruned_through + kMaxPrunePerStep);
+  through = std::max(through, aged_through_);
+  // A bounded step per call; the next one goes on.
+  through = std::min(through, meta_.pruned_through + max_rows);
   if (through == meta_.pruned_through) return through;
-  prune_by_count_.bind(1, through);
-  Status s = checked(prune_by_count_.run());
+  prune_through_.bind(1, through);
+  Status s = checked(prune_through_.run());
   if (!s.ok()) return s;
   std::string text = std::to_string(through);
   save_pruned_.bind(1, std::string_view(text));

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "jobwire/core.h"
+#include "model/json_forms.h"
 #include "model/json_util.h"
+#include "store/event_times.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 
@@ -19,6 +21,10 @@ class SqliteWriter {
   Status open(const std::string& path, Durability durability);
   const StoreMeta& meta() const noexcept { return meta_; }
   int64_t head_seq() const noexcept { return committed_head_; }
+
+  // The time a group's writes are stamped with: the wall clock, but never earlier than the
+  // last event's, so the log stays ordered by time (see EventTimes).
+  int64_t clock(int64_t wall_ms) noexcept;
 
   Status begin();
   Status commit();
@@ -36,22 +42,26 @@ class SqliteWriter {
   Result<Committed> emit(const std::string& type, const std::optional<std::string>& job,
                          const std::string& data_json, int64_t now);
 
-  // Deletes events past retention inside the open transaction; returns the new
-  // pruned_through (unchanged when nothing was old enough), which meta() shows once committed.
-  Result<int64_t> prune(int64_t keep_events, int64_t keep_ms, int64_t now);
+  // Deletes up to max_rows events past retention inside the open transaction; returns the
+  // new pruned_through (unchanged when nothing was old enough), which meta() shows once
+  // committed.
+  Result<int64_t> prune(int64_t keep_events, int64_t keep_ms, int64_t now, int64_t max_rows);
 
  private:
   struct Loaded {
     Job job;
     std::string tree_path;
+    EnvelopeSubject subject;  // its envelopes' job, parent and project, serialized once
     int64_t updated_at = 0;
     bool dirty = false;  // changed in the open transaction; written once, before COMMIT
   };
   // The job as this writer last wrote it. The writer is the only one that changes jobs, so
   // the cache is exact; it is dropped on rollback and when it grows past its bound.
   Result<Loaded*> load_job(const std::string& id);
-  Result<EventPtr> append_event(const std::string& type, const Job* job, const std::string& tree_path, json data,
-                                int64_t now);
+  Loaded& cache_job(Job job, std::string tree_path);
+  // Appends the event of a change to `about` (null: an event of no job).
+  Result<EventPtr> append_event(const std::string& type, const Loaded* about, const json& data, int64_t now);
+  const std::string& envelope_time_of(int64_t now);
   // Takes the job's new state into the cache; its row is written by flush_jobs().
   void store_job(Loaded& entry, const Job& job, int64_t now);
   // Writes each job changed in this transaction once, however many writes touched it.
@@ -65,6 +75,12 @@ class SqliteWriter {
   int64_t next_seq_ = 1;
   int64_t pending_pruned_through_ = 0;
   uint64_t id_counter_ = 0;
+  int64_t last_ts_ = 0;
+  int64_t aged_through_ = 0;     // the newest event past the age limit, when last looked for
+  int64_t next_age_check_ = 0;
+  int64_t time_ms_ = -1;    // a group's writes share one timestamp: its envelope text is kept
+  std::string time_text_;
+  const EnvelopeSubject no_job_subject_ = envelope_subject("", std::nullopt, "default");
   std::unordered_map<std::string, Loaded> jobs_;
   std::vector<Loaded*> dirty_;  // nodes of jobs_: their addresses survive rehashing
   bool broken_ = false;
@@ -72,7 +88,8 @@ class SqliteWriter {
   Statement begin_, commit_, rollback_;
   Statement select_job_, insert_job_, update_job_, job_exists_;
   Statement insert_event_, insert_log_, select_file_, upsert_file_;
-  Statement prune_by_count_, prune_by_time_, save_pruned_;
+  Statement prune_through_, save_pruned_;
+  EventTimes event_times_;
 };
 
 }  // namespace jobwire

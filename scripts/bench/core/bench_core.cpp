@@ -1,7 +1,7 @@
 // Core benchmarks: durable updates/s (group commit vs one transaction per update) at 1, 4
 // and 16 writer threads with commit latency; hub deliveries/s to 1, 100 and 1,000
 // subscribers; heap bytes per idle subscriber.
-//   build/bench_core [--seconds S] [--json]
+//   build/bench_core [--seconds S] [--only updates|hub|idle] [--writers 1|4|16] [--json]
 #include <malloc.h>
 
 #include <algorithm>
@@ -28,6 +28,7 @@ struct Args {
   double seconds = 3;
   bool json = false;
   std::string only;  // updates | hub | idle; empty: all
+  int writers = 0;   // 0: 1, 4 and 16
 };
 
 std::string temp_db(const std::string& name) {
@@ -183,8 +184,9 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) args.seconds = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--json")) args.json = true;
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) args.only = argv[++i];
+    else if (!std::strcmp(argv[i], "--writers") && i + 1 < argc) args.writers = std::atoi(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_core [--seconds S] [--only updates|hub|idle] [--json]\n");
+      std::fprintf(stderr, "usage: bench_core [--seconds S] [--only updates|hub|idle] [--writers N] [--json]\n");
       return 2;
     }
   }
@@ -194,6 +196,7 @@ int main(int argc, char** argv) {
   bool first = true;
   for (int writers : {1, 4, 16}) {
     if (!all && args.only != "updates") break;
+    if (args.writers && writers != args.writers) continue;
     UpdateResult group = durable_updates(writers, 4096, Durability::process, args.seconds);
     UpdateResult single = durable_updates(writers, 1, Durability::process, args.seconds);
     if (!args.json)
@@ -211,7 +214,7 @@ int main(int argc, char** argv) {
     first = false;
   }
   UpdateResult power{};
-  if (all || args.only == "updates") power = durable_updates(16, 4096, Durability::power, args.seconds);
+  if ((all || args.only == "updates") && (!args.writers || args.writers == 16)) power = durable_updates(16, 4096, Durability::power, args.seconds);
   if (!args.json && (all || args.only == "updates"))
     std::printf("  16 writers, synchronous=FULL (survives power loss): %.0f/s (p99 %.2f ms)\n", power.per_second,
                 power.p99_ms);
