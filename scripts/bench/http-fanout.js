@@ -3,13 +3,20 @@
 // SSE fan-out: N clients, a producer writing R events/s for S seconds through the write
 // API; deliveries/s, p50/p99 delivery latency (producer send → client receipt), RSS per idle
 // client and server CPU, for jobwired and the Node peer in the same run.
-//   scripts/bench/http-fanout.sh [--clients 10000] [--rate 100] [--seconds 10] [--procs 4]
-// (the .sh raises the open-file limit first).
+//   scripts/bench/http-fanout.sh [--clients 10000] [--rate 100] [--seconds 10]
+//     [--client native|node] [--procs P] [--sample-every 20] [--only jobwired|peer]
+// (the .sh raises the open-file limit first). The SSE connections are held by P load
+// processes: build/bench_sse_client (native, C++/libuv; the default once built, P = 1) or
+// lib/sse-load-client.js (node, P = 4). At ~1 M frames/s Node load processes lag by
+// themselves on a 2-core box and their lag lands in the measured latency.
+const fs = require('node:fs')
 const http = require('node:http')
 const path = require('node:path')
-const { fork } = require('node:child_process')
+const readline = require('node:readline')
+const { EventEmitter } = require('node:events')
+const { fork, spawn } = require('node:child_process')
 const { performance } = require('node:perf_hooks')
-const { startJobwired, startPeer, rssBytes, cpuSeconds } = require('./lib/servers')
+const { startJobwired, startPeer, rssBytes, cpuSeconds, root } = require('./lib/servers')
 
 function arg (name, fallback) {
   const i = process.argv.indexOf(`--${name}`)
@@ -18,7 +25,13 @@ function arg (name, fallback) {
 const clients = Number(arg('clients', 10000))
 const rate = Number(arg('rate', 100))
 const seconds = Number(arg('seconds', 10))
-const procs = Number(arg('procs', 4))
+const nativeClientBin = path.join(root, 'build', 'bench_sse_client')
+const clientKind = arg('client', fs.existsSync(nativeClientBin) ? 'native' : 'node')
+if (clientKind !== 'native' && clientKind !== 'node') throw new TypeError('--client must be native or node')
+if (clientKind === 'native' && !fs.existsSync(nativeClientBin)) {
+  throw new Error(`${nativeClientBin} is missing: cmake --build build --target bench_sse_client`)
+}
+const procs = Number(arg('procs', clientKind === 'native' ? 1 : 4))
 const sampleEvery = Number(arg('sample-every', 20))
 const only = arg('only', null)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -26,6 +39,27 @@ const now = () => performance.timeOrigin + performance.now()
 
 function percentile (sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN
+}
+
+// The native load process, dressed as a forked child: its stdout lines arrive as 'message'
+// events and send(text) writes a command line, so ask() treats both kinds alike.
+function spawnNativeClient (args) {
+  const proc = spawn(nativeClientBin, args, { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = new EventEmitter()
+  readline.createInterface({ input: proc.stdout, crlfDelay: Infinity })
+    .on('line', (line) => child.emit('message', JSON.parse(line)))
+  proc.on('error', (err) => child.emit('message', { type: 'error', message: String(err) }))
+  proc.on('exit', (code, signal) => {
+    if (code !== 0) child.emit('message', { type: 'error', message: `bench_sse_client exited (${signal || code})` })
+  })
+  proc.stdin.on('error', () => {}) // a client that has exited cannot read its commands: the exit says why
+  child.send = (text) => proc.stdin.write(`${text}\n`)
+  child.kill = (sig) => proc.kill(sig)
+  return child
+}
+
+function startLoadClient (args) {
+  return clientKind === 'native' ? spawnNativeClient(args) : fork(path.join(__dirname, 'lib', 'sse-load-client.js'), args)
 }
 
 function ask (children, message, type) {
@@ -50,7 +84,7 @@ async function run (server) {
   })
   const head = await (await fetch(`${server.url}/healthz`)).json()
   const rssBefore = rssBytes(server.pid)
-  const children = Array.from({ length: procs }, (_, i) => fork(path.join(__dirname, 'lib', 'sse-load-client.js'),
+  const children = Array.from({ length: procs }, (_, i) => startLoadClient(
     [server.url, String(Math.floor(clients / procs) + (i < clients % procs ? 1 : 0)), String(sampleEvery), `/api/events/stream?after=${head.seq}`]))
   try {
     const ready = await ask(children, null, 'ready')
@@ -101,7 +135,7 @@ async function run (server) {
 }
 
 async function main () {
-  console.log(`# SSE fan-out: ${clients} clients, ${rate} events/s for ${seconds} s, ${procs} load processes, latency sampled on 1/${sampleEvery} of the clients`)
+  console.log(`# SSE fan-out: ${clients} clients, ${rate} events/s for ${seconds} s, ${procs} ${clientKind} load process${procs === 1 ? '' : 'es'} (--client ${clientKind}), latency sampled on 1/${sampleEvery} of the clients`)
   const results = []
   for (const [key, start] of [['jobwired', startJobwired], ['peer', startPeer]]) {
     if (only && only !== key) continue
@@ -117,6 +151,9 @@ async function main () {
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|')
   for (const r of results) {
     console.log(`| ${r.name} | ${r.connected} | ${Math.round(r.deliveriesPerSecond)} (${r.offeredPerSecond}) | ${(100 * r.deliveries / r.expected).toFixed(1)}% | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rssPerClient / 1024).toFixed(1)} KiB | ${(r.cpu * 100).toFixed(0)}% |`)
+  }
+  for (const r of results) {
+    console.log(`${r.name}: received ${r.deliveries} of ${r.expected} frames (${rate * seconds} events × ${r.connected} clients)`)
   }
   if (results.length === 2) {
     const [ours, peer] = results
