@@ -3,21 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "model/json_forms.h"
-#include "model/transitions.h"
 #include "store/job_rows.h"
 
 namespace jobwire {
 
 namespace {
 
-constexpr size_t kMaxTreeDepth = 64;
 constexpr int64_t kAgeCheckEveryMs = 100;
 constexpr size_t kCachedJobs = 10'000;
-
-Status refused(Code code, std::string message) { return {code, std::move(message)}; }
-
-json optional_time(int64_t ms) { return ms != 0 ? json(iso_time(ms)) : json(); }
 
 }  // namespace
 
@@ -159,7 +152,7 @@ Result<SqliteWriter::Loaded*> SqliteWriter::load_job(const std::string& id) {
     Status s = select_job_.status();
     select_job_.reset();
     if (!s.ok()) return checked(s);
-    return refused(Code::not_found, "no job with id " + id);
+    return Status{Code::not_found, "no job with id " + id};
   }
   std::string tree_path;
   Job job = job_from_row(select_job_, &tree_path);
@@ -215,199 +208,6 @@ void SqliteWriter::store_job(Loaded& entry, const Job& job, int64_t now) {
     entry.dirty = true;
     dirty_.push_back(&entry);
   }
-}
-
-Result<Committed> SqliteWriter::create_job(const NewJob& request, int64_t now) {
-  Job job;
-  job.id = request.id ? *request.id : new_job_id(now);
-  if (request.parent && *request.parent == job.id)
-    return refused(Code::invalid_argument, "a job cannot be its own parent (cycle)");
-  job_exists_.bind(1, std::string_view(job.id));
-  bool exists = job_exists_.step();
-  Status s = job_exists_.status();
-  job_exists_.reset();
-  if (!s.ok()) return checked(s);
-  if (exists) return refused(Code::conflict, "a job with id " + job.id + " already exists");
-
-  std::string tree_path = "/";
-  if (request.parent) {
-    auto parent = load_job(*request.parent);
-    if (!parent.ok()) {
-      if (parent.status().code() == Code::not_found)
-        return refused(Code::not_found, "no parent job with id " + *request.parent);
-      return parent.status();
-    }
-    tree_path = parent.value()->tree_path;
-    if (static_cast<size_t>(std::count(tree_path.begin(), tree_path.end(), '/')) > kMaxTreeDepth)
-      return refused(Code::invalid_argument, "subjob trees are limited to 64 levels");
-  }
-  tree_path += job.id + "/";
-
-  job.type = request.type;
-  job.project = request.project;
-  job.parent = request.parent;
-  job.priority = request.priority;
-  job.created_at_ms = now;
-  job.file_path = request.file_path;
-  job.policy_name = request.policy_name;
-  job.output_path = request.output_path;
-  if (request.summary_json) job.summary_json = *request.summary_json;
-  job.updated_seq = next_seq_;
-
-  insert_job_.bind(1, std::string_view(job.id))
-      .bind(2, std::string_view(job.type))
-      .bind(3, std::string_view(job.project))
-      .bind(4, job.parent)
-      .bind(5, std::string_view(tree_path))
-      .bind(6, static_cast<int64_t>(job.priority))
-      .bind(7, now)
-      .bind(8, job.file_path)
-      .bind(9, job.policy_name)
-      .bind(10, job.output_path)
-      .bind(11, std::string_view(job.summary_json))
-      .bind(12, job.updated_seq);
-  if (!(s = checked(insert_job_.run())).ok()) return s;
-  Loaded& entry = cache_job(job, std::move(tree_path));
-  entry.updated_at = now;
-  auto event = append_event("job.created", &entry, job_json_value(job, now), now);
-  if (!event.ok()) return event.status();
-  return Committed{std::move(job), std::move(event).value()};
-}
-
-Result<Committed> SqliteWriter::set_status(const std::string& id, JobStatus status,
-                                           const std::optional<std::string>& error, int64_t now) {
-  auto loaded = load_job(id);
-  if (!loaded.ok()) return loaded.status();
-  Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
-  if (!transition_allowed(job.status, status))
-    return refused(Code::invalid_transition, std::string("cannot move job ") + id + " from " +
-                                                 job_status_name(job.status) + " to " + job_status_name(status));
-  job.status = status;
-  if (status == JobStatus::running) job.started_at_ms = now;
-  if (is_terminal(status)) job.completed_at_ms = now;
-  if (status == JobStatus::completed) job.progress_percent = 100;
-  if (error) job.error_message = error;
-  job.updated_seq = next_seq_;
-  store_job(*loaded.value(), job, now);
-  auto duration = job.duration_seconds(now);
-  json data = {{"status", job_status_name(status)},
-               {"progress_percent", job.progress_percent},
-               {"started_at", optional_time(job.started_at_ms)},
-               {"completed_at", optional_time(job.completed_at_ms)},
-               {"duration_seconds", duration ? json(*duration) : json()},
-               {"error_message", job.error_message ? json(*job.error_message) : json()}};
-  auto event = append_event("job.status", loaded.value(), data, now);
-  if (!event.ok()) return event.status();
-  return Committed{std::move(job), std::move(event).value()};
-}
-
-Result<Committed> SqliteWriter::set_progress(const std::string& id, double percent, int64_t now) {
-  auto loaded = load_job(id);
-  if (!loaded.ok()) return loaded.status();
-  Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
-  if (is_terminal(job.status))
-    return refused(Code::invalid_transition,
-                   std::string("job ") + id + " is " + job_status_name(job.status) + ": its progress is final");
-  job.progress_percent = percent;
-  job.updated_seq = next_seq_;
-  store_job(*loaded.value(), job, now);
-  auto event = append_event("job.progress", loaded.value(), json{{"progress_percent", percent}}, now);
-  if (!event.ok()) return event.status();
-  return Committed{std::move(job), std::move(event).value()};
-}
-
-Result<Committed> SqliteWriter::update_job(const std::string& id, const JobPatch& patch, int64_t now) {
-  auto loaded = load_job(id);
-  if (!loaded.ok()) return loaded.status();
-  Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
-  json data = json::object();
-  if (patch.summary_json) {
-    job.summary_json = *patch.summary_json;
-    data["summary"] = stored_json(job.summary_json);
-  }
-  if (patch.validation_json) {
-    job.validation_json = *patch.validation_json;
-    data["validation"] = stored_json(job.validation_json);
-  }
-  for (auto [name, from, to] : {std::tuple{"error_message", &patch.error_message, &job.error_message},
-                                {"output_path", &patch.output_path, &job.output_path},
-                                {"file_path", &patch.file_path, &job.file_path},
-                                {"policy_name", &patch.policy_name, &job.policy_name}}) {
-    if (*from) {
-      *to = *from;
-      data[name] = **from;
-    }
-  }
-  if (patch.priority) {
-    job.priority = *patch.priority;
-    data["priority"] = job.priority;
-  }
-  job.updated_seq = next_seq_;
-  store_job(*loaded.value(), job, now);
-  auto event = append_event("job.updated", loaded.value(), data, now);
-  if (!event.ok()) return event.status();
-  return Committed{std::move(job), std::move(event).value()};
-}
-
-Result<Committed> SqliteWriter::append_log(const std::string& id, const std::vector<std::string>& lines, int64_t now) {
-  auto loaded = load_job(id);
-  if (!loaded.ok()) return loaded.status();
-  Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
-  int64_t offset = job.log_lines;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    insert_log_.bind(1, std::string_view(id)).bind(2, offset + static_cast<int64_t>(i)).bind(3, std::string_view(lines[i]));
-    Status s = checked(insert_log_.run());
-    if (!s.ok()) return s;
-  }
-  job.log_lines = offset + static_cast<int64_t>(lines.size());
-  job.updated_seq = next_seq_;
-  store_job(*loaded.value(), job, now);
-  auto event = append_event("job.log", loaded.value(), json{{"offset", offset}, {"lines", lines}}, now);
-  if (!event.ok()) return event.status();
-  return Committed{std::move(job), std::move(event).value()};
-}
-
-Result<Committed> SqliteWriter::register_file(const std::string& id, const std::string& path, FileChange change,
-                                              int64_t now) {
-  auto loaded = load_job(id);
-  if (!loaded.ok()) return loaded.status();
-  Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
-  select_file_.bind(1, std::string_view(id)).bind(2, std::string_view(path));
-  std::optional<std::string> file_id;
-  if (select_file_.step()) file_id = select_file_.text(0);
-  Status s = select_file_.status();
-  select_file_.reset();
-  if (!s.ok()) return checked(s);
-  if (!file_id && change != FileChange::created)
-    return refused(Code::not_found, "job " + id + " has no file " + path + " to mark " + file_change_name(change));
-  if (!file_id) file_id = "f_" + std::to_string(next_seq_);
-  upsert_file_.bind(1, std::string_view(*file_id))
-      .bind(2, std::string_view(id))
-      .bind(3, std::string_view(path))
-      .bind(4, std::string_view(file_change_name(change)))
-      .bind(5, now);
-  if (!(s = checked(upsert_file_.run())).ok()) return s;
-  job.updated_seq = next_seq_;
-  store_job(*loaded.value(), job, now);
-  json data = {{"file_id", *file_id}, {"path", path}, {"change", file_change_name(change)}};
-  auto event = append_event("job.file", loaded.value(), data, now);
-  if (!event.ok()) return event.status();
-  return Committed{std::move(job), std::move(event).value()};
-}
-
-Result<Committed> SqliteWriter::emit(const std::string& type, const std::optional<std::string>& job_id,
-                                     const std::string& data_json, int64_t now) {
-  if (!job_id) {
-    auto event = append_event(type, nullptr, stored_json(data_json), now);
-    if (!event.ok()) return event.status();
-    return Committed{std::nullopt, std::move(event).value()};
-  }
-  auto loaded = load_job(*job_id);
-  if (!loaded.ok()) return loaded.status();
-  // A custom event does not change the job, so the job's ETag stays where it was.
-  auto event = append_event(type, loaded.value(), stored_json(data_json), now);
-  if (!event.ok()) return event.status();
-  return Committed{loaded.value()->job, std::move(event).value()};
 }
 
 Result<int64_t> SqliteWriter::prune(int64_t keep_events, int64_t keep_ms, int64_t now, int64_t max_rows) {

@@ -1,6 +1,7 @@
-// The single writing connection. Every operation validates against the current row first,
-// so a refused request writes nothing; then it changes the state and appends its event in
-// the transaction the group commit opened.
+// The single writing connection: its transactions, its cache of the jobs it wrote, the event
+// log's appends and retention (sqlite_writer.cpp), and the operations (job_writes.cpp). Every
+// operation validates against the current row first, so a refused request writes nothing;
+// then it changes the state and appends its event in the transaction the group commit opened.
 #pragma once
 
 #include <string>
