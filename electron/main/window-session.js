@@ -112,11 +112,16 @@ class WindowSession {
 
   schedule () {
     if (this.timer !== null || this.pending.length === 0) return
-    const waited = performance.now() - this.lastSentAt
-    if (waited >= this.frameMs) {
+    const wait = this.frameMs - (performance.now() - this.lastSentAt)
+    if (wait <= 0) {
       this.flush()
     } else {
-      this.timer = setTimeout(() => this.flush(), this.frameMs - waited)
+      // Node's timers count whole milliseconds on a loop clock that can trail
+      // performance.now(), so one may fire a little early: it checks again before sending.
+      this.timer = setTimeout(() => {
+        this.timer = null
+        this.schedule()
+      }, Math.ceil(wait))
     }
   }
 
@@ -130,13 +135,13 @@ class WindowSession {
   }
 
   sendMessages (messages) {
-    this.lastSentAt = performance.now()
     const contents = this.webContents
     if (contents.isDestroyed() || !this.isAllowed(contents.getURL())) {
       this.pause()
       return
     }
     contents.send(CHANNELS.events, messages)
+    this.lastSentAt = performance.now() // the next frame counts from the end of this send
   }
 
   cancelTimer () {
