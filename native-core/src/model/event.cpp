@@ -35,21 +35,8 @@ bool EventFilter::matches(const Event& event) const noexcept {
 std::string event_envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
                                 const std::optional<std::string>& parent, const std::string& project,
                                 const std::string& data_json) {
-  return envelope_json(seq, type, ts_ms, job, parent, project, stored_json(data_json));
-}
-
-std::string envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
-                          const std::optional<std::string>& parent, const std::string& project, json data) {
-  json envelope = {
-      {"seq", seq},
-      {"type", type},
-      {"ts", iso_time(ts_ms)},
-      {"job", job.empty() ? json() : json(job)},
-      {"parent", parent ? json(*parent) : json()},
-      {"project", project},
-      {"data", std::move(data)},
-  };
-  return dump_json(envelope);
+  return envelope_from_parts(seq, type, envelope_time(ts_ms), envelope_subject(job, parent, project),
+                             stored_json(data_json));
 }
 
 EnvelopeSubject envelope_subject(const std::string& job, const std::optional<std::string>& parent,

@@ -9,13 +9,11 @@
 namespace jobwire {
 
 json job_json_value(const Job& job, int64_t now_ms);
-std::string envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
-                          const std::optional<std::string>& parent, const std::string& project, json data);
 
 // The writer makes an envelope for every write, most of them for a job it wrote before and
 // within a group that shares one timestamp. These are the envelope's members as JSON text,
 // each serialized by nlohmann::json once and reused; envelope_from_parts joins them in the
-// documented key order into the same text envelope_json gives (a test holds the two equal).
+// documented key order (a test holds the text equal to nlohmann's dump of the whole object).
 struct EnvelopeSubject {
   std::string members;  // "job":…,"parent":…,"project":…
 };
