@@ -30,9 +30,6 @@ Status SqliteReader::open(const std::string& path) {
   log_bounds_ = Statement(h,
                           "SELECT max(coalesce((SELECT max(seq) FROM events), 0), p.v), p.v FROM "
                           "(SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'pruned_through') AS p");
-  head_ = Statement(h,
-                    "SELECT max(coalesce((SELECT max(seq) FROM events), 0), "
-                    "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'pruned_through'))");
   select_job_ = Statement(h, "SELECT " JOBWIRE_JOB_COLUMNS " FROM jobs WHERE id = ?1");
   job_exists_ = Statement(h, "SELECT log_lines FROM jobs WHERE id = ?1");
   select_logs_ = Statement(h, "SELECT line FROM logs WHERE job_id = ?1 AND line_no >= ?2 ORDER BY line_no LIMIT ?3");
@@ -41,21 +38,16 @@ Status SqliteReader::open(const std::string& path) {
                             "ORDER BY updated_at, file_id");
   select_events_ = Statement(h, "SELECT " JOBWIRE_EVENT_COLUMNS " FROM events WHERE seq > ?1 AND seq < ?2 "
                                 "ORDER BY seq LIMIT ?3");
-  for (Statement* stmt : {&begin_, &end_, &log_bounds_, &head_, &select_job_, &job_exists_, &select_logs_, &select_files_,
+  for (Statement* stmt : {&begin_, &end_, &log_bounds_, &select_job_, &job_exists_, &select_logs_, &select_files_,
                           &select_events_})
     if (!stmt->valid()) return stmt->status();
   return event_times_.prepare(h);
 }
 
 Result<int64_t> SqliteReader::head_seq() {
-  if (!head_.step()) {
-    Status s = head_.status();
-    head_.reset();
-    return s;
-  }
-  int64_t head = head_.int64(0);
-  head_.reset();
-  return head;
+  auto bounds = log_bounds();
+  if (!bounds.ok()) return bounds.status();
+  return bounds.value().head;
 }
 
 Result<Job> SqliteReader::get_job(const std::string& id) {

@@ -35,7 +35,7 @@ class SqliteReader {
 
   SqliteDb db_;
   Statement begin_, end_, log_bounds_;
-  Statement head_, select_job_, select_logs_, select_files_, select_events_, job_exists_;
+  Statement select_job_, select_logs_, select_files_, select_events_, job_exists_;
   EventTimes event_times_;
 };
 
