@@ -22,12 +22,6 @@ namespace {
 // How long stop() lets in-flight writes and answers finish before it cuts connections.
 constexpr uint64_t kShutdownGraceMs = 5'000;
 constexpr int kListenBacklog = 4096;
-// Up to this many connections turning ready at once are served at once; more wait for the
-// fan-out tick. A few clients (a dashboard, a long-poll) never wait; thousands of streams
-// trade up to one tick of latency for one write per client per tick instead of one per
-// event (at 10,000 clients × 100 events/s: 0.2 M writes/s instead of 1 M).
-constexpr size_t kServeAtOnce = 256;
-constexpr uint64_t kFanOutTickMs = 50;
 
 Status uv_status(const char* what, int rc) {
   return Status(Code::unavailable, std::string(what) + ": " + uv_strerror(rc));
@@ -48,7 +42,11 @@ Status ServerImpl::start() {
   epoch_ = core_->log_info().epoch;
   if (int rc = uv_loop_init(&loop_); rc != 0) return uv_status("uv_loop_init", rc);
   loop_ready_ = true;
-  mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { on_ready(ids); });
+  fan_out_.open(&loop_, [this](uint64_t id) {
+    auto it = connections_.find(id);
+    if (it != connections_.end()) it->second->on_ready();
+  });
+  mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { fan_out_.on_ready(ids); });
   uv_async_init(&loop_, &stop_async_, &ServerImpl::on_stop_async);
   stop_async_.data = this;
   uv_tcp_init(&loop_, &listener_);
@@ -57,8 +55,6 @@ Status ServerImpl::start() {
   sweep_timer_.data = this;
   uv_timer_init(&loop_, &heartbeat_timer_);
   heartbeat_timer_.data = this;
-  uv_timer_init(&loop_, &fan_out_timer_);
-  fan_out_timer_.data = this;
 
   std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
   sockaddr_storage address{};
@@ -72,10 +68,10 @@ Status ServerImpl::start() {
     // Nothing ran yet: close every handle and let the loop finish closing them here.
     handles_closed_ = true;
     mailbox_->close();
+    fan_out_.close();
     for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&listener_),
                                 reinterpret_cast<uv_handle_t*>(&sweep_timer_),
-                                reinterpret_cast<uv_handle_t*>(&heartbeat_timer_),
-                                reinterpret_cast<uv_handle_t*>(&fan_out_timer_)})
+                                reinterpret_cast<uv_handle_t*>(&heartbeat_timer_)})
       uv_close(handle, nullptr);
     uv_run(&loop_, UV_RUN_DEFAULT);
     uv_loop_close(&loop_);
@@ -145,35 +141,6 @@ std::array<size_t, kTransportCount> ServerImpl::connections_by_transport() const
   return counts;
 }
 
-void ServerImpl::on_ready(const std::vector<uint64_t>& ids) {
-  if (!fan_out_armed_ && ids.size() <= kServeAtOnce) {
-    service(ids);
-    return;
-  }
-  // A feed posts its id once until it is taken, so the list holds no duplicates, and the
-  // events that arrive meanwhile wait in the feeds' queues to be taken in one go.
-  fan_out_ready_.insert(fan_out_ready_.end(), ids.begin(), ids.end());
-  if (!fan_out_armed_) {
-    fan_out_armed_ = true;
-    uv_timer_start(&fan_out_timer_, &ServerImpl::on_fan_out_tick, kFanOutTickMs, 0);
-  }
-}
-
-void ServerImpl::on_fan_out_tick(uv_timer_t* timer) {
-  auto* self = static_cast<ServerImpl*>(timer->data);
-  self->fan_out_armed_ = false;
-  std::vector<uint64_t> ids;
-  ids.swap(self->fan_out_ready_);
-  self->service(ids);
-}
-
-void ServerImpl::service(const std::vector<uint64_t>& ids) {
-  for (uint64_t id : ids) {
-    auto it = connections_.find(id);
-    if (it != connections_.end()) it->second->on_ready();
-  }
-}
-
 // ---------------------------------------------------------------- timers
 
 void ServerImpl::on_sweep(uv_timer_t* timer) {
@@ -229,7 +196,7 @@ void ServerImpl::maybe_finish_shutdown() {
   uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&heartbeat_timer_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&fan_out_timer_), nullptr);
+  fan_out_.close();
 }
 
 }  // namespace http

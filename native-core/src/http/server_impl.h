@@ -17,6 +17,7 @@
 
 #include "http/access.h"
 #include "http/connection.h"
+#include "http/fan_out.h"
 #include "http/mailbox.h"
 #include "http/metrics.h"
 #include "jobwire/server.h"
@@ -63,14 +64,11 @@ class ServerImpl final : public Server {
   static void on_connection(uv_stream_t* listener, int status);
   static void on_sweep(uv_timer_t* timer);
   static void on_heartbeat(uv_timer_t* timer);
-  static void on_fan_out_tick(uv_timer_t* timer);
-  void service(const std::vector<uint64_t>& ids);
   static void on_stop_async(uv_async_t* handle);
   void run();
   void accept_one();
   void begin_shutdown();
   void maybe_finish_shutdown();
-  void on_ready(const std::vector<uint64_t>& ids);
 
   std::shared_ptr<Core> core_;
   ServerOptions options_;
@@ -80,11 +78,7 @@ class ServerImpl final : public Server {
   uv_tcp_t listener_{};
   uv_timer_t sweep_timer_{};
   uv_timer_t heartbeat_timer_{};
-  // Fan-out batching: when many streams turn ready at once, they are served together a
-  // tick later, so each client gets one write per tick rather than one per event.
-  uv_timer_t fan_out_timer_{};
-  bool fan_out_armed_ = false;
-  std::vector<uint64_t> fan_out_ready_;
+  FanOut fan_out_;
   uv_async_t stop_async_{};
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
   std::thread thread_;

@@ -1,0 +1,70 @@
+#include "http/fan_out.h"
+
+#include <algorithm>
+
+namespace jobwire::http {
+void FanOut::open(uv_loop_t* loop, Serve serve) {
+  loop_ = loop;
+  serve_ = std::move(serve);
+  uv_timer_init(loop, &tick_);
+  tick_.data = this;
+  uv_idle_init(loop, &slice_);
+  slice_.data = this;
+}
+
+void FanOut::close() {
+  uv_close(reinterpret_cast<uv_handle_t*>(&tick_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&slice_), nullptr);
+}
+
+void FanOut::on_ready(const std::vector<uint64_t>& ids) {
+  bool idle = !sweeping_ && !tick_armed_;
+  if (idle && ids.size() <= kServeAtOnce) {
+    for (uint64_t id : ids) serve_(id);
+    return;
+  }
+  waiting_.insert(waiting_.end(), ids.begin(), ids.end());
+  if (idle) schedule_sweep();  // otherwise the sweep under way, or the armed tick, takes them
+}
+
+void FanOut::schedule_sweep() {
+  uv_update_time(loop_);
+  uint64_t next_start = sweep_started_ms_ + kTickMs;
+  uint64_t now = uv_now(loop_);
+  if (now >= next_start) {
+    start_sweep();
+  } else {
+    tick_armed_ = true;
+    uv_timer_start(&tick_, &FanOut::on_tick, next_start - now, 0);
+  }
+}
+
+void FanOut::on_tick(uv_timer_t* timer) {
+  auto* self = static_cast<FanOut*>(timer->data);
+  self->tick_armed_ = false;
+  self->start_sweep();
+}
+
+void FanOut::start_sweep() {
+  sweep_.clear();
+  sweep_.swap(waiting_);
+  swept_ = 0;
+  sweeping_ = true;
+  sweep_started_ms_ = uv_now(loop_);
+  uv_idle_start(&slice_, &FanOut::on_slice);
+}
+
+void FanOut::on_slice(uv_idle_t* idle) {
+  auto* self = static_cast<FanOut*>(idle->data);
+  size_t end = std::min(self->sweep_.size(), self->swept_ + kSliceSize);
+  while (self->swept_ < end) self->serve_(self->sweep_[self->swept_++]);
+  if (self->swept_ == self->sweep_.size()) self->end_sweep();
+}
+
+void FanOut::end_sweep() {
+  uv_idle_stop(&slice_);
+  sweeping_ = false;
+  if (!waiting_.empty()) schedule_sweep();
+}
+
+}  // namespace jobwire::http
