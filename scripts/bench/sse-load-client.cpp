@@ -323,5 +323,12 @@ int main(int argc, char** argv) {
   client.settings.on_body = on_body;
   read_stdin();
   start_connects();
-  return uv_run(client.loop, UV_RUN_DEFAULT);
+  // Polls every 0.5 ms rather than sleeping in epoll_wait. On loopback a server's write()
+  // runs the receiver's TCP input, and waking a receiver asleep in epoll_wait (an IPI, a VM
+  // exit on this kind of machine) is charged to that write: 12 % of the server's time when
+  // this client blocked. 10,000 real clients sleep on their own machines. The pause adds at
+  // most 0.5 ms to the latency measured here.
+  const timespec pause{0, 500'000};
+  while (uv_run(client.loop, UV_RUN_NOWAIT) != 0) nanosleep(&pause, nullptr);
+  return 0;
 }
