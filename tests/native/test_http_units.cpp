@@ -1,11 +1,12 @@
 // Small pure parts of the HTTP path: targets and queries, ETag matching, gzip negotiation,
-// the WebSocket accept value, and who may read and write.
+// the WebSocket accept value, SSE frames, and who may read and write.
 #include <catch2/catch.hpp>
 
 #include "http/access.h"
 #include "http/gzip.h"
 #include "http/message.h"
 #include "http/query.h"
+#include "http/sse_frames.h"
 #include "http/ws_accept.h"
 
 using namespace jobwire::http;
@@ -109,4 +110,25 @@ TEST_CASE("http access: streams from a foreign Origin are refused; own and allow
   Response response;
   access.add_cors(allowed, response);
   CHECK(response.headers.front() == std::pair<std::string, std::string>{"Access-Control-Allow-Origin", "http://app.example"});
+}
+
+TEST_CASE("http sse frames: each event's frame, the same from the cache and after its slot is reused") {
+  auto event = [](int64_t seq, std::string type) {
+    jobwire::Event e;
+    e.seq = seq;
+    e.type = std::move(type);
+    e.json = "{\"seq\":" + std::to_string(seq) + "}";
+    return e;
+  };
+  SseFrames frames;
+  std::string out;
+  frames.append(event(7, "job.log"), out);
+  frames.append(event(7, "job.log"), out);
+  CHECK(out == "id: 7\nevent: job.log\ndata: {\"seq\":7}\n\nid: 7\nevent: job.log\ndata: {\"seq\":7}\n\n");
+  // Seqs far apart share a slot: the newer one is formatted afresh, never served stale.
+  for (int64_t seq : {int64_t{1}, int64_t{1} + 4096, int64_t{1} + 8192, int64_t{1}}) {
+    std::string one;
+    frames.append(event(seq, "x.tick"), one);
+    CHECK(one == "id: " + std::to_string(seq) + "\nevent: x.tick\ndata: {\"seq\":" + std::to_string(seq) + "}\n\n");
+  }
 }

@@ -20,6 +20,7 @@
 #include "http/fan_out.h"
 #include "http/mailbox.h"
 #include "http/metrics.h"
+#include "http/sse_frames.h"
 #include "jobwire/server.h"
 
 namespace jobwire::http {
@@ -40,6 +41,7 @@ class ServerImpl final : public Server {
   const ServerOptions& options() const noexcept { return options_; }
   const std::shared_ptr<Mailbox>& mailbox() noexcept { return mailbox_; }
   Metrics& metrics() noexcept { return metrics_; }
+  SseFrames& sse_frames() noexcept { return sse_frames_; }
   const Access& access() const noexcept { return access_; }
   uint64_t now_ms() const noexcept { return uv_now(const_cast<uv_loop_t*>(&loop_)); }
   const std::string& epoch() const noexcept { return epoch_; }
@@ -93,6 +95,7 @@ class ServerImpl final : public Server {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   Metrics metrics_;
+  SseFrames sse_frames_;
   std::array<char, 64 * 1024> read_buffer_{};
 };
 

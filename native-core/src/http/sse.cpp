@@ -7,6 +7,7 @@
 #include "http/query.h"
 #include "http/server_impl.h"
 #include "http/session.h"
+#include "http/sse_frames.h"
 #include "http/stream_cursor.h"
 #include "http/stream_pump.h"
 
@@ -32,18 +33,9 @@ class SseStream final : public Session {
         ++server_.metrics().gaps;
         send_control("gap", delivery.cursor);
       }
-      std::string frames;
-      for (const EventPtr& event : delivery.events) {
-        frames += "id: ";
-        frames += std::to_string(event->seq);
-        frames += "\nevent: ";
-        frames += event->type;
-        frames += "\ndata: ";
-        frames += event->json;  // one line: the envelope has no raw newline
-        frames += "\n\n";
-      }
+      std::string& out = conn_.send_buffer();
+      for (const EventPtr& event : delivery.events) server_.sse_frames().append(*event, out);
       server_.metrics().deliveries[static_cast<size_t>(Transport::sse)] += delivery.events.size();
-      conn_.send(frames);
     });
   }
 

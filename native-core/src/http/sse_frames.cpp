@@ -1,0 +1,20 @@
+#include "http/sse_frames.h"
+
+namespace jobwire::http {
+
+void SseFrames::append(const Event& event, std::string& out) {
+  Slot& slot = slots_[static_cast<uint64_t>(event.seq) % slots_.size()];
+  if (slot.seq != event.seq) {
+    slot.seq = event.seq;
+    slot.frame = "id: ";
+    slot.frame += std::to_string(event.seq);
+    slot.frame += "\nevent: ";
+    slot.frame += event.type;
+    slot.frame += "\ndata: ";
+    slot.frame += event.json;  // one line: the envelope has no raw newline
+    slot.frame += "\n\n";
+  }
+  out += slot.frame;
+}
+
+}  // namespace jobwire::http
