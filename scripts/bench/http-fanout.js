@@ -73,6 +73,15 @@ function ask (children, message, type) {
   })))
 }
 
+// jobwired's fan-out sweeps so far, from /metrics (null for the peer, which has none).
+async function sweepTotals (server) {
+  const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })
+  const text = res.ok ? await res.text() : ''
+  const count = /^jobwire_fanout_sweep_seconds_count (\d+)$/m.exec(text)
+  const sum = /^jobwire_fanout_sweep_seconds_sum ([\d.]+)$/m.exec(text)
+  return count && sum ? { count: Number(count[1]), seconds: Number(sum[1]) } : null
+}
+
 async function run (server) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
   const post = (body) => new Promise((resolve) => {
@@ -94,6 +103,7 @@ async function run (server) {
     children.forEach((c) => c.send('reset'))
     await sleep(200)
 
+    const sweepsBefore = await sweepTotals(server)
     const cpuBefore = cpuSeconds(server.pid)
     const started = now()
     const total = rate * seconds
@@ -112,6 +122,7 @@ async function run (server) {
     }
     const elapsed = (now() - started) / 1000
     const cpu = (cpuSeconds(server.pid) - cpuBefore) / elapsed
+    const sweepsAfter = sweepsBefore && await sweepTotals(server)
     const received = reports.reduce((n, r) => n + r.received, 0)
     const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b)
     return {
@@ -124,7 +135,11 @@ async function run (server) {
       offeredPerSecond: rate * connected,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
-      cpu
+      cpu,
+      sweeps: sweepsAfter && {
+        count: sweepsAfter.count - sweepsBefore.count,
+        averageMs: (1000 * (sweepsAfter.seconds - sweepsBefore.seconds)) / Math.max(1, sweepsAfter.count - sweepsBefore.count)
+      }
     }
   } finally {
     children.forEach((c) => { try { c.send('exit') } catch {} })
@@ -154,6 +169,7 @@ async function main () {
   }
   for (const r of results) {
     console.log(`${r.name}: received ${r.deliveries} of ${r.expected} frames (${rate * seconds} events × ${r.connected} clients)`)
+    if (r.sweeps) console.log(`${r.name}: ${r.sweeps.count} fan-out sweeps, ${r.sweeps.averageMs.toFixed(1)} ms each on average (under load a delivery waits up to one sweep)`)
   }
   if (results.length === 2) {
     const [ours, peer] = results

@@ -164,6 +164,8 @@ test('GET /api/config/polling, /healthz and /metrics answer their documented sha
   assert.match(metrics.body, /^jobwire_connections\{transport="ws"\} \d+$/m)
   assert.match(metrics.body, /^jobwire_events_per_second [\d.]+$/m)
   assert.match(metrics.body, /^jobwire_queue_drops_total \d+$/m)
+  assert.match(metrics.body, /^jobwire_fanout_sweep_seconds_count \d+$/m)
+  assert.match(metrics.body, /^jobwire_fanout_sweep_seconds_sum [\d.]+$/m)
   assert.match(metrics.body, /^jobwire_http_requests_total\{status="404"\} [1-9]\d*$/m)
   assert.match(metrics.body, /^jobwire_http_requests_total\{status="200"\} [1-9]\d*$/m)
 })

@@ -52,6 +52,14 @@ test(`${CLIENTS} concurrent SSE clients each receive ${EVENTS} events in order`,
     const short = clients.filter((c) => c.ids.length !== EVENTS).length
     assert.equal(short, 0, `${short} clients did not receive exactly ${EVENTS} events`)
     for (const client of clients) assert.deepEqual(client.ids, expected)
+
+    // A thousand streams turning ready at once are served in sweeps, which /metrics counts.
+    const after = (await get(srv, '/metrics')).body
+    const sweeps = Number(/^jobwire_fanout_sweep_seconds_count (\d+)$/m.exec(after)[1])
+    const swept = Number(/^jobwire_fanout_swept_streams_total (\d+)$/m.exec(after)[1])
+    assert.ok(sweeps > 0, 'no fan-out sweep was counted')
+    assert.ok(swept >= CLIENTS, `sweeps served ${swept} streams`)
+    assert.match(after, /^jobwire_fanout_sweep_seconds_sum \d+\.\d+$/m)
   } finally {
     clients.forEach((c) => c.req.destroy())
     await srv.stop()

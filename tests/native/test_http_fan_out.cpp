@@ -21,6 +21,7 @@ std::vector<uint64_t> ids_from(uint64_t first, size_t count) {
 struct LoopFixture {
   uv_loop_t loop{};
   FanOut fan_out;
+  jobwire::http::Metrics metrics;
   std::vector<uint64_t> served;
   std::vector<uint64_t> served_at_ms;
 
@@ -29,7 +30,7 @@ struct LoopFixture {
     fan_out.open(&loop, [this](uint64_t id) {
       served.push_back(id);
       served_at_ms.push_back(uv_now(&loop));
-    });
+    }, metrics);
   }
   ~LoopFixture() {
     fan_out.close();
@@ -44,6 +45,7 @@ TEST_CASE("fan-out: a few ready streams are served at once") {
   LoopFixture f;
   f.fan_out.on_ready(ids_from(1, FanOut::kServeAtOnce));
   CHECK(f.served == ids_from(1, FanOut::kServeAtOnce));
+  CHECK(f.metrics.fan_out_sweeps == 0);
 }
 
 TEST_CASE("fan-out: thousands are swept in slices, and the loop runs other work between slices") {
@@ -91,6 +93,9 @@ TEST_CASE("fan-out: streams ready again during a sweep wait for the next, a tick
   std::vector<uint64_t> expected = ids_from(1, count);
   expected.insert(expected.end(), expected.begin(), expected.end());
   CHECK(f.served == expected);  // two sweeps, each serving every stream once
+  CHECK(f.metrics.fan_out_sweeps == 2);
+  CHECK(f.metrics.fan_out_swept_streams == 2 * count);
+  CHECK(f.metrics.fan_out_sweep_ns > 0);
   for (size_t i = count; i < f.served_at_ms.size(); ++i) {
     INFO("second sweep, stream " << f.served[i]);
     REQUIRE(f.served_at_ms[i] >= first_sweep_ms + FanOut::kTickMs);

@@ -3,9 +3,10 @@
 #include <algorithm>
 
 namespace jobwire::http {
-void FanOut::open(uv_loop_t* loop, Serve serve) {
+void FanOut::open(uv_loop_t* loop, Serve serve, Metrics& metrics) {
   loop_ = loop;
   serve_ = std::move(serve);
+  metrics_ = &metrics;
   uv_timer_init(loop, &tick_);
   tick_.data = this;
   uv_idle_init(loop, &slice_);
@@ -51,6 +52,7 @@ void FanOut::start_sweep() {
   swept_ = 0;
   sweeping_ = true;
   sweep_started_ms_ = uv_now(loop_);
+  sweep_started_ns_ = uv_hrtime();
   uv_idle_start(&slice_, &FanOut::on_slice);
 }
 
@@ -64,6 +66,7 @@ void FanOut::on_slice(uv_idle_t* idle) {
 void FanOut::end_sweep() {
   uv_idle_stop(&slice_);
   sweeping_ = false;
+  metrics_->count_sweep(sweep_.size(), uv_hrtime() - sweep_started_ns_);
   if (!waiting_.empty()) schedule_sweep();
 }
 

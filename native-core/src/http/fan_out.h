@@ -13,6 +13,8 @@
 #include <functional>
 #include <vector>
 
+#include "http/metrics.h"
+
 namespace jobwire::http {
 
 class FanOut {
@@ -30,8 +32,8 @@ class FanOut {
   FanOut(const FanOut&) = delete;
   FanOut& operator=(const FanOut&) = delete;
 
-  // Loop thread, before the loop runs.
-  void open(uv_loop_t* loop, Serve serve);
+  // Loop thread, before the loop runs. Each finished sweep is counted in `metrics`.
+  void open(uv_loop_t* loop, Serve serve, Metrics& metrics);
   // Loop thread: closes the handles (the owner's loop finishes closing them).
   void close();
   // Loop thread: these connections have events to take. The mailbox lists an id once
@@ -48,11 +50,13 @@ class FanOut {
 
   uv_loop_t* loop_ = nullptr;
   Serve serve_;
+  Metrics* metrics_ = nullptr;
   uv_timer_t tick_{};
   uv_idle_t slice_{};
   bool tick_armed_ = false;
   bool sweeping_ = false;
   uint64_t sweep_started_ms_ = 0;
+  uint64_t sweep_started_ns_ = 0;
   std::vector<uint64_t> sweep_;  // the ids of the sweep under way
   size_t swept_ = 0;             // how many of them were served
   std::vector<uint64_t> waiting_;  // turned ready since the sweep began

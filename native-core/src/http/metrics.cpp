@@ -54,6 +54,15 @@ std::string Metrics::render(const std::array<size_t, kTransportCount>& connectio
   out += "# HELP jobwire_queue_drops_total Subscriber queues that overflowed and caught up from the log.\n";
   out += "# TYPE jobwire_queue_drops_total counter\n";
   line(out, "jobwire_queue_drops_total %llu\n", static_cast<unsigned long long>(gaps));
+  // The sweep time is the floor of stream latency under load: an event waits until the
+  // sweep under way reaches its stream.
+  out += "# HELP jobwire_fanout_sweep_seconds Time to serve every ready stream once in a fan-out sweep.\n";
+  out += "# TYPE jobwire_fanout_sweep_seconds summary\n";
+  line(out, "jobwire_fanout_sweep_seconds_sum %.6f\n", static_cast<double>(fan_out_sweep_ns) / 1e9);
+  line(out, "jobwire_fanout_sweep_seconds_count %llu\n", static_cast<unsigned long long>(fan_out_sweeps));
+  out += "# HELP jobwire_fanout_swept_streams_total Streams served by fan-out sweeps.\n";
+  out += "# TYPE jobwire_fanout_swept_streams_total counter\n";
+  line(out, "jobwire_fanout_swept_streams_total %llu\n", static_cast<unsigned long long>(fan_out_swept_streams));
   out += "# HELP jobwire_dropped_clients_total Clients dropped because they stopped reading.\n";
   out += "# TYPE jobwire_dropped_clients_total counter\n";
   line(out, "jobwire_dropped_clients_total %llu\n", static_cast<unsigned long long>(dropped_clients));

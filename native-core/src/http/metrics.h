@@ -18,10 +18,18 @@ struct Metrics {
   uint64_t dropped_clients = 0;  // clients dropped because they stopped reading
   uint64_t refused_connections = 0;  // 503: over the connection cap
   uint64_t accepted_connections = 0;
+  uint64_t fan_out_sweeps = 0;         // fan-out sweeps finished
+  uint64_t fan_out_swept_streams = 0;  // streams they served
+  uint64_t fan_out_sweep_ns = 0;       // time they took, start to end
   double events_per_second = 0;  // committed events, sampled about once a second
   int64_t head_seq = 0;
 
   void count_status(int status) { ++requests_by_status[status]; }
+  void count_sweep(size_t streams, uint64_t ns) {
+    ++fan_out_sweeps;
+    fan_out_swept_streams += streams;
+    fan_out_sweep_ns += ns;
+  }
   // Updates events_per_second from the head seq seen at `now_ms`.
   void sample(int64_t head, uint64_t now_ms);
   std::string render(const std::array<size_t, kTransportCount>& connections) const;

@@ -45,7 +45,7 @@ Status ServerImpl::start() {
   fan_out_.open(&loop_, [this](uint64_t id) {
     auto it = connections_.find(id);
     if (it != connections_.end()) it->second->on_ready();
-  });
+  }, metrics_);
   mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { fan_out_.on_ready(ids); });
   uv_async_init(&loop_, &stop_async_, &ServerImpl::on_stop_async);
   stop_async_.data = this;
