@@ -53,10 +53,14 @@ function pageScript ({ preloadSource, version }) {
       return wire.decode(fromBase64(await invokeBinding(channel, toBase64(bytes))))
     }
   }
+  // Takes [channel, base64 bytes] pairs: every message queued while the last hop was in
+  // flight. Each is still its own IPC message, dispatched in send order.
   Object.defineProperty(window, ${JSON.stringify(DELIVER_HOOK)}, {
-    value: (channel, text) => {
-      const args = wire.decode(fromBase64(text))
-      for (const listener of listeners.get(channel) || []) listener({}, ...args)
+    value: (messages) => {
+      for (const [channel, text] of messages) {
+        const args = wire.decode(fromBase64(text))
+        for (const listener of listeners.get(channel) || []) listener({}, ...args)
+      }
     }
   })
   // contextBridge: functions are proxied; other values are copied and frozen, both ways.
@@ -95,6 +99,7 @@ class ChromiumWindow {
     window.page = page
     window.webContents = new StandInWebContents(window)
     window.delivery = Promise.resolve()
+    window.outbox = []
     await page.exposeBinding(INVOKE_BINDING, async (source, channel, text) => {
       const answer = await ipcMain.invoke(channel, { sender: window.webContents, frameUrl: source.frame.url() }, Buffer.from(text, 'base64'))
       return answer.toString('base64')
@@ -111,11 +116,20 @@ class ChromiumWindow {
     return this.page.isClosed() ? '' : this.page.mainFrame().url()
   }
 
-  // Main → renderer, in send order, into whatever document the main frame holds now.
+  // Main → renderer, in send order, into whatever document the main frame holds now. One
+  // DevTools call is in flight at a time; the messages sent meanwhile wait in the outbox and
+  // travel together in the next call, so the call's round trip is paid once per hop rather
+  // than once per message (Electron's own IPC has no such hop).
   deliver (channel, bytes) {
-    const text = bytes.toString('base64')
-    this.delivery = this.delivery
-      .then(() => this.page.mainFrame().evaluate(([hook, c, t]) => window[hook] && window[hook](c, t), [DELIVER_HOOK, channel, text]))
+    this.outbox.push([channel, bytes.toString('base64')])
+    if (this.outbox.length === 1) this.delivery = this.delivery.then(() => this.flushOutbox())
+  }
+
+  async flushOutbox () {
+    const messages = this.outbox
+    this.outbox = []
+    await this.page.mainFrame()
+      .evaluate(([hook, batch]) => window[hook] && window[hook](batch), [DELIVER_HOOK, messages])
       .catch(() => {}) // the document went away: a message in flight to it is lost, as in Electron
   }
 
