@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace jobwire::http {
+
 void FanOut::open(uv_loop_t* loop, Serve serve, Metrics& metrics) {
   loop_ = loop;
   serve_ = std::move(serve);
