@@ -121,14 +121,12 @@ TEST_CASE("http sse frames: each event's frame, the same from the cache and afte
     return e;
   };
   SseFrames frames;
-  std::string out;
-  frames.append(event(7, "job.log"), out);
-  frames.append(event(7, "job.log"), out);
+  std::string out = frames.frame(event(7, "job.log"));
+  out += frames.frame(event(7, "job.log"));
   CHECK(out == "id: 7\nevent: job.log\ndata: {\"seq\":7}\n\nid: 7\nevent: job.log\ndata: {\"seq\":7}\n\n");
   // Seqs far apart share a slot: the newer one is formatted afresh, never served stale.
   for (int64_t seq : {int64_t{1}, int64_t{1} + 4096, int64_t{1} + 8192, int64_t{1}}) {
-    std::string one;
-    frames.append(event(seq, "x.tick"), one);
+    std::string one = frames.frame(event(seq, "x.tick"));
     CHECK(one == "id: " + std::to_string(seq) + "\nevent: x.tick\ndata: {\"seq\":" + std::to_string(seq) + "}\n\n");
   }
 }

@@ -58,8 +58,6 @@ class Connection {
 
   // --- raw output, for sessions and the status line of a takeover ---
   void send(std::string_view bytes);
-  // The bytes waiting to be sent, for a session to append to in place (not while closing).
-  std::string& send_buffer() noexcept { return out_; }
   void flush();
   size_t buffered_bytes() const noexcept { return out_.size() + in_flight_bytes_; }
   // True while the buffer is under the low watermark: a stream may take more events.

@@ -33,8 +33,7 @@ class SseStream final : public Session {
         ++server_.metrics().gaps;
         send_control("gap", delivery.cursor);
       }
-      std::string& out = conn_.send_buffer();
-      for (const EventPtr& event : delivery.events) server_.sse_frames().append(*event, out);
+      for (const EventPtr& event : delivery.events) conn_.send(server_.sse_frames().frame(*event));
       server_.metrics().deliveries[static_cast<size_t>(Transport::sse)] += delivery.events.size();
     });
   }

@@ -2,7 +2,7 @@
 
 namespace jobwire::http {
 
-void SseFrames::append(const Event& event, std::string& out) {
+const std::string& SseFrames::frame(const Event& event) {
   Slot& slot = slots_[static_cast<uint64_t>(event.seq) % slots_.size()];
   if (slot.seq != event.seq) {
     slot.seq = event.seq;
@@ -14,7 +14,7 @@ void SseFrames::append(const Event& event, std::string& out) {
     slot.frame += event.json;  // one line: the envelope has no raw newline
     slot.frame += "\n\n";
   }
-  out += slot.frame;
+  return slot.frame;
 }
 
 }  // namespace jobwire::http

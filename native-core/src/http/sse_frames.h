@@ -13,8 +13,8 @@ namespace jobwire::http {
 
 class SseFrames {
  public:
-  // Appends the frame of `event` to `out`.
-  void append(const Event& event, std::string& out);
+  // The frame of `event`; valid until the next call.
+  const std::string& frame(const Event& event);
 
  private:
   struct Slot {
