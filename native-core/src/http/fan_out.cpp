@@ -20,7 +20,9 @@ void FanOut::close() {
 }
 
 void FanOut::on_ready(const std::vector<uint64_t>& ids) {
-  bool idle = !sweeping_ && !tick_armed_;
+  // Not idle: a sweep is under way (its slice handle runs) or the tick for the next is armed.
+  bool idle = !uv_is_active(reinterpret_cast<uv_handle_t*>(&slice_)) &&
+              !uv_is_active(reinterpret_cast<uv_handle_t*>(&tick_));
   if (idle && ids.size() <= kServeAtOnce) {
     for (uint64_t id : ids) serve_(id);
     return;
@@ -36,22 +38,18 @@ void FanOut::schedule_sweep() {
   if (now >= next_start) {
     start_sweep();
   } else {
-    tick_armed_ = true;
     uv_timer_start(&tick_, &FanOut::on_tick, next_start - now, 0);
   }
 }
 
 void FanOut::on_tick(uv_timer_t* timer) {
-  auto* self = static_cast<FanOut*>(timer->data);
-  self->tick_armed_ = false;
-  self->start_sweep();
+  static_cast<FanOut*>(timer->data)->start_sweep();
 }
 
 void FanOut::start_sweep() {
   sweep_.clear();
   sweep_.swap(waiting_);
   swept_ = 0;
-  sweeping_ = true;
   sweep_started_ms_ = uv_now(loop_);
   sweep_started_ns_ = uv_hrtime();
   uv_idle_start(&slice_, &FanOut::on_slice);
@@ -66,7 +64,6 @@ void FanOut::on_slice(uv_idle_t* idle) {
 
 void FanOut::end_sweep() {
   uv_idle_stop(&slice_);
-  sweeping_ = false;
   metrics_->count_sweep(sweep_.size(), uv_hrtime() - sweep_started_ns_);
   if (!waiting_.empty()) schedule_sweep();
 }

@@ -51,10 +51,8 @@ class FanOut {
   uv_loop_t* loop_ = nullptr;
   Serve serve_;
   Metrics* metrics_ = nullptr;
-  uv_timer_t tick_{};
-  uv_idle_t slice_{};
-  bool tick_armed_ = false;
-  bool sweeping_ = false;
+  uv_timer_t tick_{};   // active while the next sweep waits for its tick
+  uv_idle_t slice_{};   // active while a sweep is under way
   uint64_t sweep_started_ms_ = 0;
   uint64_t sweep_started_ns_ = 0;
   std::vector<uint64_t> sweep_;  // the ids of the sweep under way
