@@ -63,10 +63,8 @@ const files = nodeTestFiles()
 const timed = files.filter((file) => TIMING_BOUND.includes(file.split(path.sep).join('/')))
 const rest = files.filter((file) => !timed.includes(file))
 if (timed.length !== TIMING_BOUND.length) throw new Error(`scripts/test.js: a timing-bound suite is missing: ${TIMING_BOUND}`)
-if (timed.length > 0) {
-  step('Timing-bound suites, alone (node --test)', process.execPath,
-    ['--test', '--test-concurrency=1', '--test-timeout=240000', ...timed])
-}
+step('Timing-bound suites, alone (node --test)', process.execPath,
+  ['--test', '--test-concurrency=1', '--test-timeout=240000', ...timed])
 if (rest.length > 0) {
   step('Node, HTTP, client, Electron and browser suites (node --test)', process.execPath,
     ['--test', '--test-concurrency=2', '--test-timeout=240000', ...rest])
