@@ -79,7 +79,20 @@ async function sweepTotals (server) {
   const text = res.ok ? await res.text() : ''
   const count = /^jobwire_fanout_sweep_seconds_count (\d+)$/m.exec(text)
   const sum = /^jobwire_fanout_sweep_seconds_sum ([\d.]+)$/m.exec(text)
-  return count && sum ? { count: Number(count[1]), seconds: Number(sum[1]) } : null
+  const buckets = [...text.matchAll(/^jobwire_fanout_sweep_seconds_bucket\{le="([\d.]+)"\} (\d+)$/gm)]
+    .map(([, le, n]) => ({ ms: 1000 * Number(le), within: Number(n) }))
+  return count && sum ? { count: Number(count[1]), seconds: Number(sum[1]), buckets } : null
+}
+
+// The sweeps of a run, from two readings of /metrics: how many, their average, and the
+// bucket bound that holds 50 % and 99 % of them (the tail of delivery latency under load).
+function sweepsBetween (before, after) {
+  const count = after.count - before.count
+  const bound = (share) => {
+    const bucket = after.buckets.find((b, i) => b.within - before.buckets[i].within >= share * count)
+    return bucket ? `≤ ${bucket.ms}` : `> ${after.buckets.at(-1).ms}`
+  }
+  return { count, averageMs: (1000 * (after.seconds - before.seconds)) / Math.max(1, count), p50: bound(0.5), p99: bound(0.99) }
 }
 
 async function run (server) {
@@ -136,10 +149,7 @@ async function run (server) {
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
       cpu,
-      sweeps: sweepsAfter && {
-        count: sweepsAfter.count - sweepsBefore.count,
-        averageMs: (1000 * (sweepsAfter.seconds - sweepsBefore.seconds)) / Math.max(1, sweepsAfter.count - sweepsBefore.count)
-      }
+      sweeps: sweepsAfter && sweepsBetween(sweepsBefore, sweepsAfter)
     }
   } finally {
     children.forEach((c) => { try { c.send('exit') } catch {} })
@@ -169,7 +179,7 @@ async function main () {
   }
   for (const r of results) {
     console.log(`${r.name}: received ${r.deliveries} of ${r.expected} frames (${rate * seconds} events × ${r.connected} clients)`)
-    if (r.sweeps) console.log(`${r.name}: ${r.sweeps.count} fan-out sweeps, ${r.sweeps.averageMs.toFixed(1)} ms each on average (under load a delivery waits up to one sweep)`)
+    if (r.sweeps) console.log(`${r.name}: ${r.sweeps.count} fan-out sweeps, ${r.sweeps.averageMs.toFixed(1)} ms each on average, p50 ${r.sweeps.p50} ms, p99 ${r.sweeps.p99} ms (under load a delivery waits up to one sweep)`)
   }
   if (results.length === 2) {
     const [ours, peer] = results

@@ -60,6 +60,12 @@ test(`${CLIENTS} concurrent SSE clients each receive ${EVENTS} events in order`,
     assert.ok(sweeps > 0, 'no fan-out sweep was counted')
     assert.ok(swept >= CLIENTS, `sweeps served ${swept} streams`)
     assert.match(after, /^jobwire_fanout_sweep_seconds_sum \d+\.\d+$/m)
+    // Their times form a histogram: cumulative buckets, the last (+Inf) holding every sweep.
+    const buckets = [...after.matchAll(/^jobwire_fanout_sweep_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)]
+    assert.ok(buckets.length > 2, 'no sweep buckets')
+    assert.equal(buckets.at(-1)[1], '+Inf')
+    assert.equal(Number(buckets.at(-1)[2]), sweeps)
+    for (let i = 1; i < buckets.length; i++) assert.ok(Number(buckets[i][2]) >= Number(buckets[i - 1][2]), `bucket le=${buckets[i][1]} is not cumulative`)
   } finally {
     clients.forEach((c) => c.req.destroy())
     await srv.stop()

@@ -1,10 +1,11 @@
 // Small pure parts of the HTTP path: targets and queries, ETag matching, gzip negotiation,
-// the WebSocket accept value, SSE frames, and who may read and write.
+// the WebSocket accept value, SSE frames, who may read and write, and the sweep histogram.
 #include <catch2/catch.hpp>
 
 #include "http/access.h"
 #include "http/gzip.h"
 #include "http/message.h"
+#include "http/metrics.h"
 #include "http/query.h"
 #include "http/sse_frames.h"
 #include "http/ws_accept.h"
@@ -129,4 +130,24 @@ TEST_CASE("http sse frames: each event's frame, the same from the cache and afte
     std::string one = frames.frame(event(seq, "x.tick"));
     CHECK(one == "id: " + std::to_string(seq) + "\nevent: x.tick\ndata: {\"seq\":" + std::to_string(seq) + "}\n\n");
   }
+}
+
+TEST_CASE("http metrics: fan-out sweeps are a Prometheus histogram with cumulative buckets") {
+  Metrics metrics;
+  metrics.count_sweep(10, 3'000'000);        // 3 ms
+  metrics.count_sweep(20, 60'000'000);       // 60 ms
+  metrics.count_sweep(30, 75'000'000);       // 75 ms: a bound is inclusive
+  metrics.count_sweep(40, 2'000'000'000);    // 2 s: beyond the last bound
+  std::string text = metrics.render({});
+  auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  CHECK(has("# TYPE jobwire_fanout_sweep_seconds histogram"));
+  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.001\"} 0"));
+  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.005\"} 1"));
+  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.05\"} 1"));
+  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.075\"} 3"));
+  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"1\"} 3"));
+  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"+Inf\"} 4"));
+  CHECK(has("jobwire_fanout_sweep_seconds_count 4"));
+  CHECK(has("jobwire_fanout_sweep_seconds_sum 2.138000"));
+  CHECK(has("jobwire_fanout_swept_streams_total 100"));
 }

@@ -57,7 +57,14 @@ std::string Metrics::render(const std::array<size_t, kTransportCount>& connectio
   // The sweep time is the floor of stream latency under load: an event waits until the
   // sweep under way reaches its stream.
   out += "# HELP jobwire_fanout_sweep_seconds Time to serve every ready stream once in a fan-out sweep.\n";
-  out += "# TYPE jobwire_fanout_sweep_seconds summary\n";
+  out += "# TYPE jobwire_fanout_sweep_seconds histogram\n";
+  uint64_t within = 0;
+  for (size_t i = 0; i < kSweepBucketsMs.size(); ++i) {
+    within += fan_out_sweeps_within[i];
+    line(out, "jobwire_fanout_sweep_seconds_bucket{le=\"%g\"} %llu\n", static_cast<double>(kSweepBucketsMs[i]) / 1e3,
+         static_cast<unsigned long long>(within));
+  }
+  line(out, "jobwire_fanout_sweep_seconds_bucket{le=\"+Inf\"} %llu\n", static_cast<unsigned long long>(fan_out_sweeps));
   line(out, "jobwire_fanout_sweep_seconds_sum %.6f\n", static_cast<double>(fan_out_sweep_ns) / 1e9);
   line(out, "jobwire_fanout_sweep_seconds_count %llu\n", static_cast<unsigned long long>(fan_out_sweeps));
   out += "# HELP jobwire_fanout_swept_streams_total Streams served by fan-out sweeps.\n";

@@ -18,9 +18,13 @@ struct Metrics {
   uint64_t dropped_clients = 0;  // clients dropped because they stopped reading
   uint64_t refused_connections = 0;  // 503: over the connection cap
   uint64_t accepted_connections = 0;
+  // Upper bounds (ms) of the sweep-time buckets. Under load a stream waits about one sweep
+  // for an event, so the tail of these buckets is the tail of delivery latency.
+  static constexpr std::array<uint64_t, 11> kSweepBucketsMs{1, 5, 10, 25, 50, 75, 100, 150, 250, 500, 1000};
   uint64_t fan_out_sweeps = 0;         // fan-out sweeps finished
   uint64_t fan_out_swept_streams = 0;  // streams they served
   uint64_t fan_out_sweep_ns = 0;       // time they took, start to end
+  std::array<uint64_t, kSweepBucketsMs.size()> fan_out_sweeps_within{};  // per bucket, not cumulative
   double events_per_second = 0;  // committed events, sampled about once a second
   int64_t head_seq = 0;
 
@@ -29,6 +33,12 @@ struct Metrics {
     ++fan_out_sweeps;
     fan_out_swept_streams += streams;
     fan_out_sweep_ns += ns;
+    for (size_t i = 0; i < kSweepBucketsMs.size(); ++i) {
+      if (ns <= kSweepBucketsMs[i] * 1'000'000) {
+        ++fan_out_sweeps_within[i];
+        break;
+      }
+    }
   }
   // Updates events_per_second from the head seq seen at `now_ms`.
   void sample(int64_t head, uint64_t now_ms);
