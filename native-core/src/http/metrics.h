@@ -20,7 +20,7 @@ struct Metrics {
   uint64_t accepted_connections = 0;
   // Upper bounds (ms) of the sweep-time buckets. Under load a stream waits about one sweep
   // for an event, so the tail of these buckets is the tail of delivery latency.
-  static constexpr std::array<uint64_t, 11> kSweepBucketsMs{1, 5, 10, 25, 50, 75, 100, 150, 250, 500, 1000};
+  static constexpr std::array<uint64_t, 13> kSweepBucketsMs{1, 5, 10, 25, 50, 75, 100, 125, 150, 200, 250, 500, 1000};
   uint64_t fan_out_sweeps = 0;         // fan-out sweeps finished
   uint64_t fan_out_swept_streams = 0;  // streams they served
   uint64_t fan_out_sweep_ns = 0;       // time they took, start to end
