@@ -18,8 +18,7 @@ struct Metrics {
   uint64_t dropped_clients = 0;  // clients dropped because they stopped reading
   uint64_t refused_connections = 0;  // 503: over the connection cap
   uint64_t accepted_connections = 0;
-  // Upper bounds (ms) of the sweep-time buckets. Under load a stream waits about one sweep
-  // for an event, so the tail of these buckets is the tail of delivery latency.
+  // Upper bounds (ms) of the sweep-time histogram's buckets (why sweeps are timed: render()).
   static constexpr std::array<uint64_t, 13> kSweepBucketsMs{1, 5, 10, 25, 50, 75, 100, 125, 150, 200, 250, 500, 1000};
   uint64_t fan_out_sweeps = 0;         // fan-out sweeps finished
   uint64_t fan_out_swept_streams = 0;  // streams they served
