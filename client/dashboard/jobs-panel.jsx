@@ -64,7 +64,7 @@ const JobRow = memo(function JobRow ({ job, selected, onSelect }) {
     <tr className={selected ? 'selected' : ''} data-testid="job-row" data-job={job.id} data-status={job.status}
       onClick={() => onSelect(job.id)}>
       <td className="mono">{job.parent ? '↳ ' : ''}{job.id}</td>
-      <td>{job.type}</td>
+      <td title={job.type}>{job.type}</td>
       <td><span className={`status status-${job.status}`}>{job.status}{job.optimistic ? '…' : ''}</span></td>
       <td><div className="bar"><div style={{ transform: `scaleX(${(job.progress_percent || 0) / 100})` }} /></div> {formatProgress(job.progress_percent)}</td>
       <td>{formatTime(job.created_at)}</td>
