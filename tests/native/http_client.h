@@ -43,9 +43,10 @@ class HttpClient {
     }
   }
 
-  // Reads until `needle` has arrived (or the peer closed, or 5 s passed); returns all so far.
-  const std::string& read_until(const std::string& needle) {
-    while (buffer_.find(needle) == std::string::npos && fill()) {
+  // Reads until `needle` has arrived at or after `from` (or the peer closed, or 5 s passed);
+  // returns all so far.
+  const std::string& read_until(const std::string& needle, size_t from = 0) {
+    while (buffer_.find(needle, from) == std::string::npos && fill()) {
     }
     return buffer_;
   }
@@ -74,6 +75,14 @@ class HttpClient {
     out += "\r\n" + body;
     send(out);
     return response();
+  }
+
+  // Goes away abruptly, with a reset (a client killed or cut off) instead of a FIN.
+  void reset() {
+    linger abort_on_close{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+    ::close(fd_);
+    fd_ = -1;
   }
 
   // True when the server closed the connection (read returns 0) within the timeout.

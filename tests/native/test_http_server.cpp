@@ -130,6 +130,36 @@ TEST_CASE("http server: stop answers a parked long-poll and closes a WebSocket")
   core->close();
 }
 
+TEST_CASE("http server: a parked long-poll is released as soon as its client goes away") {
+  jobwire_test::TempDir dir;
+  auto core = jobwire_test::open_core(dir.file("jobs.db"));
+  auto server = start(core);
+  auto parked_polls = [&] {
+    HttpClient client(server->port());
+    std::string metrics = body_of(client.request("GET", "/metrics", {}, kAuth));
+    const std::string gauge = "jobwire_connections{transport=\"longpoll\"} ";
+    size_t at = metrics.find(gauge);
+    REQUIRE(at != std::string::npos);
+    return std::atoi(metrics.c_str() + at + gauge.size());
+  };
+  auto eventually = [&](int expected) {
+    for (int attempt = 0; attempt < 40 && parked_polls() != expected; ++attempt)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    return parked_polls() == expected;
+  };
+  for (bool by_reset : {false, true}) {
+    INFO((by_reset ? "reset" : "closed"));
+    auto poll = std::make_unique<HttpClient>(server->port());
+    poll->send("GET /api/events?after=0&wait=30 HTTP/1.1\r\nHost: t\r\n\r\n");
+    REQUIRE(eventually(1));
+    if (by_reset) poll->reset();
+    poll.reset();  // a tab closed sends FIN; a killed client, a reset
+    CHECK(eventually(0));  // within a second, not after the 30 s wait
+  }
+  server->stop();
+  core->close();
+}
+
 TEST_CASE("http server: limits answer 431, 413 and 400 and keep serving") {
   jobwire_test::TempDir dir;
   auto core = jobwire_test::open_core(dir.file("jobs.db"));

@@ -79,10 +79,10 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
   } else if (nread < 0) {
     self->stop_reading();
     self->peer_closed_ = true;
-    // A client may half-close after sending its request: still answer what is pending.
-    bool answering = self->in_request_ && (self->deferred_ || self->session_) &&
-                     !(self->session_ && self->session_->takes_over());
-    if (nread == UV_EOF && answering) {
+    // A client may half-close after sending a write: still tell it how the write ended. A
+    // parked long-poll is not kept for a client that has gone (a closed tab sends FIN).
+    bool answering_write = self->in_request_ && self->deferred_ && !self->session_;
+    if (nread == UV_EOF && answering_write) {
       self->request_.keep_alive = false;
     } else if (nread == UV_EOF) {
       self->close();

@@ -99,6 +99,7 @@ class Connection {
   void receive(const char* data, size_t length);
   void parse(const char* data, size_t length);
   void parse_buffered();
+  void hold_input(const char* data, size_t length);
   void dispatch();
   void finish_request();
   void fail(Code code, std::string_view message);

@@ -10,6 +10,8 @@
 namespace jobwire::http {
 namespace {
 
+constexpr size_t kMaxHeldInputBytes = 64 * 1024;
+
 Connection* owner(llhttp_t* parser) { return static_cast<Connection*>(parser->data); }
 
 void append_lower(std::string& out, const char* at, size_t length) {
@@ -25,7 +27,7 @@ void Connection::receive(const char* data, size_t length) {
     return;
   }
   if (in_request_ && (deferred_ || session_)) {
-    pending_input_.append(data, length);
+    hold_input(data, length);
     return;
   }
   if (!pending_input_.empty()) {
@@ -34,6 +36,14 @@ void Connection::receive(const char* data, size_t length) {
     return;
   }
   parse(data, length);
+}
+
+// Pipelined input that waits while a request is answered later. Reading goes on, so a
+// client that goes away is seen at once (a parked long-poll is released); past a bound it
+// stops, and resumes when the answer is out.
+void Connection::hold_input(const char* data, size_t length) {
+  pending_input_.append(data, length);
+  if (pending_input_.size() > kMaxHeldInputBytes) stop_reading();
 }
 
 void Connection::parse_buffered() {
@@ -67,9 +77,9 @@ void Connection::parse(const char* data, size_t length) {
     }
     if (err == HPE_PAUSED_UPGRADE) return;  // an upgrade we did not take: the answer closes
     if (in_request_) {
-      // Answered later: keep the rest for when it is done, and read no more meanwhile.
-      pending_input_.assign(data, length);
-      stop_reading();
+      // Answered later: keep the rest for when it is done.
+      pending_input_.clear();
+      hold_input(data, length);
       return;
     }
   }
