@@ -1,8 +1,9 @@
 // Fuzzing the HTTP server over real loopback sockets: valid requests of every route (and
-// a WebSocket conversation framed by wslay) are damaged by a seeded mutator and sent on
+// WebSocket conversations framed by wslay) are damaged by a seeded mutator and sent on
 // fresh connections, each followed by a half-close. For every case the server must
 //   - answer only well-formed HTTP (read back with llhttp) with an expected status, never
-//     a 5xx, and close the connection once the client has half-closed;
+//     a 5xx, and close the connection once the client has half-closed; after a 101, only
+//     well-formed WebSocket frames (read back with wslay) carrying JSON objects;
 //   - change nothing when it refused everything it answered: a write committed just
 //     before and just after the case (through the core's FIFO writer) are adjacent seqs;
 // and across the run an SSE client connected throughout receives every event in order
@@ -16,7 +17,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <wslay/wslay.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -29,6 +29,7 @@
 #include "jobwire/server.h"
 #include "request_mutator.h"
 #include "temp_store.h"
+#include "websocket_peer.h"
 
 using jobwire_test::HttpClient;
 
@@ -52,31 +53,11 @@ std::string write(const std::string& method, const std::string& target, const st
   return request(method, target, body, "Authorization: Bearer " + kToken + "\r\n");
 }
 
-// The client side of a WebSocket conversation, masked and framed by wslay.
-std::string websocket_frames(const std::vector<std::string>& messages) {
-  wslay_event_callbacks callbacks{};
-  callbacks.send_callback = [](wslay_event_context_ptr, const uint8_t* data, size_t len, int, void* sink) -> ssize_t {
-    static_cast<std::string*>(sink)->append(reinterpret_cast<const char*>(data), len);
-    return static_cast<ssize_t>(len);
-  };
-  callbacks.genmask_callback = [](wslay_event_context_ptr, uint8_t* mask, size_t len, void*) -> int {
-    for (size_t i = 0; i < len; ++i) mask[i] = static_cast<uint8_t>(0x3c + 7 * i);
-    return 0;
-  };
-  std::string bytes;
-  wslay_event_context_ptr ctx = nullptr;
-  REQUIRE(wslay_event_context_client_init(&ctx, &callbacks, &bytes) == 0);
-  for (const std::string& text : messages) {
-    wslay_event_msg message{WSLAY_TEXT_FRAME, reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-    REQUIRE(wslay_event_queue_msg(ctx, &message) == 0);
-  }
-  REQUIRE(wslay_event_send(ctx) == 0);
-  wslay_event_context_free(ctx);
-  return bytes;
-}
-
 std::vector<std::string> corpus(const std::string& job, const std::string& done_job) {
   const std::string jobs = "/api/jobs/" + job;
+  const std::string upgrade = request("GET", "/ws?job=" + job, {},
+                                      "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://127.0.0.1\r\n");
   return {
       request("GET", jobs),
       request("GET", jobs, {}, "If-None-Match: \"3\"\r\nAccept-Encoding: gzip\r\n"),
@@ -87,10 +68,13 @@ std::vector<std::string> corpus(const std::string& job, const std::string& done_
       request("GET", "/api/events?after=1&wait=2&types=job.status,job.log"),
       request("GET", "/api/status?since=0"),
       request("GET", "/api/events/stream?job=" + job, {}, "Last-Event-ID: 1\r\nOrigin: http://127.0.0.1\r\n"),
-      request("GET", "/ws", {},
-              "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n") +
-          websocket_frames({R"({"type":"resume","after":1})", R"({"type":"ping"})"}),
+      upgrade + jobwire_test::websocket_client_bytes({{WSLAY_TEXT_FRAME, R"({"type":"resume","after":1})"},
+                                        {WSLAY_TEXT_FRAME, R"({"type":"ping"})"}}),
+      upgrade + jobwire_test::websocket_client_bytes({{WSLAY_PING, "are you there"},
+                                        {WSLAY_BINARY_FRAME, std::string("\x00\x01\xff", 3)},
+                                        {WSLAY_TEXT_FRAME, R"({"type":"resume","after":"1"})"},
+                                        {WSLAY_CONNECTION_CLOSE, "bye"}}),
+      upgrade + jobwire_test::websocket_client_bytes({{WSLAY_TEXT_FRAME, std::string(70'000, ' ')}}),
       request("GET", "/healthz") + request("GET", "/api/config/polling"),
       request("GET", "/metrics", {}, "Authorization: Bearer " + kToken + "\r\n"),
       request("GET", "/"),
@@ -117,6 +101,7 @@ std::vector<std::string> corpus(const std::string& job, const std::string& done_
 // whether the bytes were well-formed HTTP up to a clean close.
 struct Exchange {
   std::vector<int> statuses;
+  std::string after_upgrade;  // what followed a 101: WebSocket frames
   bool closed = false;       // the server closed (FIN or RST) within the deadline
   bool clean_close = false;  // by FIN: everything it sent arrived
   std::string parse_error;
@@ -152,6 +137,7 @@ void read_responses(const std::string& received, Exchange& out) {
   llhttp_init(&parser, HTTP_RESPONSE, &settings);
   parser.data = &out;
   llhttp_errno_t result = llhttp_execute(&parser, received.data(), received.size());
+  if (result == HPE_PAUSED_UPGRADE) out.after_upgrade = received.substr(static_cast<size_t>(llhttp_get_error_pos(&parser) - received.data()));
   if (result == HPE_OK) result = llhttp_finish(&parser);
   if (result != HPE_OK && result != HPE_PAUSED_UPGRADE)
     out.parse_error = std::string(llhttp_errno_name(result)) + ": " + llhttp_get_error_reason(&parser);
@@ -341,6 +327,7 @@ TEST_CASE("http server: mutated requests get well-formed 4xx answers, change not
   jobwire_test::RequestMutator mutator(seed);
   size_t answered = 0;
   size_t refusals = 0;
+  size_t upgraded = 0;
   int64_t before = barrier(*fuzzed.core);
   for (uint32_t i = 0; i < cases; ++i) {
     std::string bytes = seeds[mutator.below(seeds.size())];
@@ -355,6 +342,15 @@ TEST_CASE("http server: mutated requests get well-formed 4xx answers, change not
       INFO("status " << status);
       REQUIRE(expected.count(status) == 1);
     }
+    if (!result.after_upgrade.empty()) {
+      jobwire_test::ServerFrames frames = jobwire_test::read_server_frames(result.after_upgrade);
+      REQUIRE(!frames.malformed);
+      for (const std::string& text : frames.texts) {
+        INFO("server message: " << text);
+        REQUIRE(nlohmann::json::parse(text, nullptr, false).is_object());
+      }
+      upgraded += frames.texts.empty() ? 0 : 1;
+    }
     bool all_refused = !result.statuses.empty() &&
                        std::all_of(result.statuses.begin(), result.statuses.end(), refused);
     if (all_refused) REQUIRE(after == before + 1);  // nothing committed between the barriers
@@ -365,6 +361,7 @@ TEST_CASE("http server: mutated requests get well-formed 4xx answers, change not
   // The mutator reached past the parser: most cases were answered, many refused.
   CHECK(answered > cases / 2);
   CHECK(refusals > cases / 4);
+  CHECK(upgraded > 0);
   fuzzed.check_stream_through(before);
   CHECK(fuzzed.settle().empty());
 }
