@@ -6,9 +6,10 @@
 //     well-formed WebSocket frames (read back with wslay) carrying JSON objects;
 //   - change nothing when it refused everything it answered: a write committed just
 //     before and just after the case (through the core's FIFO writer) are adjacent seqs;
-// and across the run an SSE client connected throughout receives every event in order
-// with no gap. Under ASan+UBSan and TSan this is also a memory and race check of the
-// parser, router, limits and WebSocket paths on hostile input.
+// and across the run an SSE client connected throughout receives every event in order,
+// missing only progress that a later progress of the same job superseded (coalescing).
+// Under ASan+UBSan and TSan this is also a memory and race check of the parser, router,
+// limits and WebSocket paths on hostile input.
 // JOBWIRE_FUZZ_SEED and JOBWIRE_FUZZ_CASES reproduce or lengthen a run.
 #include <catch2/catch.hpp>
 
@@ -18,12 +19,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "http_client.h"
 #include "jobwire/server.h"
