@@ -10,21 +10,36 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <map>
 #include <string>
 
 namespace jobwire_test {
 
+// A TCP socket connected to 127.0.0.1:port; -1 when the connect failed.
+inline int connect_loopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+// The bytes of one HTTP/1.1 request; a body is sent as JSON with its Content-Length.
+inline std::string request_bytes(const std::string& method, const std::string& target, const std::string& body = {},
+                                 const std::string& extra_headers = {}) {
+  std::string out = method + " " + target + " HTTP/1.1\r\nHost: test\r\n" + extra_headers;
+  if (!body.empty()) out += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  return out + "\r\n" + body;
+}
+
 class HttpClient {
  public:
-  explicit HttpClient(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  explicit HttpClient(int port) : fd_(connect_loopback(port)), connected_(fd_ >= 0) {
     timeval timeout{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    if (connected_) ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   }
   ~HttpClient() {
     if (fd_ >= 0) ::close(fd_);
@@ -70,10 +85,7 @@ class HttpClient {
   // One request on this connection; returns the response.
   std::string request(const std::string& method, const std::string& target, const std::string& body = {},
                       const std::string& extra_headers = {}) {
-    std::string out = method + " " + target + " HTTP/1.1\r\nHost: test\r\n" + extra_headers;
-    if (!body.empty()) out += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    out += "\r\n" + body;
-    send(out);
+    send(request_bytes(method, target, body, extra_headers));
     return response();
   }
 
@@ -115,6 +127,20 @@ inline int status_of(const std::string& response) {
 inline std::string body_of(const std::string& response) {
   size_t at = response.find("\r\n\r\n");
   return at == std::string::npos ? std::string() : response.substr(at + 4);
+}
+
+// Open connections by transport (http, longpoll, sse, ws), from the server's /metrics; the
+// request asking counts as one http connection.
+inline std::map<std::string, int> open_connections(int port, const std::string& auth_header) {
+  HttpClient client(port);
+  std::string metrics = body_of(client.request("GET", "/metrics", {}, auth_header));
+  std::map<std::string, int> gauges;
+  for (const char* transport : {"http", "longpoll", "sse", "ws"}) {
+    const std::string series = std::string("jobwire_connections{transport=\"") + transport + "\"} ";
+    size_t at = metrics.find(series);
+    gauges[transport] = at == std::string::npos ? -1 : std::atoi(metrics.c_str() + at + series.size());
+  }
+  return gauges;
 }
 
 }  // namespace jobwire_test

@@ -14,7 +14,6 @@
 #include <catch2/catch.hpp>
 
 #include <llhttp.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,6 +23,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -45,32 +45,27 @@ uint32_t env_number(const char* name, uint32_t fallback) {
   return value ? static_cast<uint32_t>(std::strtoul(value, nullptr, 10)) : fallback;
 }
 
-std::string request(const std::string& method, const std::string& target, const std::string& body = {},
-                    const std::string& headers = {}) {
-  std::string out = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers;
-  if (!body.empty()) out += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  return out + "\r\n" + body;
-}
+using jobwire_test::request_bytes;
 
 std::string write(const std::string& method, const std::string& target, const std::string& body) {
-  return request(method, target, body, "Authorization: Bearer " + kToken + "\r\n");
+  return request_bytes(method, target, body, "Authorization: Bearer " + kToken + "\r\n");
 }
 
 std::vector<std::string> corpus(const std::string& job, const std::string& done_job) {
   const std::string jobs = "/api/jobs/" + job;
-  const std::string upgrade = request("GET", "/ws?job=" + job, {},
+  const std::string upgrade = request_bytes("GET", "/ws?job=" + job, {},
                                       "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://127.0.0.1\r\n");
   return {
-      request("GET", jobs),
-      request("GET", jobs, {}, "If-None-Match: \"3\"\r\nAccept-Encoding: gzip\r\n"),
-      request("GET", "/api/jobs?status=running&type=build&parent=" + job + "&limit=5&offset=0", {}, "Accept-Encoding: gzip, deflate\r\n"),
-      request("GET", jobs + "/logs?offset=0&limit=10"),
-      request("GET", jobs + "/files"),
-      request("GET", "/api/events?after=1&limit=5&job=" + job),
-      request("GET", "/api/events?after=1&wait=2&types=job.status,job.log"),
-      request("GET", "/api/status?since=0"),
-      request("GET", "/api/events/stream?job=" + job, {}, "Last-Event-ID: 1\r\nOrigin: http://127.0.0.1\r\n"),
+      request_bytes("GET", jobs),
+      request_bytes("GET", jobs, {}, "If-None-Match: \"3\"\r\nAccept-Encoding: gzip\r\n"),
+      request_bytes("GET", "/api/jobs?status=running&type=build&parent=" + job + "&limit=5&offset=0", {}, "Accept-Encoding: gzip, deflate\r\n"),
+      request_bytes("GET", jobs + "/logs?offset=0&limit=10"),
+      request_bytes("GET", jobs + "/files"),
+      request_bytes("GET", "/api/events?after=1&limit=5&job=" + job),
+      request_bytes("GET", "/api/events?after=1&wait=2&types=job.status,job.log"),
+      request_bytes("GET", "/api/status?since=0"),
+      request_bytes("GET", "/api/events/stream?job=" + job, {}, "Last-Event-ID: 1\r\nOrigin: http://127.0.0.1\r\n"),
       upgrade + jobwire_test::websocket_client_bytes({{WSLAY_TEXT_FRAME, R"({"type":"resume","after":1})"},
                                         {WSLAY_TEXT_FRAME, R"({"type":"ping"})"}}),
       upgrade + jobwire_test::websocket_client_bytes({{WSLAY_PING, "are you there"},
@@ -78,10 +73,10 @@ std::vector<std::string> corpus(const std::string& job, const std::string& done_
                                         {WSLAY_TEXT_FRAME, R"({"type":"resume","after":"1"})"},
                                         {WSLAY_CONNECTION_CLOSE, "bye"}}),
       upgrade + jobwire_test::websocket_client_bytes({{WSLAY_TEXT_FRAME, std::string(70'000, ' ')}}),
-      request("GET", "/healthz") + request("GET", "/api/config/polling"),
-      request("GET", "/metrics", {}, "Authorization: Bearer " + kToken + "\r\n"),
-      request("GET", "/"),
-      request("OPTIONS", "/api/jobs", {}, "Origin: http://127.0.0.1\r\nAccess-Control-Request-Method: POST\r\n"),
+      request_bytes("GET", "/healthz") + request_bytes("GET", "/api/config/polling"),
+      request_bytes("GET", "/metrics", {}, "Authorization: Bearer " + kToken + "\r\n"),
+      request_bytes("GET", "/"),
+      request_bytes("OPTIONS", "/api/jobs", {}, "Origin: http://127.0.0.1\r\nAccess-Control-Request-Method: POST\r\n"),
       write("POST", "/api/jobs", R"({"type":"build","parent":")" + job + R"(","priority":2,"summary":{"k":"v"}})"),
       write("POST", jobs + "/status", R"({"status":"running"})"),
       write("POST", jobs + "/progress", R"({"progress":42.5})"),
@@ -92,11 +87,11 @@ std::vector<std::string> corpus(const std::string& job, const std::string& done_
       write("POST", "/api/jobs/" + done_job + "/status", R"({"status":"running"})"),
       write("POST", jobs + "/progress", R"({"progress":142})"),
       write("POST", "/api/jobs", R"({"type":"build","parent":"j_missing"})"),
-      request("POST", "/api/events", R"({"type":"x.note","data":{}})", "Authorization: Bearer wrong\r\n"),
+      request_bytes("POST", "/api/events", R"({"type":"x.note","data":{}})", "Authorization: Bearer wrong\r\n"),
       "POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kToken +
           "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
           "b\r\n{\"type\":\"x.\r\n10\r\nchunk\",\"data\":[1]}\r\n0\r\n\r\n",
-      request("GET", jobs) + write("POST", jobs + "/progress", R"({"progress":7})"),
+      request_bytes("GET", jobs) + write("POST", jobs + "/progress", R"({"progress":7})"),
   };
 }
 
@@ -109,16 +104,6 @@ struct Exchange {
   bool clean_close = false;  // by FIN: everything it sent arrived
   std::string parse_error;
 };
-
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  return fd;
-}
 
 void send_all(int fd, const char* data, size_t size) {
   while (size > 0) {
@@ -150,7 +135,8 @@ void read_responses(const std::string& received, Exchange& out) {
 // the server closes (at most 5 s).
 Exchange exchange(int port, const std::string& bytes, jobwire_test::RequestMutator& mutator) {
   Exchange out;
-  int fd = connect_to(port);
+  int fd = jobwire_test::connect_loopback(port);
+  REQUIRE(fd >= 0);
   size_t sent = 0;
   for (size_t pieces = 1 + mutator.below(3); pieces > 0; --pieces) {
     size_t size = pieces == 1 ? bytes.size() - sent : mutator.below(bytes.size() - sent + 1);
@@ -221,6 +207,12 @@ std::vector<StreamedEvent> sse_events(const std::string& stream) {
   return events;
 }
 
+std::string describe(const std::map<std::string, int>& gauges) {
+  std::string out;
+  for (const auto& [transport, open] : gauges) out += transport + "=" + std::to_string(open) + " ";
+  return out;
+}
+
 // A server over a fresh store with two jobs (one finished), and an SSE client that stays
 // connected through the whole run.
 struct FuzzedServer {
@@ -274,20 +266,15 @@ struct FuzzedServer {
     }
   }
 
-  // Waits (at most 5 s) until the server holds no connection but the watcher's stream and
-  // the /metrics request asking; returns the last gauges read.
-  std::string settle() {
-    std::string gauges;
+  // No connection but the watcher's stream and the /metrics request asking.
+  const std::map<std::string, int> idle = {{"http", 1}, {"longpoll", 0}, {"sse", 1}, {"ws", 0}};
+
+  // Waits (at most 5 s) until the server is idle; returns the last gauges read.
+  std::map<std::string, int> settle() {
+    std::map<std::string, int> gauges;
     for (int attempt = 0; attempt < 100; ++attempt) {
-      HttpClient client(server->port());
-      std::string body = jobwire_test::body_of(
-          client.request("GET", "/metrics", {}, "Authorization: Bearer " + kToken + "\r\n"));
-      gauges = body.substr(0, body.find("jobwire_events_per_second"));
-      if (gauges.find("transport=\"http\"} 1\n") != std::string::npos &&
-          gauges.find("transport=\"longpoll\"} 0\n") != std::string::npos &&
-          gauges.find("transport=\"sse\"} 1\n") != std::string::npos &&
-          gauges.find("transport=\"ws\"} 0\n") != std::string::npos)
-        return {};
+      gauges = jobwire_test::open_connections(server->port(), "Authorization: Bearer " + kToken + "\r\n");
+      if (gauges == idle) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return gauges;
@@ -304,7 +291,8 @@ struct FuzzedServer {
 // Connects, sends part or all of `bytes`, maybe reads a little, then goes away: by a reset
 // (SO_LINGER 0: a client killed or cut off) or a plain close (a tab closed).
 void vanish(int port, const std::string& bytes, jobwire_test::RequestMutator& mutator) {
-  int fd = connect_to(port);
+  int fd = jobwire_test::connect_loopback(port);
+  REQUIRE(fd >= 0);
   send_all(fd, bytes.data(), mutator.chance(0.5) ? bytes.size() : mutator.below(bytes.size() + 1));
   if (mutator.chance(0.5)) std::this_thread::sleep_for(std::chrono::microseconds(mutator.below(3000)));
   if (mutator.chance(0.3)) {
@@ -366,7 +354,9 @@ TEST_CASE("http server: mutated requests get well-formed 4xx answers, change not
   CHECK(refusals > cases / 4);
   CHECK(upgraded > 0);
   fuzzed.check_stream_through(before);
-  CHECK(fuzzed.settle().empty());
+  auto gauges = fuzzed.settle();
+  INFO("open connections: " << describe(gauges));
+  CHECK(gauges == fuzzed.idle);
 }
 
 TEST_CASE("http server: clients that vanish mid-request, mid-write or mid-stream are released, and nothing else is disturbed") {
@@ -377,14 +367,14 @@ TEST_CASE("http server: clients that vanish mid-request, mid-write or mid-stream
   jobwire_test::RequestMutator mutator(seed);
   for (uint32_t i = 0; i < cases; ++i) {
     // A long-poll parked at the head, released only by the client going away.
-    std::string parked = request("GET", "/api/events?after=" + std::to_string(fuzzed.core->log_info().head_seq) + "&wait=30");
+    std::string parked = request_bytes("GET", "/api/events?after=" + std::to_string(fuzzed.core->log_info().head_seq) + "&wait=30");
     std::string bytes = mutator.chance(0.15) ? parked : seeds[mutator.below(seeds.size())];
     if (mutator.chance(0.3)) mutator.mutate(bytes, seeds);
     vanish(fuzzed.server->port(), bytes, mutator);
   }
-  std::string leaked = fuzzed.settle();
-  INFO("connection gauges 5 s after the last client vanished:\n" << leaked);
-  CHECK(leaked.empty());
+  auto gauges = fuzzed.settle();
+  INFO("open connections 5 s after the last client vanished: " << describe(gauges));
+  CHECK(gauges == fuzzed.idle);
   fuzzed.check_stream_through(barrier(*fuzzed.core));
   HttpClient client(fuzzed.server->port());
   CHECK(jobwire_test::status_of(client.request("GET", "/api/jobs/" + fuzzed.job)) == 200);

@@ -135,12 +135,9 @@ TEST_CASE("http server: a parked long-poll is released as soon as its client goe
   auto core = jobwire_test::open_core(dir.file("jobs.db"));
   auto server = start(core);
   auto parked_polls = [&] {
-    HttpClient client(server->port());
-    std::string metrics = body_of(client.request("GET", "/metrics", {}, kAuth));
-    const std::string gauge = "jobwire_connections{transport=\"longpoll\"} ";
-    size_t at = metrics.find(gauge);
-    REQUIRE(at != std::string::npos);
-    return std::atoi(metrics.c_str() + at + gauge.size());
+    int parked = jobwire_test::open_connections(server->port(), kAuth).at("longpoll");
+    REQUIRE(parked >= 0);  // /metrics has the gauge
+    return parked;
   };
   auto eventually = [&](int expected) {
     for (int attempt = 0; attempt < 40 && parked_polls() != expected; ++attempt)
