@@ -38,6 +38,10 @@ struct CoreOptions {
   // Past this size the checkpointer holds the writer for its last pass (about a millisecond)
   // so that the WAL starts over from its beginning even under a steady stream of writes.
   int64_t wal_restart_bytes = 16 << 20;
+  // Past this size the writer waits while the checkpointer copies the WAL back and starts it
+  // over: where the disk cannot keep up with the writes it sets their pace, and the WAL stays
+  // bounded instead of filling it. Not below wal_restart_bytes.
+  int64_t wal_limit_bytes = 64 << 20;
 };
 
 // What a write leaves behind: the job as it is after the change (absent for an x.* event

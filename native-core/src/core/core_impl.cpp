@@ -21,6 +21,8 @@ Result<std::shared_ptr<Core>> Core::open(const CoreOptions& options) {
   if (options.subscriber_queue_limit == 0) return invalid("subscriber_queue_limit must be at least 1");
   if (options.max_group == 0) return invalid("max_group must be at least 1");
   if (options.wal_restart_bytes <= 0) return invalid("wal_restart_bytes must be positive");
+  if (options.wal_limit_bytes < options.wal_restart_bytes)
+    return invalid("wal_limit_bytes must not be below wal_restart_bytes");
   if (options.retention_events < 0 || options.retention_ms < 0) return invalid("retention must not be negative");
   auto hub = std::make_shared<Hub>();
   auto etags = std::make_shared<EtagCache>();

@@ -13,7 +13,7 @@ namespace {
 constexpr int kConvergingPasses = 3;
 }  // namespace
 
-Status Checkpointer::start(const std::string& path, int interval_ms, int64_t restart_bytes,
+Status Checkpointer::start(const std::string& path, int interval_ms, int64_t restart_bytes, int64_t limit_bytes,
                            std::mutex& writer_turn) {
   Status s = db_.open(path, /*read_only=*/false);
   // A connection learns the file is in WAL mode when it first reads it; until then a
@@ -23,12 +23,24 @@ Status Checkpointer::start(const std::string& path, int interval_ms, int64_t res
   {
     Statement page_size(db_.handle(), "PRAGMA page_size");
     if (!page_size.step()) return page_size.status();
-    restart_frames_ = static_cast<int>(std::max<int64_t>(1, restart_bytes / page_size.int64(0)));
+    const int64_t page = page_size.int64(0);
+    restart_frames_ = static_cast<int>(std::max<int64_t>(1, restart_bytes / page));
+    limit_frames_ = static_cast<int>(std::max<int64_t>(restart_frames_, limit_bytes / page));
   }  // finalized before the thread uses the connection
   interval_ms_ = interval_ms;
   writer_turn_ = &writer_turn;
   thread_ = std::thread([this] { run(); });
   return Status::Ok();
+}
+
+void Checkpointer::wait_if_over_limit(int wal_frames) {
+  if (wal_frames <= limit_frames_) return;
+  std::unique_lock lock(mu_);
+  // A cycle already under way may have taken its last pass before the writer's last group.
+  const uint64_t through = cycles_done_ + (in_cycle_ ? 2 : 1);
+  urgent_ = true;
+  cv_.notify_all();
+  cv_.wait(lock, [&] { return stopping_ || cycles_done_ >= through; });
 }
 
 void Checkpointer::stop() {
@@ -37,7 +49,7 @@ void Checkpointer::stop() {
     if (stopping_) return;
     stopping_ = true;
   }
-  cv_.notify_one();
+  cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -48,19 +60,30 @@ int Checkpointer::checkpoint() {
   return wal_frames;
 }
 
+void Checkpointer::restart_cycle() {
+  for (int i = 0; i < kConvergingPasses; ++i) checkpoint();
+  std::lock_guard turn(*writer_turn_);
+  checkpoint();
+}
+
 void Checkpointer::run() {
   pthread_setname_np(pthread_self(), "jobwire-ckpt");
   std::unique_lock lock(mu_);
-  while (!cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [&] { return stopping_; })) {
+  for (;;) {
+    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [&] { return stopping_ || urgent_; });
+    if (stopping_) break;
+    const bool urgent = urgent_;
+    urgent_ = false;
+    in_cycle_ = true;
     lock.unlock();
     // A pass counts only the frames there when it began; commits went on meanwhile.
-    if (checkpoint() > restart_frames_) {
-      for (int i = 0; i < kConvergingPasses; ++i) checkpoint();
-      std::lock_guard turn(*writer_turn_);
-      checkpoint();
-    }
+    if (checkpoint() > restart_frames_ || urgent) restart_cycle();
     lock.lock();
+    in_cycle_ = false;
+    ++cycles_done_;
+    cv_.notify_all();
   }
+  lock.unlock();
   checkpoint();
 }
 

@@ -20,13 +20,14 @@ constexpr int64_t kMinPruneStep = 1024;
 
 GroupCommit::GroupCommit(SqliteWriter& writer, std::mutex& writer_turn, size_t max_group, RetentionPolicy retention,
                          std::function<void(const std::vector<EventPtr>&)> on_commit,
-                         std::function<void(int64_t)> on_pruned)
+                         std::function<void(int64_t)> on_pruned, std::function<void()> between_groups)
     : writer_(writer),
       writer_turn_(writer_turn),
       max_group_(max_group),
       retention_(retention),
       on_commit_(std::move(on_commit)),
-      on_pruned_(std::move(on_pruned)) {
+      on_pruned_(std::move(on_pruned)),
+      between_groups_(std::move(between_groups)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -72,6 +73,7 @@ void GroupCommit::run() {
       write_group(group);
     }
     group.clear();
+    between_groups_();
   }
 }
 

@@ -28,11 +28,12 @@ struct RetentionPolicy {
 class GroupCommit {
  public:
   // on_commit runs on the writer thread with the group's events, before any caller's done;
-  // on_pruned after retention moved the start of the log.
+  // on_pruned after retention moved the start of the log; between_groups after each group,
+  // outside the writer's turn, and may hold the next group back.
   // The writer holds writer_turn while it writes a group (see Checkpointer).
   GroupCommit(SqliteWriter& writer, std::mutex& writer_turn, size_t max_group, RetentionPolicy retention,
               std::function<void(const std::vector<EventPtr>&)> on_commit,
-              std::function<void(int64_t pruned_through)> on_pruned);
+              std::function<void(int64_t pruned_through)> on_pruned, std::function<void()> between_groups);
   ~GroupCommit();
 
   // Queues a request; answers `closed` at once (on this thread) after close().
@@ -50,6 +51,7 @@ class GroupCommit {
   const RetentionPolicy retention_;
   std::function<void(const std::vector<EventPtr>&)> on_commit_;
   std::function<void(int64_t)> on_pruned_;
+  std::function<void()> between_groups_;
 
   std::mutex mu_;
   std::condition_variable cv_;

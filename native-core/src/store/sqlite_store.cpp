@@ -15,7 +15,7 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& option
   Status s = store->lock_.acquire(options.path);
   if (s.ok()) s = store->writer_.open(options.path, options.durability);
   if (s.ok()) s = store->checkpointer_.start(options.path, kCheckpointEveryMs, options.wal_restart_bytes,
-                                                       store->writer_turn_);
+                                                       options.wal_limit_bytes, store->writer_turn_);
   if (!s.ok()) return s;
   store->epoch_ = store->writer_.meta().epoch;
   store->head_seq_ = store->writer_.head_seq();
@@ -27,7 +27,8 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& option
         if (!events.empty()) self->head_seq_.store(events.back()->seq, std::memory_order_release);
         on_commit(events);
       },
-      [self](int64_t pruned_through) { self->pruned_through_.store(pruned_through, std::memory_order_release); });
+      [self](int64_t pruned_through) { self->pruned_through_.store(pruned_through, std::memory_order_release); },
+      [self] { self->checkpointer_.wait_if_over_limit(self->writer_.wal_frames()); });
   store->pruned_through_ = store->writer_.meta().pruned_through;
   return store;
 }

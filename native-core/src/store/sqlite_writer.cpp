@@ -27,6 +27,14 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
         "PRAGMA cache_size=-65536");
   if (s.ok()) s = migrate(db_);
   if (!s.ok()) return s;
+  // Set after the pragmas: wal_autocheckpoint replaces the connection's WAL hook.
+  sqlite3_wal_hook(
+      db_.handle(),
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<SqliteWriter*>(self)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      this);
   auto meta = read_meta(db_);
   if (!meta.ok()) return meta.status();
   meta_ = meta.value();
