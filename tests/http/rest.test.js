@@ -168,6 +168,10 @@ test('GET /api/config/polling, /healthz and /metrics answer their documented sha
   assert.match(metrics.body, /^jobwire_fanout_sweep_seconds_sum [\d.]+$/m)
   assert.match(metrics.body, /^jobwire_http_requests_total\{status="404"\} [1-9]\d*$/m)
   assert.match(metrics.body, /^jobwire_http_requests_total\{status="200"\} [1-9]\d*$/m)
+  // The earlier tests wrote, and with the default 64 MiB limit nothing was held back.
+  assert.match(metrics.body, /^jobwire_wal_bytes [1-9]\d*$/m)
+  assert.match(metrics.body, /^jobwire_wal_limit_waits_total 0$/m)
+  assert.match(metrics.body, /^jobwire_wal_limit_wait_seconds_total 0\.0+$/m)
 })
 
 test('GET / answers a page, HEAD answers headers only, OPTIONS preflight answers 204', async () => {

@@ -138,7 +138,7 @@ TEST_CASE("http metrics: fan-out sweeps are a Prometheus histogram with cumulati
   metrics.count_sweep(20, 60'000'000);       // 60 ms
   metrics.count_sweep(30, 75'000'000);       // 75 ms: a bound is inclusive
   metrics.count_sweep(40, 2'000'000'000);    // 2 s: beyond the last bound
-  std::string text = metrics.render({});
+  std::string text = metrics.render({}, jobwire::StoreStats{});
   auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
   CHECK(has("# TYPE jobwire_fanout_sweep_seconds histogram"));
   CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.001\"} 0"));
@@ -150,4 +150,14 @@ TEST_CASE("http metrics: fan-out sweeps are a Prometheus histogram with cumulati
   CHECK(has("jobwire_fanout_sweep_seconds_count 4"));
   CHECK(has("jobwire_fanout_sweep_seconds_sum 2.138000"));
   CHECK(has("jobwire_fanout_swept_streams_total 100"));
+}
+
+TEST_CASE("http metrics: the store's WAL and the time writes waited for its limit") {
+  std::string text = Metrics{}.render({}, jobwire::StoreStats{1'234'567, 3, 1.5});
+  auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  CHECK(has("# TYPE jobwire_wal_bytes gauge"));
+  CHECK(has("jobwire_wal_bytes 1234567"));
+  CHECK(has("# TYPE jobwire_wal_limit_waits_total counter"));
+  CHECK(has("jobwire_wal_limit_waits_total 3"));
+  CHECK(has("jobwire_wal_limit_wait_seconds_total 1.500000"));
 }

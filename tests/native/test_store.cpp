@@ -340,6 +340,8 @@ TEST_CASE("store: the WAL is copied back and stays within its limit while writes
   // The commit that finds the WAL past its limit may add one group: each event's row takes
   // about two pages here (its envelope overflows one), and each page a WAL frame.
   const int64_t one_group = static_cast<int64_t>(options.max_group) * 2 * (static_cast<int64_t>(data.size()) + 4096);
+  CHECK(core->store_stats().wal_bytes > 0);  // the job's writes
+  CHECK(core->store_stats().wal_limit_waits == 0);
 
   // Four producers write without pause for at least three seconds (and at least 16 limits'
   // worth, however slow a sanitizer build or the disk is); the WAL is sampled meanwhile. The
@@ -373,6 +375,12 @@ TEST_CASE("store: the WAL is copied back and stays within its limit while writes
   REQUIRE(refused == 0);
   REQUIRE(written.load() >= enough);
   CHECK(largest_wal <= static_cast<uintmax_t>(options.wal_limit_bytes + one_group));
+  // What /metrics reports: the writer was held back, and the WAL it last saw is in bounds.
+  const StoreStats stats = core->store_stats();
+  CHECK(stats.wal_limit_waits > 0);
+  CHECK(stats.wal_limit_wait_seconds > 0);
+  CHECK(stats.wal_bytes > 0);
+  CHECK(stats.wal_bytes <= options.wal_limit_bytes + one_group);
   CHECK(std::filesystem::file_size(dir.file("jobs.db")) > static_cast<uintmax_t>(written.load() / 2));
 }
 

@@ -67,6 +67,13 @@ struct LogInfo {
   int64_t oldest_seq = 1;  // the oldest retained seq (head_seq + 1 when the log is empty)
 };
 
+// How the store keeps pace with the writes (for /metrics).
+struct StoreStats {
+  int64_t wal_bytes = 0;             // the WAL after the last commit, from where it last started over
+  uint64_t wal_limit_waits = 0;      // groups held back because the WAL was past wal_limit_bytes
+  double wal_limit_wait_seconds = 0; // how long the writer was held back, in all
+};
+
 class Subscription {
  public:
   virtual ~Subscription() = default;
@@ -129,6 +136,7 @@ class Core {
   // Events with ts >= since_ms (the /api/status route), at most `limit`.
   virtual Result<EventPage> events_since(int64_t since_ms, size_t limit) = 0;
   virtual LogInfo log_info() const = 0;
+  virtual StoreStats store_stats() const = 0;
   // The seq of the last event that touched a job (its ETag), from memory; nullopt if unknown.
   virtual std::optional<int64_t> job_etag(const std::string& id) const = 0;
 

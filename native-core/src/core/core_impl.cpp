@@ -143,6 +143,8 @@ Result<EventPage> CoreImpl::events_since(int64_t since_ms, size_t limit) {
 
 LogInfo CoreImpl::log_info() const { return {store_->epoch(), store_->head_seq(), store_->oldest_seq()}; }
 
+StoreStats CoreImpl::store_stats() const { return store_->stats(); }
+
 std::optional<int64_t> CoreImpl::job_etag(const std::string& id) const { return etags_->find(id); }
 
 Result<std::shared_ptr<Subscription>> CoreImpl::subscribe(SubscribeOptions options) {

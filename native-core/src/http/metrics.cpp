@@ -34,7 +34,7 @@ void line(std::string& out, const char* format, auto... args) {
 
 }  // namespace
 
-std::string Metrics::render(const std::array<size_t, kTransportCount>& connections) const {
+std::string Metrics::render(const std::array<size_t, kTransportCount>& connections, const StoreStats& store) const {
   std::string out;
   out += "# HELP jobwire_connections Open client connections, by transport.\n";
   out += "# TYPE jobwire_connections gauge\n";
@@ -81,6 +81,15 @@ std::string Metrics::render(const std::array<size_t, kTransportCount>& connectio
   out += "# TYPE jobwire_http_requests_total counter\n";
   for (const auto& [status, count] : requests_by_status)
     line(out, "jobwire_http_requests_total{status=\"%d\"} %llu\n", status, static_cast<unsigned long long>(count));
+  out += "# HELP jobwire_wal_bytes The SQLite WAL in use after the last commit.\n";
+  out += "# TYPE jobwire_wal_bytes gauge\n";
+  line(out, "jobwire_wal_bytes %lld\n", static_cast<long long>(store.wal_bytes));
+  out += "# HELP jobwire_wal_limit_waits_total Write groups held back until the WAL was back under its limit.\n";
+  out += "# TYPE jobwire_wal_limit_waits_total counter\n";
+  line(out, "jobwire_wal_limit_waits_total %llu\n", static_cast<unsigned long long>(store.wal_limit_waits));
+  out += "# HELP jobwire_wal_limit_wait_seconds_total Time writes were held back for the WAL limit: the disk set the pace.\n";
+  out += "# TYPE jobwire_wal_limit_wait_seconds_total counter\n";
+  line(out, "jobwire_wal_limit_wait_seconds_total %.6f\n", store.wal_limit_wait_seconds);
   return out;
 }
 

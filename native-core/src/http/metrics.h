@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/session.h"
+#include "jobwire/core.h"
 
 namespace jobwire::http {
 
@@ -41,7 +42,7 @@ struct Metrics {
   }
   // Updates events_per_second from the head seq seen at `now_ms`.
   void sample(int64_t head, uint64_t now_ms);
-  std::string render(const std::array<size_t, kTransportCount>& connections) const;
+  std::string render(const std::array<size_t, kTransportCount>& connections, const StoreStats& store) const;
 
  private:
   int64_t sampled_head_ = -1;

@@ -23,9 +23,9 @@ Status Checkpointer::start(const std::string& path, int interval_ms, int64_t res
   {
     Statement page_size(db_.handle(), "PRAGMA page_size");
     if (!page_size.step()) return page_size.status();
-    const int64_t page = page_size.int64(0);
-    restart_frames_ = static_cast<int>(std::max<int64_t>(1, restart_bytes / page));
-    limit_frames_ = static_cast<int>(std::max<int64_t>(restart_frames_, limit_bytes / page));
+    page_bytes_ = page_size.int64(0);
+    restart_frames_ = static_cast<int>(std::max<int64_t>(1, restart_bytes / page_bytes_));
+    limit_frames_ = static_cast<int>(std::max<int64_t>(restart_frames_, limit_bytes / page_bytes_));
   }  // finalized before the thread uses the connection
   interval_ms_ = interval_ms;
   writer_turn_ = &writer_turn;
@@ -34,13 +34,24 @@ Status Checkpointer::start(const std::string& path, int interval_ms, int64_t res
 }
 
 void Checkpointer::wait_if_over_limit(int wal_frames) {
-  if (wal_frames <= limit_frames_) return;
   std::unique_lock lock(mu_);
+  reported_frames_ = wal_frames;
+  if (wal_frames <= limit_frames_) return;
+  const auto began = std::chrono::steady_clock::now();
   // A cycle already under way may have taken its last pass before the writer's last group.
   const uint64_t through = cycles_done_ + (in_cycle_ ? 2 : 1);
   urgent_ = true;
   cv_.notify_all();
   cv_.wait(lock, [&] { return stopping_ || cycles_done_ >= through; });
+  ++limit_waits_;
+  limit_waited_ += std::chrono::steady_clock::now() - began;
+}
+
+StoreStats Checkpointer::stats() const {
+  std::lock_guard lock(mu_);
+  // SQLite's WAL: a 32-byte header, then each frame's 24-byte header and page.
+  const int64_t wal_bytes = reported_frames_ > 0 ? 32 + reported_frames_ * (24 + page_bytes_) : 0;
+  return {wal_bytes, limit_waits_, std::chrono::duration<double>(limit_waited_).count()};
 }
 
 void Checkpointer::stop() {

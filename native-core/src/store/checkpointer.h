@@ -14,12 +14,14 @@
 // for a cycle of its own before its next group (wait_if_over_limit).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
 
+#include "jobwire/core.h"
 #include "store/sqlite_db.h"
 
 namespace jobwire {
@@ -32,6 +34,8 @@ class Checkpointer {
   // Called by the writer between groups, with the WAL's frames after its last commit: past
   // the limit it runs a cycle at once and returns when that cycle is through (or on stop()).
   void wait_if_over_limit(int wal_frames);
+  // The WAL's size the writer last reported, and how often and how long it was held back.
+  StoreStats stats() const;
   // Runs a last checkpoint and joins the thread. Idempotent.
   void stop();
   ~Checkpointer() { stop(); }
@@ -45,15 +49,19 @@ class Checkpointer {
 
   SqliteDb db_;
   int interval_ms_ = 200;
+  int64_t page_bytes_ = 0;
   int restart_frames_ = 0;
   int limit_frames_ = 0;
   std::mutex* writer_turn_ = nullptr;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
   bool urgent_ = false;       // the writer waits for a cycle
   bool in_cycle_ = false;
   uint64_t cycles_done_ = 0;  // each round of passes, counted when it is through
+  int reported_frames_ = 0;
+  uint64_t limit_waits_ = 0;
+  std::chrono::steady_clock::duration limit_waited_{};
   std::thread thread_;
 };
 
