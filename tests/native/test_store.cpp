@@ -336,14 +336,14 @@ TEST_CASE("store: the WAL is copied back and stays within its limit while writes
   std::string id = running_job(*core);
   const std::string data = json{{"blob", std::string(4000, 'x')}}.dump();
   const std::string wal = dir.file("jobs.db") + "-wal";
-  const int64_t enough = 16 * options.wal_limit_bytes;
+  const int64_t enough = 8 * options.wal_limit_bytes;
   // The commit that finds the WAL past its limit may add one group: each event's row takes
   // about two pages here (its envelope overflows one), and each page a WAL frame.
   const int64_t one_group = static_cast<int64_t>(options.max_group) * 2 * (static_cast<int64_t>(data.size()) + 4096);
   CHECK(core->store_stats().wal_bytes > 0);  // the job's writes
   CHECK(core->store_stats().wal_limit_waits == 0);
 
-  // Four producers write without pause for at least three seconds (and at least 16 limits'
+  // Four producers write without pause for at least three seconds (and at least 8 limits'
   // worth, however slow a sanitizer build or the disk is); the WAL is sampled meanwhile. The
   // checkpointer only looks every 200 ms, which at this rate is many limits' worth: the WAL
   // stays within bounds because the writer waits for it past the limit, whatever the disk.
@@ -375,13 +375,54 @@ TEST_CASE("store: the WAL is copied back and stays within its limit while writes
   REQUIRE(refused == 0);
   REQUIRE(written.load() >= enough);
   CHECK(largest_wal <= static_cast<uintmax_t>(options.wal_limit_bytes + one_group));
-  // What /metrics reports: the writer was held back, and the WAL it last saw is in bounds.
-  const StoreStats stats = core->store_stats();
-  CHECK(stats.wal_limit_waits > 0);
-  CHECK(stats.wal_limit_wait_seconds > 0);
-  CHECK(stats.wal_bytes > 0);
-  CHECK(stats.wal_bytes <= options.wal_limit_bytes + one_group);
+  // What /metrics reports: the WAL the writer last saw, in bounds too. (Whether the writer
+  // had to wait depends on this disk's speed against this build's, so it is not asserted.)
+  CHECK(core->store_stats().wal_bytes > 0);
+  CHECK(core->store_stats().wal_bytes <= options.wal_limit_bytes + one_group);
   CHECK(std::filesystem::file_size(dir.file("jobs.db")) > static_cast<uintmax_t>(written.load() / 2));
+}
+
+TEST_CASE("store: a reader holding an old snapshot does not stop writes past the WAL limit") {
+  TempDir dir;
+  CoreOptions options;
+  options.wal_restart_bytes = 128 << 10;
+  options.wal_limit_bytes = 256 << 10;
+  auto core = open_core(dir.file("jobs.db"), options);
+  std::string id = running_job(*core);
+  const std::string data = json{{"blob", std::string(4000, 'x')}}.dump();
+  auto write = [&](int64_t bytes) {
+    std::atomic<int64_t> written{0};
+    std::atomic<int> refused{0};
+    std::vector<std::thread> producers;
+    for (int p = 0; p < 4; ++p)
+      producers.emplace_back([&] {
+        while (written < bytes) {
+          if (core->emit("x.blob", id, data).ok()) written += static_cast<int64_t>(data.size());
+          else ++refused;
+        }
+      });
+    for (auto& t : producers) t.join();
+    return refused.load();
+  };
+
+  // Another program (an operator's sqlite3 shell, say) keeps a read transaction open: the
+  // WAL cannot start over until it ends, and waiting for it would only stall the writes.
+  sqlite3* reader = nullptr;
+  REQUIRE(sqlite3_open_v2(dir.file("jobs.db").c_str(), &reader, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM events;", nullptr, nullptr, nullptr) == SQLITE_OK);
+  CHECK(write(8 * options.wal_limit_bytes) == 0);
+  const StoreStats held = core->store_stats();
+  CHECK(held.wal_bytes > 8 * options.wal_limit_bytes);  // kept for the reader
+  CHECK(held.wal_limit_waits > 0);                      // each group past the limit waited a round
+  CHECK(held.wal_limit_wait_seconds > 0);
+
+  // Once it lets go, the next round copies the WAL back and it starts over.
+  REQUIRE(sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(reader);
+  CHECK(write(4 * options.wal_limit_bytes) == 0);
+  // Four producers that each wait for their write: a group holds at most four.
+  const int64_t one_group = 4 * 2 * (static_cast<int64_t>(data.size()) + 4096);
+  CHECK(core->store_stats().wal_bytes <= options.wal_limit_bytes + one_group);
 }
 
 TEST_CASE("store: a WAL limit below the restart size is refused") {
