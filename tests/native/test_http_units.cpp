@@ -132,6 +132,11 @@ TEST_CASE("http sse frames: each event's frame, the same from the cache and afte
   }
 }
 
+// True when the exposition text holds exactly this line.
+static bool has_line(const std::string& text, const std::string& line) {
+  return text.find(line + "\n") != std::string::npos;
+}
+
 TEST_CASE("http metrics: fan-out sweeps are a Prometheus histogram with cumulative buckets") {
   Metrics metrics;
   metrics.count_sweep(10, 3'000'000);        // 3 ms
@@ -139,25 +144,23 @@ TEST_CASE("http metrics: fan-out sweeps are a Prometheus histogram with cumulati
   metrics.count_sweep(30, 75'000'000);       // 75 ms: a bound is inclusive
   metrics.count_sweep(40, 2'000'000'000);    // 2 s: beyond the last bound
   std::string text = metrics.render({}, jobwire::StoreStats{});
-  auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
-  CHECK(has("# TYPE jobwire_fanout_sweep_seconds histogram"));
-  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.001\"} 0"));
-  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.005\"} 1"));
-  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.05\"} 1"));
-  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"0.075\"} 3"));
-  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"1\"} 3"));
-  CHECK(has("jobwire_fanout_sweep_seconds_bucket{le=\"+Inf\"} 4"));
-  CHECK(has("jobwire_fanout_sweep_seconds_count 4"));
-  CHECK(has("jobwire_fanout_sweep_seconds_sum 2.138000"));
-  CHECK(has("jobwire_fanout_swept_streams_total 100"));
+  CHECK(has_line(text, "# TYPE jobwire_fanout_sweep_seconds histogram"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_bucket{le=\"0.001\"} 0"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_bucket{le=\"0.005\"} 1"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_bucket{le=\"0.05\"} 1"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_bucket{le=\"0.075\"} 3"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_bucket{le=\"1\"} 3"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_bucket{le=\"+Inf\"} 4"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_count 4"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_sum 2.138000"));
+  CHECK(has_line(text, "jobwire_fanout_swept_streams_total 100"));
 }
 
 TEST_CASE("http metrics: the store's WAL and the time writes waited for its limit") {
   std::string text = Metrics{}.render({}, jobwire::StoreStats{1'234'567, 3, 1.5});
-  auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
-  CHECK(has("# TYPE jobwire_wal_bytes gauge"));
-  CHECK(has("jobwire_wal_bytes 1234567"));
-  CHECK(has("# TYPE jobwire_wal_limit_waits_total counter"));
-  CHECK(has("jobwire_wal_limit_waits_total 3"));
-  CHECK(has("jobwire_wal_limit_wait_seconds_total 1.500000"));
+  CHECK(has_line(text, "# TYPE jobwire_wal_bytes gauge"));
+  CHECK(has_line(text, "jobwire_wal_bytes 1234567"));
+  CHECK(has_line(text, "# TYPE jobwire_wal_limit_waits_total counter"));
+  CHECK(has_line(text, "jobwire_wal_limit_waits_total 3"));
+  CHECK(has_line(text, "jobwire_wal_limit_wait_seconds_total 1.500000"));
 }
