@@ -34,9 +34,8 @@ Status Checkpointer::start(const std::string& path, int interval_ms, int64_t res
 }
 
 void Checkpointer::wait_if_over_limit(int wal_frames) {
-  std::unique_lock lock(mu_);
-  reported_frames_ = wal_frames;
   if (wal_frames <= limit_frames_) return;
+  std::unique_lock lock(mu_);
   const auto began = std::chrono::steady_clock::now();
   // A cycle already under way may have taken its last pass before the writer's last group.
   const uint64_t through = cycles_done_ + (in_cycle_ ? 2 : 1);
@@ -47,10 +46,10 @@ void Checkpointer::wait_if_over_limit(int wal_frames) {
   limit_waited_ += std::chrono::steady_clock::now() - began;
 }
 
-StoreStats Checkpointer::stats() const {
-  std::lock_guard lock(mu_);
+StoreStats Checkpointer::stats(int wal_frames) const {
   // SQLite's WAL: a 32-byte header, then each frame's 24-byte header and page.
-  const int64_t wal_bytes = reported_frames_ > 0 ? 32 + reported_frames_ * (24 + page_bytes_) : 0;
+  const int64_t wal_bytes = wal_frames > 0 ? 32 + wal_frames * (24 + page_bytes_) : 0;
+  std::lock_guard lock(mu_);
   return {wal_bytes, limit_waits_, std::chrono::duration<double>(limit_waited_).count()};
 }
 

@@ -34,8 +34,8 @@ class Checkpointer {
   // Called by the writer between groups, with the WAL's frames after its last commit: past
   // the limit it runs a cycle at once and returns when that cycle is through (or on stop()).
   void wait_if_over_limit(int wal_frames);
-  // The WAL's size the writer last reported, and how often and how long it was held back.
-  StoreStats stats() const;
+  // The WAL's size from its frames, and how often and how long the writer was held back.
+  StoreStats stats(int wal_frames) const;
   // Runs a last checkpoint and joins the thread. Idempotent.
   void stop();
   ~Checkpointer() { stop(); }
@@ -59,7 +59,6 @@ class Checkpointer {
   bool urgent_ = false;       // the writer waits for a cycle
   bool in_cycle_ = false;
   uint64_t cycles_done_ = 0;  // each round of passes, counted when it is through
-  int reported_frames_ = 0;
   uint64_t limit_waits_ = 0;
   std::chrono::steady_clock::duration limit_waited_{};
   std::thread thread_;

@@ -42,7 +42,7 @@ class SqliteStore final : public LogSource {
   int64_t head_seq() const override { return head_seq_.load(std::memory_order_acquire); }
   int64_t oldest_seq() const;
   const std::string& epoch() const noexcept { return epoch_; }
-  StoreStats stats() const { return checkpointer_.stats(); }
+  StoreStats stats() const { return checkpointer_.stats(writer_.wal_frames()); }
 
  private:
   SqliteStore() = default;

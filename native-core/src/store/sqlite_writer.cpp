@@ -31,7 +31,7 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
   sqlite3_wal_hook(
       db_.handle(),
       [](void* self, sqlite3*, const char*, int frames) {
-        static_cast<SqliteWriter*>(self)->wal_frames_ = frames;
+        static_cast<SqliteWriter*>(self)->wal_frames_.store(frames, std::memory_order_relaxed);
         return SQLITE_OK;
       },
       this);

@@ -4,6 +4,7 @@
 // then it changes the state and appends its event in the transaction the group commit opened.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,7 +24,8 @@ class SqliteWriter {
   const StoreMeta& meta() const noexcept { return meta_; }
   int64_t head_seq() const noexcept { return committed_head_; }
   // Frames in the WAL after the last commit, counted from where it last started over.
-  int wal_frames() const noexcept { return wal_frames_; }
+  // Any thread may ask (/metrics does).
+  int wal_frames() const noexcept { return wal_frames_.load(std::memory_order_relaxed); }
 
   // The time a group's writes are stamped with: the wall clock, but never earlier than the
   // last event's, so the log stays ordered by time (see EventTimes).
@@ -75,7 +77,7 @@ class SqliteWriter {
   SqliteDb db_;
   StoreMeta meta_;
   int64_t committed_head_ = 0;
-  int wal_frames_ = 0;
+  std::atomic<int> wal_frames_{0};
   int64_t next_seq_ = 1;
   int64_t pending_pruned_through_ = 0;
   uint64_t id_counter_ = 0;
