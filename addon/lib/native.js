@@ -1,8 +1,6 @@
 'use strict'
-// Loads the compiled addon: JOBWIRE_ADDON_PATH when set (a development build), else the
-// module the package build leaves at build/jobwire.node.
-const path = require('node:path')
+// Loads the compiled addon, found as binaries.js says: $JOBWIRE_ADDON_PATH, else the
+// package's prebuild for this platform, else a local build.
+const { locate } = require('./binaries')
 
-const addonPath = process.env.JOBWIRE_ADDON_PATH || path.join(__dirname, '..', '..', 'build', 'jobwire.node')
-
-module.exports = require(addonPath)
+module.exports = locate('jobwire.node', 'JOBWIRE_ADDON_PATH', (file) => require(file)).value

@@ -1,14 +1,25 @@
 #!/usr/bin/env node
 'use strict'
-// `jobwired` from npm: runs the native server the build left at build/jobwired (or
-// $JOBWIRED_BIN), passing arguments, stdio and signals straight through.
-const path = require('node:path')
-const fs = require('node:fs')
-const { spawn } = require('node:child_process')
+// `jobwired` from npm (`npx jobwired`): runs the native server, found the way the addon is
+// ($JOBWIRED_BIN, the prebuild for this platform, a local build), passing arguments, stdio
+// and signals straight through.
+const { spawn, spawnSync } = require('node:child_process')
+const { locate } = require('../../addon/lib/binaries')
 
-const bin = process.env.JOBWIRED_BIN || path.join(__dirname, '..', '..', 'build', 'jobwired')
-if (!fs.existsSync(bin)) {
-  console.error(`jobwired: ${bin} is missing; build it first with \`npm run build\``)
+// A candidate counts only if it runs: a missing shared library shows here, with the
+// loader's message, instead of as an unexplained exit.
+function runs (file) {
+  const probe = spawnSync(file, ['--version'], { encoding: 'utf8' })
+  if (probe.error) throw probe.error
+  if (probe.status !== 0) throw new Error((probe.stderr || `exited with ${probe.status}`).trim())
+  return file
+}
+
+let bin
+try {
+  bin = locate('jobwired', 'JOBWIRED_BIN', runs).path
+} catch (err) {
+  console.error(err.message)
   process.exit(1)
 }
 const child = spawn(bin, process.argv.slice(2), { stdio: 'inherit' })
