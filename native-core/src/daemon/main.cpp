@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "daemon/bundled_dashboard.h"
 #include "daemon/demo.h"
 #include "daemon/options.h"
 #include "daemon/token.h"
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (options.server.static_dir.empty() && options.dashboard) options.server.static_dir = daemon::bundled_dashboard_dir();
   auto server = Server::start(core.value(), options.server);
   if (!server.ok()) {
     core.value()->close();
@@ -99,6 +101,7 @@ int main(int argc, char** argv) {
        {"host", options.server.host},
        {"port", server.value()->port()},
        {"db", options.core.path},
+       {"dashboard", options.server.static_dir},
        {"epoch", core.value()->log_info().epoch}},
       "jobwired listening on " + url);
 

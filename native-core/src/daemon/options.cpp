@@ -22,7 +22,7 @@ Status bad(const std::string& flag, const std::string& why) { return Status(Code
 
 const char* usage_text() {
   return "usage: jobwired [--db PATH | --store postgres://...] [--host H] [--port N] [--token T]\n"
-         "                [--allow-origin ORIGIN]... [--demo] [--static DIR] [--json]\n"
+         "                [--allow-origin ORIGIN]... [--demo] [--static DIR | --no-dashboard] [--json]\n"
          "\n"
          "  --db PATH              SQLite file (default ./jobwire.db)\n"
          "  --store URL            another store; postgres:// is not built into this binary\n"
@@ -33,7 +33,8 @@ const char* usage_text() {
          "  --allow-origin ORIGIN  an Origin allowed for SSE, WebSocket and CORS (repeatable; * for any)\n"
          "  --demo                 run a demo producer with a realistic stream of jobs\n"
          "  --demo-speed X         demo pace multiplier (default 1)\n"
-         "  --static DIR           serve DIR at / (the dashboard)\n"
+         "  --static DIR           serve DIR at / (default: the dashboard bundled with jobwired)\n"
+         "  --no-dashboard         serve no dashboard at /\n"
          "  --json                 machine-readable startup lines\n"
          "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; 2000..60000)\n"
          "  --poll-log-interval-ms N  the same for logs   --no-polling  tell clients not to poll\n"
@@ -99,6 +100,8 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
     } else if (flag == "--static") {
       if (Status s = needs_value(v); !s.ok()) return s;
       options.server.static_dir = *v;
+    } else if (flag == "--no-dashboard") {
+      options.dashboard = false;
     } else if (flag == "--demo-speed") {
       if (Status s = needs_value(v); !s.ok()) return s;
       char* end = nullptr;

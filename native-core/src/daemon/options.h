@@ -16,6 +16,7 @@ struct DaemonOptions {
   ServerOptions server;
   std::optional<std::string> store;  // --store URL (only SQLite is built in)
   bool token_given = false;          // --token or JOBWIRE_TOKEN
+  bool dashboard = true;             // --no-dashboard: nothing served at / unless --static
   bool demo = false;
   double demo_speed = 1.0;
   bool json = false;
