@@ -3,12 +3,15 @@
 // would pull in Debian's own nodejs (and replace a newer Node on machines where Node was
 // not installed from a .deb), so when the sources are not already on the system we fetch
 // the .deb with `apt-get download` and unpack only its files into build/third_party.
+// The npm package carries a copy in third_party/llhttp (scripts/prebuild.js puts it there),
+// so a build from source inside a consumer's project needs neither.
 const fs = require('node:fs')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 
 const root = path.resolve(__dirname, '..', '..')
 const SYSTEM = { sources: '/usr/share/llhttp', include: '/usr/share/include/llhttp' }
+const PACKAGED = { sources: path.join(root, 'third_party', 'llhttp'), include: path.join(root, 'third_party', 'llhttp') }
 
 function present ({ sources, include }) {
   return fs.existsSync(path.join(sources, 'llhttp.c')) && fs.existsSync(path.join(include, 'llhttp.h'))
@@ -22,6 +25,7 @@ function run (cmd, args, cwd) {
 // Returns { sources, include } for CMake's LLHTTP_DIR and LLHTTP_INCLUDE.
 function ensureLlhttpSources () {
   if (present(SYSTEM)) return SYSTEM
+  if (present(PACKAGED)) return PACKAGED
   const dir = path.join(root, 'build', 'third_party', 'node-llhttp')
   const local = { sources: path.join(dir, 'usr/share/llhttp'), include: path.join(dir, 'usr/share/include/llhttp') }
   if (present(local)) return local
@@ -37,4 +41,4 @@ function ensureLlhttpSources () {
   return local
 }
 
-module.exports = { ensureLlhttpSources }
+module.exports = { ensureLlhttpSources, PACKAGED }

@@ -1,17 +1,42 @@
 'use strict'
 // The Debian packages each command needs, checked with dpkg and installed with apt-get
 // when running as root; otherwise named, with the command that installs them.
+const fs = require('node:fs')
+const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 
+// What a build from source needs: the package's own install step, without tests or benches.
 // node-llhttp is not here: see llhttp-sources.js.
-const BUILD = ['cmake', 'g++', 'make', 'pkg-config', 'libuv1-dev', 'libsqlite3-dev', 'nlohmann-json3-dev',
-  'catch2', 'libwslay-dev', 'zlib1g-dev', 'libpq-dev']
+const SOURCE = ['cmake', 'g++', 'make', 'pkg-config', 'libuv1-dev', 'libsqlite3-dev', 'nlohmann-json3-dev',
+  'libwslay-dev', 'zlib1g-dev']
+const BUILD = [...SOURCE, 'catch2']
 const TEST = ['chromium', 'postgresql']
 const PACKAGES = { build: BUILD, start: BUILD, test: [...BUILD, ...TEST] }
+// The tools of a source build, each with the Debian package that provides it.
+const TOOLS = { cmake: 'cmake', 'c++': 'g++', make: 'make', 'pkg-config': 'pkg-config' }
 
 function isInstalled (pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' })
   return r.status === 0 && r.stdout.includes('install ok installed')
+}
+
+function onPath (tool) {
+  return (process.env.PATH || '').split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, tool), fs.constants.X_OK)
+      return true
+    } catch { return false }
+  })
+}
+
+// What a build from source lacks: tools not on PATH, and (where dpkg can tell) Debian
+// packages not installed. Both lists empty: the build can start.
+function missingForSourceBuild () {
+  const tools = Object.keys(TOOLS).filter((tool) => !onPath(tool))
+  const hasDpkg = onPath('dpkg-query')
+  const packages = new Set(tools.map((tool) => TOOLS[tool]))
+  if (hasDpkg) for (const pkg of SOURCE) if (!isInstalled(pkg)) packages.add(pkg)
+  return { tools, packages: [...packages], checkedPackages: hasDpkg }
 }
 
 function ensureSystemPackages (purpose) {
@@ -30,4 +55,4 @@ function ensureSystemPackages (purpose) {
   if (install.status !== 0) throw new Error(`setup: apt-get install failed for: ${missing.join(' ')}`)
 }
 
-module.exports = { ensureSystemPackages, PACKAGES }
+module.exports = { ensureSystemPackages, missingForSourceBuild, PACKAGES, SOURCE }
