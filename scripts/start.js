@@ -9,13 +9,11 @@ const { spawn } = require('node:child_process')
 const root = path.resolve(__dirname, '..')
 const binary = process.env.JOBWIRED_BIN || path.join(root, 'build', 'jobwired')
 if (!fs.existsSync(binary)) {
-  console.error(`jobwired is not built yet (${binary}); run: npm run build`)
+  console.error(`jobwired is not built yet (${binary}); run: npm run setup`)
   process.exit(1)
 }
-const args = ['--demo', '--db', 'jobwire.db', '--host', '127.0.0.1', '--port', '7700']
-const dashboard = path.join(root, 'build', 'dashboard')
-if (fs.existsSync(path.join(dashboard, 'index.html'))) args.push('--static', dashboard)
-args.push(...process.argv.slice(2))
+// jobwired serves the dashboard the build left beside it (build/dashboard) by itself.
+const args = ['--demo', '--db', 'jobwire.db', '--host', '127.0.0.1', '--port', '7700', ...process.argv.slice(2)]
 
 const child = spawn(binary, args, { stdio: 'inherit' })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))

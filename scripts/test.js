@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every test: the C++ core under ctest (plain, then ASan+UBSan, then TSan builds),
-// then the Node suites (addon, HTTP, client, Electron, browser) with node --test.
+// then the Node suites (addon, HTTP, client, Electron, browser) with node --test, and last
+// the package suite (the release tarball installed into new projects).
 //   node scripts/test.js [--quick]   --quick skips the sanitizer builds (local iteration)
 'use strict'
 const fs = require('node:fs')
@@ -33,8 +34,8 @@ function sanitizerBuild (flag, dir) {
   buildNative({ buildDir: dir, cmakeFlags: [`-D${flag}=ON`, '-DJOBWIRE_ADDON=OFF', '-DCMAKE_BUILD_TYPE=Debug'] })
 }
 
-function nodeTestFiles () {
-  const dirs = ['addon', 'http', 'client', 'electron', 'browser'].map((d) => path.join(root, 'tests', d))
+function nodeTestFiles (suites) {
+  const dirs = suites.map((d) => path.join(root, 'tests', d))
   const files = []
   const walk = (dir) => {
     if (!fs.existsSync(dir)) return
@@ -59,16 +60,22 @@ if (!quick) {
 // answered within 50 ms) run first and alone: next to a headless Chromium suite on two cores
 // they measure the neighbour as much as jobwire.
 const TIMING_BOUND = ['tests/addon/50.responsiveness.test.js', 'tests/http/events-poll.test.js']
-const files = nodeTestFiles()
+// The suites test this checkout's build, named explicitly: the loader would otherwise take
+// prebuilds/ first, which `npm run prebuild` made from an earlier build.
+const thisBuild = { JOBWIRE_ADDON_PATH: path.join(root, 'build', 'jobwire.node'), JOBWIRED_BIN: path.join(root, 'build', 'jobwired') }
+const files = nodeTestFiles(['addon', 'http', 'client', 'electron', 'browser'])
 const timed = files.filter((file) => TIMING_BOUND.includes(file.split(path.sep).join('/')))
 const rest = files.filter((file) => !timed.includes(file))
 if (timed.length !== TIMING_BOUND.length) throw new Error(`scripts/test.js: a timing-bound suite is missing: ${TIMING_BOUND}`)
 step('Timing-bound suites, alone (node --test)', process.execPath,
-  ['--test', '--test-concurrency=1', '--test-timeout=240000', ...timed])
+  ['--test', '--test-concurrency=1', '--test-timeout=240000', ...timed], thisBuild)
 if (rest.length > 0) {
   step('Node, HTTP, client, Electron and browser suites (node --test)', process.execPath,
-    ['--test', '--test-concurrency=2', '--test-timeout=240000', ...rest])
+    ['--test', '--test-concurrency=2', '--test-timeout=240000', ...rest], thisBuild)
 }
+// Last and alone: it packs a release and builds one from source inside a new project.
+step('Package: npm run prebuild, npm pack, npm install in new projects (node --test)', process.execPath,
+  ['--test', '--test-concurrency=1', '--test-timeout=1800000', ...nodeTestFiles(['package'])])
 
 console.log('\n=== summary')
 for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)`)

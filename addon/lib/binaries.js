@@ -22,8 +22,9 @@ function candidates (file, envName) {
 
 const howToBuild =
   'To build it from source: install cmake, g++, make, pkg-config and the Debian packages ' +
-  'libuv1-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libwslay-dev, then run ' +
-  '`npm rebuild jobwire` in your project (`npm run setup` in a checkout of jobwire).'
+  'libuv1-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libwslay-dev; then, in your project, ' +
+  'allow jobwire\'s install script (npm 11: `npm install-scripts approve jobwire`) and run ' +
+  '`npm rebuild jobwire`. In a checkout of jobwire: `npm run setup`.'
 
 // Calls load(path) on each candidate that exists and returns the first result. When none
 // loads, throws an Error (code 'unavailable') naming every path tried and why it failed:

@@ -1,5 +1,5 @@
 'use strict'
-// Where the desktop app finds the dashboard bundle (built by `npm run build` from
+// Where the desktop app finds the dashboard bundle (built by `npm run setup` from
 // client/dashboard), and how it answers the app's own URL scheme from that folder only.
 const fs = require('node:fs')
 const path = require('node:path')

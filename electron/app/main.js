@@ -49,7 +49,7 @@ async function main () {
   await app.whenReady()
   const dir = dashboardDir()
   if (!resolveDashboardFile(dir, '/index.html')) {
-    console.error(`jobwire: no dashboard in ${dir}. Build it first: npm run build`)
+    console.error(`jobwire: no dashboard in ${dir}. Build it first: npm run setup`)
     app.exit(1)
     return
   }

@@ -3,7 +3,8 @@
 // Benchmark: committed event → JS subscriber callback through the addon, side by side with
 // a pure-JS EventEmitter carrying the same envelopes in the same run.
 //
-//   node scripts/bench/addon-delivery.js [--events 1000000] [--rates 1000,10000,100000] [--seconds 3]
+//   node scripts/bench/addon-delivery.js [--events 1000000] [--rates 1000,10000,100000] [--seconds 3] [--json]
+//   (--json: the figures as one JSON line at the end, for addon-builds.js)
 //
 // 1. Latency, first and on a fresh store: a producer paced at each rate calls emit() with
 //    performance.now() in the data; the subscriber takes now − that at its callback, so
@@ -24,11 +25,12 @@ const { EventEmitter } = require('node:events')
 const jobwire = require('../..')
 
 function parseArgs (argv) {
-  const args = { events: 1_000_000, rates: [1_000, 10_000, 100_000], seconds: 3 }
+  const args = { events: 1_000_000, rates: [1_000, 10_000, 100_000], seconds: 3, json: false }
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--events') args.events = Number(argv[++i])
     else if (argv[i] === '--rates') args.rates = argv[++i].split(',').map(Number)
     else if (argv[i] === '--seconds') args.seconds = Number(argv[++i])
+    else if (argv[i] === '--json') args.json = true
     else throw new Error(`unknown argument ${argv[i]}`)
   }
   return args
@@ -216,8 +218,10 @@ async function main () {
     console.log(`latency: paced producer, ${args.seconds} s per rate, fresh store; ms from the emit() call to the subscriber callback,`)
     console.log('to the write\'s promise resolving (commit acknowledged), and callback minus acknowledgement per event')
     console.log('  target/s  achieved/s | callback p50    p99     max | ack p50    p99 | cb−ack p50    p99 | JS CPU µs/ev | EventEmitter p50 / p99')
+    const figures = { latency: [], throughput: null }
     for (const rate of args.rates) {
       const n = await nativeLatency(latencyCore, rate, args.seconds)
+      figures.latency.push({ rate, p50: n.p50, p99: n.p99 })
       const e = await emitterLatency(sample, rate, args.seconds)
       const c = (v, d = 3) => fmt(v, d).padStart(7)
       console.log(`  ${fmt(rate).padStart(8)}  ${fmt(n.rate).padStart(10)} | ${c(n.p50)} ${c(n.p99)} ${c(n.max, 1)} | ${c(n.ackP50)} ${c(n.ackP99)} |` +
@@ -240,6 +244,8 @@ async function main () {
     console.log(`  addon:        ${fmt(nativeRate).padStart(12)} events/s   JS-thread CPU ${fmt(nativeUs, 3)} µs/event   ${fmt(best.calls)} callbacks (${fmt(args.events / best.calls)} events each)`)
     console.log(`  EventEmitter: ${fmt(peerRate).padStart(12)} events/s   JS-thread CPU ${fmt(peerUs, 3)} µs/event`)
     console.log(`  ratio addon / EventEmitter: ${fmt(nativeRate / peerRate, 2)}× the rate, ${fmt(nativeUs / peerUs, 2)}× the JS time per event`)
+    figures.throughput = { eventsPerSecond: nativeRate, usPerEvent: nativeUs, writesPerSecond: writeRate }
+    if (args.json) console.log(JSON.stringify(figures))
   } finally {
     await core.close()
     if (latencyCore) await latencyCore.close()

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark in turn (after the usual set-up), or lists them with --list.
 // Each prints its own figures and its peer's, from the same run; see BENCHMARKS.md.
-//   npm run bench [-- --list] [-- --only core,addon,http-rest,http-fanout,client,electron]
+//   npm run bench [-- --list] [-- --only core,addon,addon-builds,http-rest,http-fanout,client,electron]
 'use strict'
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
@@ -11,6 +11,7 @@ const node = process.execPath
 const BENCHMARKS = [
   { name: 'core', cmd: path.join(root, 'build', 'bench_core'), args: ['--seconds', '3'] },
   { name: 'addon', cmd: node, args: ['scripts/bench/addon-delivery.js'] },
+  { name: 'addon-builds', cmd: node, args: ['scripts/bench/addon-builds.js'], prebuild: true },
   { name: 'http-rest', cmd: node, args: ['scripts/bench/http-rest.js'] },
   { name: 'http-fanout', cmd: 'bash', args: ['scripts/bench/http-fanout.sh'] },
   { name: 'client', cmd: node, args: ['scripts/bench/client-traffic.js'] },
@@ -29,10 +30,14 @@ if (argv.includes('--list')) {
 }
 const setup = spawnSync(node, ['scripts/setup.js', '--for', 'test'], { cwd: root, stdio: 'inherit' })
 if (setup.status !== 0) process.exit(1)
+if (chosen.some((b) => b.prebuild) && spawnSync(node, ['scripts/prebuild.js'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
+// The benchmarks measure this checkout's build, named explicitly: the loader would otherwise
+// take prebuilds/ first.
+const env = { ...process.env, JOBWIRE_ADDON_PATH: path.join(root, 'build', 'jobwire.node'), JOBWIRED_BIN: path.join(root, 'build', 'jobwired') }
 let failed = 0
 for (const b of chosen) {
   console.log(`\n=== ${b.name}: ${b.args.join(' ')}`)
-  const r = spawnSync(b.cmd, b.args, { cwd: root, stdio: 'inherit' })
+  const r = spawnSync(b.cmd, b.args, { cwd: root, stdio: 'inherit', env })
   if (r.status !== 0) failed++
 }
 process.exit(failed ? 1 : 0)

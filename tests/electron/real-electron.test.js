@@ -25,7 +25,7 @@ function whyNotRunnable () {
   if (!electronBinary()) return 'the Electron binary is not installed (optional peer: npm install --no-save electron)'
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'Electron needs a display (run under xvfb-run)'
   const dashboard = process.env.JOBWIRE_DASHBOARD_DIR || path.join(root, 'build', 'dashboard')
-  if (!fs.existsSync(path.join(dashboard, 'index.html'))) return `no dashboard bundle in ${dashboard} (npm run build)`
+  if (!fs.existsSync(path.join(dashboard, 'index.html'))) return `no dashboard bundle in ${dashboard} (npm run setup)`
   return null
 }
 

@@ -1,6 +1,7 @@
 'use strict'
 // jobwired's command line: startup lines (human and --json), the generated token, flags it
-// refuses, clean shutdown on SIGINT and SIGTERM, --static and --demo.
+// refuses, clean shutdown on SIGINT and SIGTERM, the dashboard (bundled, --static,
+// --no-dashboard) and --demo.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -155,6 +156,24 @@ test('--static DIR serves the dashboard files at / and refuses paths outside it'
   assert.equal((await get(srv, `/../secret-${path.basename(dir)}.txt`)).status, 404)
   assert.equal((await get(srv, `/%2e%2e/secret-${path.basename(dir)}.txt`)).status, 404)
   assert.equal((await get(srv, '/missing.js')).status, 404)
+})
+
+test('without --static, jobwired serves the dashboard built beside it; --no-dashboard serves none', async (t) => {
+  const beside = path.join(path.dirname(jobwiredBin()), 'dashboard')
+  assert.ok(fs.existsSync(path.join(beside, 'index.html')), `the build left no dashboard in ${beside}`)
+  const srv = await startJobwired()
+  t.after(() => srv.stop())
+  const index = await get(srv, '/', { token: null })
+  assert.equal(index.status, 200)
+  assert.equal(index.body, fs.readFileSync(path.join(beside, 'index.html'), 'utf8'))
+  assert.equal((await get(srv, '/bundle.js', { token: null })).status, 200)
+
+  const bare = await startJobwired({ args: ['--no-dashboard'] })
+  t.after(() => bare.stop())
+  const plain = await get(bare, '/', { token: null })
+  assert.equal(plain.status, 200)
+  assert.notEqual(plain.body, index.body)
+  assert.equal((await get(bare, '/bundle.js', { token: null })).status, 404)
 })
 
 test('--demo keeps a realistic stream going: subjobs, progress, logs, files, x.* events, failures and cancellations', { timeout: 60_000 }, async (t) => {

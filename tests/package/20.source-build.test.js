@@ -15,13 +15,10 @@ test.before(() => {
   tarball = withoutPrebuilds(packRelease().file)
 })
 
-// npm 11 runs a dependency's install script only when the project allows it.
-const ALLOW = ['--allow-scripts=jobwire']
-
 test('without a prebuild, the install builds the addon and jobwired from source', () => {
-  const consumer = consumerProject('source')
+  const consumer = consumerProject('source', { allowScripts: true })
   const started = Date.now()
-  npmInstall(consumer, [tarball], { flags: ALLOW })
+  npmInstall(consumer, [tarball])
   console.log(`# build from source at install: ${((Date.now() - started) / 1000).toFixed(0)} s`)
   const installed = path.join(consumer, 'node_modules', 'jobwire')
   assert.equal(fs.existsSync(path.join(installed, 'prebuilds')), false)
@@ -50,9 +47,9 @@ test('without a prebuild or the tools to build one, the install fails with one m
     const found = run('sh', ['-c', `command -v ${tool}`]).stdout.trim()
     fs.symlinkSync(found, path.join(bin, tool))
   }
-  const consumer = consumerProject('no-tools')
+  const consumer = consumerProject('no-tools', { allowScripts: true })
   const npmCli = run('sh', ['-c', 'readlink -f "$(command -v npm)"']).stdout.trim()
-  const r = run(process.execPath, [npmCli, 'install', '--prefer-offline', '--no-audit', '--no-fund', ...ALLOW, tarball],
+  const r = run(process.execPath, [npmCli, 'install', '--prefer-offline', '--no-audit', '--no-fund', tarball],
     { cwd: consumer, env: outsideEnv({ PATH: bin }), allowFailure: true })
   const output = r.stdout + r.stderr
   assert.notEqual(r.status, 0, output)

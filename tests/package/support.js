@@ -59,9 +59,13 @@ function withoutPrebuilds (tarball) {
 }
 
 // A new project with its own package.json; nothing from this repository on its module path.
-function consumerProject (name) {
+// allowScripts: the approval npm 11 asks before it runs a dependency's install script
+// (`npm install-scripts approve jobwire` writes the same); older npm runs it regardless.
+function consumerProject (name, { allowScripts = false } = {}) {
   const dir = tempDir(`jobwire-consumer-${name}-`)
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true }))
+  const manifest = { name: `consumer-${name}`, version: '1.0.0', private: true }
+  if (allowScripts) manifest.allowScripts = { jobwire: true }
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest))
   return dir
 }
 
