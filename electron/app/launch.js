@@ -29,6 +29,8 @@ if (typeof binary !== 'string') {
   process.exit(1)
 }
 
-const child = spawn(binary, [path.join(__dirname, 'main.js'), ...process.argv.slice(2)], { stdio: 'inherit' })
+// From a checkout the app runs this checkout's build, not a prebuild left by `npm run prebuild`.
+const env = { JOBWIRE_ADDON_PATH: path.join(__dirname, '..', '..', 'build', 'jobwire.node'), ...process.env }
+const child = spawn(binary, [path.join(__dirname, 'main.js'), ...process.argv.slice(2)], { stdio: 'inherit', env })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
