@@ -21,6 +21,8 @@ if [ ! -x "$root/usr/bin/apt-get" ]; then
   debootstrap --variant=minbase bookworm "$root" "$mirror" >/dev/null
 fi
 cp /etc/resolv.conf "$root/etc/"
+# This machine's trust store (the registry may sit behind a proxy with its own CA); no library.
+mkdir -p "$root/etc/ssl/certs" && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
 mkdir -p "$root/usr/lib"
 cp -a "$(readlink -f "$(command -v node)")" "$root/usr/bin/node"
 rm -rf "$root/usr/lib/node_modules" && cp -a "$(dirname "$(readlink -f "$(command -v npm)")")/../.." "$root/usr/lib/node_modules"
@@ -77,7 +79,7 @@ mount -t proc proc "$root/proc" 2>/dev/null || true
 trap 'umount -l "$root/proc" 2>/dev/null || true' EXIT
 
 say "npm install jobwire.tgz in the bare root"
-chroot "$root" bash -c 'cd /root/bare-check/app && npm install --no-audit --no-fund ../jobwire.tgz 2>&1 | tail -3'
+chroot "$root" bash -c 'set -o pipefail; cd /root/bare-check/app && npm install --no-audit --no-fund ../jobwire.tgz 2>&1 | tail -3'
 say "require('jobwire'): a job, its events, serve()"
 chroot "$root" bash -c 'cd /root/bare-check/app && node use.js'
 say "jobwired with the bundled dashboard, stopped by SIGTERM"
