@@ -2,8 +2,8 @@
 'use strict'
 // Benchmark: the same addon figures (addon-delivery.js: emit → callback p50/p99 at paced
 // rates, events/s to JS and JS-thread µs per event) for several builds of jobwire.node,
-// in one run, alternating builds round by round so that the host's drift falls on all of
-// them alike. Prints each build's median over the rounds and its ratio to the first build.
+// in one run, alternating builds round by round, in an order that rotates each round, so
+// that the host's drift and the first-run-of-a-round slot fall on all of them alike. Prints each build's median over the rounds and its ratio to the first build.
 //
 //   node scripts/bench/addon-builds.js [--rounds 3] [--events 300000] [--rates 1000,10000] [--seconds 2]
 //        [--build NAME=PATH]...
@@ -52,7 +52,8 @@ function main () {
   const args = parseArgs(process.argv.slice(2))
   const results = new Map(args.builds.map((b) => [b.name, []]))
   for (let round = 1; round <= args.rounds; round++) {
-    for (const build of args.builds) {
+    const shift = (round - 1) % args.builds.length
+    for (const build of [...args.builds.slice(shift), ...args.builds.slice(0, shift)]) {
       process.stdout.write(`round ${round}/${args.rounds}: ${build.name} … `)
       const figures = runOnce(build, args)
       results.get(build.name).push(figures)
