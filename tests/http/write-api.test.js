@@ -166,3 +166,47 @@ test('an unknown field in a new job or a PATCH is refused with 400 naming it, an
   assert.equal(after, before)
   assert.equal((await get(srv, `/api/jobs/${job.id}`)).json.summary, null)
 })
+
+test('every write route refuses an unknown field with 400 naming it, and nothing is written', async () => {
+  const job = await createJob(srv)
+  assert.equal((await post(srv, `/api/jobs/${job.id}/status`, { status: 'running' })).status, 200)
+  const head = async () => (await get(srv, '/api/events?after=0&limit=10000')).json.next
+  const before = await head()
+  // The misspellings a producer makes: each would have committed with the field dropped.
+  const cases = [
+    [`/api/jobs/${job.id}/status`, { status: 'failed', error: 'disk full' }, 'error'],
+    [`/api/jobs/${job.id}/progress`, { progress: 50, percent: 50 }, 'percent'],
+    [`/api/jobs/${job.id}/logs`, { lines: ['x'], stream: 'stderr' }, 'stream'],
+    [`/api/jobs/${job.id}/files`, { path: 'a', size: 3 }, 'size'],
+    ['/api/events', { type: 'x.note', job: job.id, data: {}, level: 'info' }, 'level']
+  ]
+  for (const [path, body, field] of cases) {
+    const res = await post(srv, path, body)
+    assert.equal(res.status, 400, `${path} ${JSON.stringify(body)}`)
+    assert.equal(res.json.error.code, 'invalid_argument')
+    assert.equal(res.json.error.message, `unknown field: ${field}`)
+  }
+  assert.equal(await head(), before, 'a refused write moved the head')
+  const after = (await get(srv, `/api/jobs/${job.id}`)).json
+  assert.equal(after.status, 'running')
+  assert.equal(after.error_message, null)
+  assert.equal(after.progress_percent, 0)
+  assert.equal(after.has_logs, false)
+  assert.deepEqual((await get(srv, `/api/jobs/${job.id}/files`)).json.files, [])
+})
+
+test('the routes refuse what the model refuses, with the core\'s messages: ranges, x.* types, empty paths', async () => {
+  const job = await createJob(srv)
+  const cases = [
+    [`/api/jobs/${job.id}/progress`, { progress: -1 }, /progress must be a number from 0 to 100/],
+    ['/api/events', { type: 'job.status', data: {} }, /must start with "x\."/],
+    ['/api/events', { data: {} }, /type is required/],
+    [`/api/jobs/${job.id}/files`, { path: '' }, /path must not be empty/],
+    [`/api/jobs/${job.id}/logs`, { lines: [] }, /lines must be a non-empty array of strings/]
+  ]
+  for (const [path, body, message] of cases) {
+    const res = await post(srv, path, body)
+    assert.equal(res.status, 400, `${path} ${JSON.stringify(body)}`)
+    assert.match(res.json.error.message, message)
+  }
+})

@@ -6,6 +6,7 @@
 #include "model/json_forms.h"
 #include "model/transitions.h"
 #include "model/validation.h"
+#include "model/write_json.h"
 
 using namespace jobwire;
 
@@ -71,6 +72,36 @@ TEST_CASE("job JSON: unknown fields and wrong types are refused with the field n
   REQUIRE(patch.ok());
   CHECK(*patch.value().output_path == "out/");
   CHECK(*patch.value().validation_json == "[1,2]");
+}
+
+TEST_CASE("write bodies: every route's body refuses an unknown field and a wrong type by name") {
+  auto named = [](const Status& s, const std::string& text) {
+    return s.code() == Code::invalid_argument && s.message().find(text) != std::string::npos;
+  };
+  CHECK(named(status_body_from_json(R"({"status":"failed","error":"disk full"})").status(), "unknown field: error"));
+  CHECK(named(progress_body_from_json(R"({"progress":50,"percent":50})").status(), "unknown field: percent"));
+  CHECK(named(log_body_from_json(R"({"lines":["x"],"stream":"stderr"})").status(), "unknown field: stream"));
+  CHECK(named(file_body_from_json(R"({"path":"a","size":3})").status(), "unknown field: size"));
+  CHECK(named(event_body_from_json(R"({"type":"x.a","data":{},"level":1})").status(), "unknown field: level"));
+  CHECK(named(status_body_from_json(R"({"status":"running","error_message":7})").status(), "error_message"));
+  CHECK(named(status_body_from_json(R"({"status":"sleeping"})").status(), "status must be one of"));
+  CHECK(named(log_body_from_json(R"({"lines":["a",2]})").status(), "lines"));
+  CHECK(named(file_body_from_json(R"({"path":"a","change":"renamed"})").status(), "change"));
+  CHECK(named(event_body_from_json(R"({"type":"x.a","job":5})").status(), "job"));
+
+  auto status = status_body_from_json(R"({"status":"failed","error_message":"disk full"})");
+  REQUIRE(status.ok());
+  CHECK(status.value().status == JobStatus::failed);
+  CHECK(*status.value().error_message == "disk full");
+  CHECK(progress_body_from_json(R"({"progress":40.5})").value() == 40.5);
+  CHECK(log_body_from_json(R"({"lines":"one"})").value() == std::vector<std::string>{"one"});
+  auto file = file_body_from_json(R"({"path":"out/a.html"})");
+  REQUIRE(file.ok());
+  CHECK(file.value().change == FileChange::created);
+  auto event = event_body_from_json(R"({"type":"x.note"})");
+  REQUIRE(event.ok());
+  CHECK(event.value().data_json == "{}");
+  CHECK_FALSE(event.value().job.has_value());
 }
 
 TEST_CASE("envelope: keys in the documented order, null job and parent when absent") {

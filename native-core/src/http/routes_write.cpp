@@ -7,6 +7,7 @@
 #include "http/json_text.h"
 #include "http/server_impl.h"
 #include "model/job_json.h"
+#include "model/write_json.h"
 
 namespace jobwire::http {
 namespace {
@@ -64,25 +65,11 @@ WriteDone answer_when_committed(RouteContext& ctx, int status, Render render) {
   };
 }
 
-// Parses the body as a JSON object, answering 400 when it is not one.
-std::optional<nlohmann::json> body_object(RouteContext& ctx) {
-  auto parsed = parse_object(ctx.request.body);
-  if (!parsed.ok()) {
-    ctx.conn.respond(error_response(parsed.status()));
-    return std::nullopt;
-  }
-  return std::move(parsed).value();
-}
-
-// Reads a string member into `out`; false (after answering 400) when it has the wrong type.
-bool take_string(RouteContext& ctx, const nlohmann::json& object, const char* key, std::optional<std::string>& out) {
-  auto member = string_member(object, key);
-  if (!member.ok()) {
-    ctx.conn.respond(error_response(member.status()));
-    return false;
-  }
-  if (member.value()) out = std::move(*member.value());
-  return true;
+// Answers the refusal of a body that did not parse; true when it did.
+template <class T>
+bool parsed_or_refused(RouteContext& ctx, const Result<T>& parsed) {
+  if (!parsed.ok()) ctx.conn.respond(error_response(parsed.status()));
+  return parsed.ok();
 }
 
 }  // namespace
@@ -90,105 +77,49 @@ bool take_string(RouteContext& ctx, const nlohmann::json& object, const char* ke
 void post_job(RouteContext& ctx) {
   // The model parses the body: unknown fields and wrong types are refused there, once.
   auto job = new_job_from_json(ctx.request.body);
-  if (!job.ok()) {
-    ctx.conn.respond(error_response(job.status()));
-    return;
-  }
+  if (!parsed_or_refused(ctx, job)) return;
   ctx.server.core().create_job(std::move(job).value(), answer_when_committed(ctx, 201, &render_job));
 }
 
+// Each body is parsed by the model alone (write_json.h): an unknown field is refused there
+// and nothing is written; the core checks ranges and limits.
 void post_status(RouteContext& ctx) {
-  auto body = body_object(ctx);
-  if (!body) return;
-  std::optional<std::string> name, error_message;
-  if (!take_string(ctx, *body, "status", name) || !take_string(ctx, *body, "error_message", error_message)) return;
-  auto status = name ? parse_job_status(*name) : std::nullopt;
-  if (!status) {
-    ctx.conn.respond(error_response(Code::invalid_argument,
-                                    "status must be one of pending, running, completed, failed, cancelled"));
-    return;
-  }
-  ctx.server.core().set_status(ctx.id, *status, std::move(error_message), answer_when_committed(ctx, 200, &render_job));
+  auto body = status_body_from_json(ctx.request.body);
+  if (!parsed_or_refused(ctx, body)) return;
+  ctx.server.core().set_status(ctx.id, body->status, std::move(body->error_message),
+                               answer_when_committed(ctx, 200, &render_job));
 }
 
 void post_progress(RouteContext& ctx) {
-  auto body = body_object(ctx);
-  if (!body) return;
-  auto it = body->find("progress");
-  if (it == body->end() || !it->is_number()) {
-    ctx.conn.respond(error_response(Code::invalid_argument, "progress must be a number from 0 to 100"));
-    return;
-  }
-  double percent = it->get<double>();
-  if (!(percent >= 0 && percent <= 100)) {
-    ctx.conn.respond(error_response(Code::invalid_argument, "progress must be a number from 0 to 100"));
-    return;
-  }
-  ctx.server.core().set_progress(ctx.id, percent, answer_when_committed(ctx, 200, &render_job));
+  auto percent = progress_body_from_json(ctx.request.body);
+  if (!parsed_or_refused(ctx, percent)) return;
+  ctx.server.core().set_progress(ctx.id, percent.value(), answer_when_committed(ctx, 200, &render_job));
 }
 
 void post_logs(RouteContext& ctx) {
-  auto body = body_object(ctx);
-  if (!body) return;
-  auto it = body->find("lines");
-  std::vector<std::string> lines;
-  bool valid = it != body->end() && (it->is_array() || it->is_string());
-  if (valid && it->is_string()) {
-    lines.push_back(it->get<std::string>());
-  } else if (valid) {
-    for (const auto& line : *it) {
-      if (!line.is_string()) {
-        valid = false;
-        break;
-      }
-      lines.push_back(line.get<std::string>());
-    }
-  }
-  if (!valid || lines.empty()) {
-    ctx.conn.respond(error_response(Code::invalid_argument, "lines must be a non-empty array of strings"));
-    return;
-  }
-  ctx.server.core().append_log(ctx.id, std::move(lines), answer_when_committed(ctx, 201, &render_entries));
+  auto lines = log_body_from_json(ctx.request.body);
+  if (!parsed_or_refused(ctx, lines)) return;
+  ctx.server.core().append_log(ctx.id, std::move(lines).value(), answer_when_committed(ctx, 201, &render_entries));
 }
 
 void post_files(RouteContext& ctx) {
-  auto body = body_object(ctx);
-  if (!body) return;
-  std::optional<std::string> path, change_name;
-  if (!take_string(ctx, *body, "path", path) || !take_string(ctx, *body, "change", change_name)) return;
-  if (!path || path->empty()) {
-    ctx.conn.respond(error_response(Code::invalid_argument, "path is required"));
-    return;
-  }
-  auto change = parse_file_change(change_name.value_or("created"));
-  if (!change) {
-    ctx.conn.respond(error_response(Code::invalid_argument, "change must be created, modified or deleted"));
-    return;
-  }
-  ctx.server.core().register_file(ctx.id, std::move(*path), *change,
+  auto file = file_body_from_json(ctx.request.body);
+  if (!parsed_or_refused(ctx, file)) return;
+  ctx.server.core().register_file(ctx.id, std::move(file->path), file->change,
                                   answer_when_committed(ctx, 201, &render_entries));
 }
 
 void patch_job(RouteContext& ctx) {
   auto patch = job_patch_from_json(ctx.request.body);
-  if (!patch.ok()) {
-    ctx.conn.respond(error_response(patch.status()));
-    return;
-  }
+  if (!parsed_or_refused(ctx, patch)) return;
   ctx.server.core().update_job(ctx.id, std::move(patch).value(), answer_when_committed(ctx, 200, &render_job));
 }
 
 void post_event(RouteContext& ctx) {
-  auto body = body_object(ctx);
-  if (!body) return;
-  std::optional<std::string> type, job;
-  if (!take_string(ctx, *body, "type", type) || !take_string(ctx, *body, "job", job)) return;
-  if (!type || !type->starts_with("x.") || type->size() < 3) {
-    ctx.conn.respond(error_response(Code::invalid_argument, "type must start with \"x.\""));
-    return;
-  }
-  std::string data = raw_member(*body, "data").value_or("{}");
-  ctx.server.core().emit(std::move(*type), std::move(job), std::move(data), answer_when_committed(ctx, 201, &render_event));
+  auto event = event_body_from_json(ctx.request.body);
+  if (!parsed_or_refused(ctx, event)) return;
+  ctx.server.core().emit(std::move(event->type), std::move(event->job), std::move(event->data_json),
+                         answer_when_committed(ctx, 201, &render_event));
 }
 
 }  // namespace jobwire::http
