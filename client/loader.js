@@ -32,16 +32,17 @@ export async function ipcRequest (bridge, request) {
 
 export class SnapshotLoader {
   // onSnapshot(key, body, etag) stores a fresh snapshot; onUnchanged(key, etag) a 304.
-  constructor ({ source, store, onSnapshot, maxInFlight }) {
+  constructor ({ source, store, onSnapshot, maxInFlight, shareWindowMs, now }) {
     this.source = source
     this.store = store
     this.onSnapshot = onSnapshot
-    this.queue = new RequestQueue({ maxInFlight })
+    this.queue = new RequestQueue({ maxInFlight, shareWindowMs, now })
   }
 
-  // Reads `key` (sharing a read already under way) and resolves with the store's view.
-  load (key) {
-    return this.queue.run(key, () => this.read(key)).then(() => this.store.get(key))
+  // Reads `key` (sharing a read under way, or with share one answered within the share
+  // window) and resolves with the store's view.
+  load (key, { share = true } = {}) {
+    return this.queue.run(key, () => this.read(key), { share }).then(() => this.store.get(key))
   }
 
   async read (key) {
