@@ -25,7 +25,7 @@ import { createActions } from './actions.js'
 import { parseKey } from './keys.js'
 import { isTerminalStatus } from './cache/job-patch.js'
 
-export { jobsKey, jobKey, logsKey, filesKey, parseKey } from './keys.js'
+export { jobsKey, jobKey, logsKey, filesKey, fileChangesKey, jobSetKey, timelineKey, parseKey } from './keys.js'
 export { STATUS_LABELS, MODES } from './connection.js'
 export { validateInterval, MIN_INTERVAL_MS, MAX_INTERVAL_MS } from './policy/intervals.js'
 export { validatePreset } from './policy/validate-preset.js'

@@ -6,6 +6,11 @@
 import { parseKey } from './keys.js'
 import { RequestQueue } from './policy/request-queue.js'
 import { appendTail, MAX_TAIL_LINES } from './cache/logs-patch.js'
+import { appendTimeline } from './cache/timeline-patch.js'
+
+// A timeline is read 1,000 events a page, at most 10 pages a read (the newest 1,000 are kept).
+const TIMELINE_PAGE = 1_000
+const TIMELINE_PAGES = 10
 
 // A snapshot source answers {status: 200, body, etag} | {status: 304}: HTTP, or the
 // Electron bridge (whose query never answers 304).
@@ -46,10 +51,27 @@ export class SnapshotLoader {
   }
 
   async read (key) {
-    if (parseKey(key).kind === 'logs') return this.readLogs(key)
+    const { kind, jobId } = parseKey(key)
+    if (kind === 'logs') return this.readLogs(key)
+    if (kind === 'timeline') return this.readTimeline(key, jobId)
     const answer = await this.source.getSnapshot(key, { etag: this.store.etag(key) })
     if (answer.status === 304) this.store.touch(key, { etag: answer.etag })
     else this.onSnapshot(key, answer.body, answer.etag)
+  }
+
+  // The events of a job's tree after those held: the route filters by job= over HTTP; the
+  // membership check of appendTimeline keeps the answer exact where it does not (IPC).
+  async readTimeline (key, jobId) {
+    let timeline = this.store.has(key) ? this.store.get(key) : { events: [], members: [jobId], next: 0 }
+    let after = timeline.next
+    for (let page = 0; page < TIMELINE_PAGES; page++) {
+      const { body } = await this.source.getSnapshot(`${key}&after=${after}&limit=${TIMELINE_PAGE}`)
+      timeline = appendTimeline(timeline, body.events)
+      const done = body.events.length < TIMELINE_PAGE || body.next === after
+      after = body.next
+      if (done) break
+    }
+    this.onSnapshot(key, { ...timeline, next: after, seq: after })
   }
 
   async readLogs (key) {

@@ -25,9 +25,12 @@ export const TERMINAL_LINGER_MS = 2_000
 // ending) or 'error' (maxRetries failures in a row).
 export const POLL_STATES = Object.freeze(['active', 'paused', 'error'])
 
+// A job's detail and files keep being read a moment after it ends; its other keys stop.
+const lingers = (kind) => kind === 'detail' || kind === 'files'
+
 export class PollScheduler {
   // revalidate(key) → Promise<boolean> (true when the server answered);
-  // describeKey(key) → {kind: 'list'|'detail'|'logs'|'files'|'other', jobId?};
+  // describeKey(key) → {kind: 'list'|'detail'|'logs'|'files'|'changes'|'set'|'timeline'|'other', jobId?};
   // isTerminal(jobId) → boolean; isBusy() → boolean (a cached job is pending or running);
   // presets: validated presets by name, beside the built-in `dashboard` and `turn`.
   constructor ({ env, polling, revalidate, describeKey, isTerminal, isBusy, presets = {} }) {
@@ -54,7 +57,9 @@ export class PollScheduler {
 
   // Registers interest in `key`, polled under the preset `policy` (the first watcher's
   // choice holds while the key is watched); polling runs while one watcher remains.
-  watch (key, { policy = DEFAULT_PRESET } = {}) {
+  // `job` ties a key that names no job (a turn's subjob list, its project's file changes)
+  // to the job it is about: it stops when that job ends, and resumes on its events.
+  watch (key, { policy = DEFAULT_PRESET, job } = {}) {
     if (!this.presets[policy]) throw new TypeError(`unknown polling preset ${policy} (known: ${Object.keys(this.presets).join(', ')})`)
     let entry = this.keys.get(key)
     if (!entry) {
@@ -66,6 +71,7 @@ export class PollScheduler {
         lingering: false,
         running: false,
         preset: policy,
+        job: job ?? this.describeKey(key).jobId,
         since: this.env.now(),
         state: 'active'
       }
@@ -113,7 +119,7 @@ export class PollScheduler {
   // clock again (and a paused one polls again).
   noteJobActivity (jobId) {
     for (const [key, entry] of this.keys) {
-      if (this.describeKey(key).jobId !== jobId || entry.finished) continue
+      if (entry.job !== jobId || entry.finished) continue
       entry.since = this.env.now()
       if (entry.state !== 'active') this.resume(key, entry)
     }
@@ -147,17 +153,16 @@ export class PollScheduler {
     }
   }
 
-  // The job reached completed|failed|cancelled: read its logs once more now and stop;
-  // read its detail once more shortly and stop.
+  // The job reached completed|failed|cancelled: read its detail (and files) once more
+  // shortly and stop; read its other keys (logs, a turn's subjobs…) once more now and stop.
   jobTerminal (jobId) {
     for (const [key, entry] of this.keys) {
-      const { kind, jobId: owner } = this.describeKey(key)
-      if (owner !== jobId || entry.finished) continue
-      if (kind === 'logs') {
+      if (entry.job !== jobId || entry.finished) continue
+      if (!lingers(this.describeKey(key).kind)) {
         entry.finished = true
         this.clear(entry)
         if (this.canPoll()) this.run(key, entry)
-      } else if ((kind === 'detail' || kind === 'files') && !entry.lingering) {
+      } else if (!entry.lingering) {
         entry.lingering = true
         if (this.canPoll()) this.arm(key, entry, TERMINAL_LINGER_MS)
       }
@@ -206,24 +211,26 @@ export class PollScheduler {
   }
 
   intervalFor (key, entry) {
-    const { kind, jobId } = this.describeKey(key)
-    if ((kind === 'detail' || kind === 'files') && this.isTerminal(jobId)) return TERMINAL_LINGER_MS
+    const { kind } = this.describeKey(key)
+    if (lingers(kind) && this.ended(entry)) return TERMINAL_LINGER_MS
     const idle = kind === 'list' && !this.isBusy() && !this.grace.active()
     return presetInterval(this.presets[entry.preset], kind, { idle, elapsedMs: this.env.now() - entry.since })
   }
 
+  ended (entry) { return entry.job !== undefined && this.isTerminal(entry.job) }
+
   schedule (key, entry) {
-    const { kind, jobId } = this.describeKey(key)
+    const { kind } = this.describeKey(key)
     if (entry.finished) return
-    if (kind === 'logs' && this.isTerminal(jobId)) { entry.finished = true; return }
-    if ((kind === 'detail' || kind === 'files') && this.isTerminal(jobId)) {
+    const ended = this.ended(entry)
+    if (ended && !lingers(kind)) { entry.finished = true; return }
+    if (ended) {
       if (entry.lingering) { entry.finished = true; return }
       entry.lingering = true
     }
     const preset = this.presets[entry.preset]
     const delay = presetRetryDelay(preset, entry.failures.failures, this.intervalFor(key, entry))
     if (delay === null) { this.setState(key, entry, 'error'); return }
-    const ended = jobId !== undefined && this.isTerminal(jobId)
     if (preset.stopAfterMs !== null && !ended && this.env.now() + delay - entry.since > preset.stopAfterMs) {
       this.setState(key, entry, 'paused')
       return
