@@ -1,6 +1,7 @@
 // Where the dashboard finds its server, its transport and the write token:
 //   ?server=URL (or <body data-jobwire-url>) — default: the page's own origin;
 //   ?transport=auto|ipc|sse|ws|longpoll|poll — default auto;
+//   ?turn=ID — the turn view of that job alone (what an agent-turn app would embed);
 //   the token from ?token=, the jobwire_token cookie, or what the user pasted (kept for
 //   this browser tab only, in sessionStorage).
 const TOKEN_KEY = 'jobwire.token'
@@ -11,6 +12,7 @@ export function readConfig (win = window) {
   return {
     baseUrl: params.get('server') || (body && body.dataset.jobwireUrl) || '',
     transport: params.get('transport') || 'auto',
+    turn: params.get('turn') || '',
     token: params.get('token') || cookieToken(win.document.cookie) || storedToken(win) || ''
   }
 }

@@ -14,6 +14,6 @@ const tokenControl = { get: () => token, set: (value) => { token = value } }
 window.jobwireDashboard = { client }
 createRoot(document.getElementById('root')).render(
   <JobwireProvider client={client}>
-    <App tokenControl={tokenControl} />
+    <App tokenControl={tokenControl} turn={config.turn} />
   </JobwireProvider>
 )
