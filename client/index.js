@@ -240,9 +240,10 @@ export function createClient (options = {}) {
 
     // Keeps `key` current for as long as the returned disposer has not been called:
     // read now if not held, patched by events, polled under the preset `policy`
-    // ('dashboard' by default, 'turn', or one given to createClient) while polling.
-    watch (key, { policy } = {}) {
-      const release = scheduler.watch(key, { policy })
+    // ('dashboard' by default, 'turn', or one given to createClient) while polling;
+    // `job` ties a key that names no job (a turn's subjobs) to the job it follows.
+    watch (key, { policy, job } = {}) {
+      const release = scheduler.watch(key, { policy, job })
       watchers.set(key, (watchers.get(key) || 0) + 1)
       if (!store.has(key)) load(key).catch(() => {})
       let released = false

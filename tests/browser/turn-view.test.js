@@ -2,7 +2,7 @@
 // `turn` preset, in fake time: a real jobwired, a real Chromium whose clock the test steps.
 // It shows the subjob tree and the timeline, counts what the turn reads in 2 minutes
 // against the preset (1 s for 30 s, then 5 s, then paused), shows "paused", and resumes
-// on a click. A screenshot of the paused view goes to the test output folder.
+// on a click; once the turn ends nothing of it is polled. A screenshot of the paused view goes to the test output folder.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
@@ -135,4 +135,10 @@ test('a turn over fallen-back polling reads at 1 s, then 5 s, pauses after 2 min
   assert.ok(resumed.includes('detail'), 'the click read the turn again')
   await until('completed on screen', async () => (await page.getByTestId('turn').getAttribute('data-status')) === 'completed', 5_000)
   assert.equal(await page.getByTestId('turn-paused').count(), 0)
+
+  // The turn ended: none of its keys is read again.
+  const ended = seen.size
+  for (let passed = 0; passed < 60_000; passed += STEP_MS) await step()
+  const later = [...seen.keys()].slice(ended).map((entry) => turnKey(new URL(entry.url), 'turn1')).filter(Boolean)
+  assert.deepEqual(later, [], 'nothing of the ended turn is polled')
 })

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { jobKey } from '../../client/keys.js'
+import { jobKey, jobsKey, fileChangesKey } from '../../client/keys.js'
 import { validatePreset } from '../../client/policy/validate-preset.js'
 import { presetRetryDelay } from '../../client/policy/preset-retry.js'
 import { dashboardPreset, TURN_PRESET } from '../../client/policy/presets.js'
@@ -70,6 +70,24 @@ test('a turn whose job ended is not paused: it is read once more and stops', asy
   await advance(200_000)
   assert.deepEqual(reads[jobKey('j1')], [...range(1_000, 10_000, 1_000), 12_500])
   assert.equal(scheduler.stateOf(jobKey('j1')), 'active')
+})
+
+test('keys tied to a turn (its subjobs, its documents) are read once more when it ends, then stop', async (t) => {
+  useMockTime(t)
+  const { reads, statuses, scheduler } = recordedScheduler()
+  statuses.t1 = 'running'
+  const subjobs = jobsKey({ parent: 't1' })
+  const documents = fileChangesKey('docs', 10)
+  scheduler.watch(subjobs, { policy: 'turn', job: 't1' })
+  scheduler.watch(documents, { policy: 'turn', job: 't1' })
+  scheduler.start()
+  t.after(() => scheduler.dispose())
+  await advance(3_500)
+  statuses.t1 = 'completed'
+  scheduler.jobTerminal('t1')
+  await advance(60_000)
+  assert.deepEqual(reads[subjobs], [1_000, 2_000, 3_000, 3_500])
+  assert.deepEqual(reads[documents], [1_000, 2_000, 3_000, 3_500])
 })
 
 test('a failing turn backs off 2, 4, 8, 16 s and stops after the fifth failure', async (t) => {
