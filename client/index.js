@@ -148,8 +148,14 @@ export function createClient (options = {}) {
   function reset () {
     cursor = null
     store.invalidateAll()
-    for (const key of store.keys()) revalidateQuietly(key)
+    refreshAfterGap()
     connection.restart()
+  }
+
+  // Every held key is read again; a watched one that fails is retried on its preset's
+  // backoff (push keeps running, so no polling would read it again).
+  function refreshAfterGap () {
+    for (const key of store.keys()) if (!scheduler.refreshAfterGap(key)) revalidateQuietly(key)
   }
 
   // The position to resume from. Unknown at first: then the head of the log, read from a
@@ -185,7 +191,7 @@ export function createClient (options = {}) {
     handlers: {
       events: applyEvents,
       hello: (hello) => { if (hello.epoch !== undefined) checkEpoch(hello.epoch) },
-      gap: () => { for (const key of store.keys()) revalidateQuietly(key) },
+      gap: refreshAfterGap,
       reset,
       pushOpened: () => {
         const keys = [...unanchored]

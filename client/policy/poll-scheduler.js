@@ -169,6 +169,44 @@ export class PollScheduler {
     }
   }
 
+  // A gap or reset while push runs: reads `key` now and, while polling is off, retries a
+  // failed read on the key's preset backoff until one succeeds or maxRetries is reached.
+  // Returns false for a key nobody watches (the caller reads it once itself).
+  refreshAfterGap (key) {
+    const entry = this.keys.get(key)
+    if (!entry) return false
+    this.retry(key, entry)
+    return true
+  }
+
+  async retry (key, entry) {
+    if (entry.running) return
+    entry.running = true
+    let ok = false
+    try {
+      ok = await this.revalidate(key)
+    } catch {
+      ok = false
+    } finally {
+      entry.running = false
+    }
+    if (this.keys.get(key) !== entry) return
+    if (ok) {
+      entry.failures.succeed()
+      if (entry.state === 'error') this.setState(key, entry, 'active')
+      return
+    }
+    entry.failures.fail()
+    if (this.active) return // polling runs: its own schedule reads the key again
+    const delay = presetRetryDelay(this.presets[entry.preset], entry.failures.failures, this.intervalFor(key, entry))
+    if (delay === null) { this.setState(key, entry, 'error'); return }
+    this.clear(entry)
+    entry.timer = this.env.setTimeout(() => {
+      entry.timer = null
+      if (!this.active) this.retry(key, entry)
+    }, delay)
+  }
+
   // Revalidates every watched key now (the refresh button, the page coming back).
   refreshAll () {
     return Promise.all([...this.keys].map(([key, entry]) => this.run(key, entry)))

@@ -167,3 +167,29 @@ test('a key polled under a custom preset follows its intervals, and an unknown p
   await advance(14_000)
   assert.deepEqual(reads, [2_000, 4_000, 6_000, 10_000, 14_000])
 })
+
+test('after a gap under push, a failed refresh of a turn is retried on the preset backoff until it succeeds', async (t) => {
+  useMockTime(t)
+  let up = false
+  const { reads, statuses, scheduler } = recordedScheduler({ answer: () => up })
+  statuses.j1 = 'running'
+  scheduler.watch(jobKey('j1'), { policy: 'turn' })
+  t.after(() => scheduler.dispose())
+  // Push runs: the scheduler is not polling. A gap arrives at 0 s.
+  assert.equal(scheduler.refreshAfterGap(jobKey('j1')), true)
+  assert.equal(scheduler.refreshAfterGap(jobKey('other')), false)
+  await advance(6_500) // failures at 0, 2 and 6 s: waits of 2, 4, then 8 s
+  up = true
+  await advance(30_000)
+  assert.deepEqual(reads[jobKey('j1')], [0, 2_000, 6_000, 14_000]) // the success ends it
+})
+
+test('after a gap, a dashboard key that keeps failing is retried 10, 20, 40 s apart, never stopping', async (t) => {
+  useMockTime(t)
+  const { reads, scheduler } = recordedScheduler({ answer: () => false, busy: true })
+  scheduler.watch(jobsKey())
+  t.after(() => scheduler.dispose())
+  scheduler.refreshAfterGap(jobsKey())
+  await advance(80_000)
+  assert.deepEqual(reads[jobsKey()], [0, 3_000, 6_000, 16_000, 36_000, 76_000])
+})
