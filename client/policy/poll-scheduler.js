@@ -21,10 +21,6 @@ import { presetRetryDelay } from './preset-retry.js'
 // producer writes right after the final status (summary, files).
 export const TERMINAL_LINGER_MS = 2_000
 
-// A key's polling state: 'active' (polled), 'paused' (stopAfterMs passed without its job
-// ending) or 'error' (maxRetries failures in a row).
-export const POLL_STATES = Object.freeze(['active', 'paused', 'error'])
-
 // A job's detail and files keep being read a moment after it ends; its other keys stop.
 const lingers = (kind) => kind === 'detail' || kind === 'files'
 
@@ -106,7 +102,8 @@ export class PollScheduler {
     this.restartTimers()
   }
 
-  // The polling state of `key` (POLL_STATES), or undefined when it is not watched.
+  // The polling state of `key`: 'active', 'paused' (stopAfterMs passed without its job
+  // ending) or 'error' (maxRetries failures in a row); undefined when it is not watched.
   stateOf (key) { return this.keys.get(key)?.state }
 
   // listener(key, state) on every change of a key's polling state; returns a disposer.
@@ -133,9 +130,15 @@ export class PollScheduler {
     }
   }
 
+  // Polling stops (push took over, or the client stops): events keep every key current,
+  // so none is paused or failing any more.
   stop () {
     this.active = false
-    for (const entry of this.keys.values()) this.clear(entry)
+    for (const [key, entry] of this.keys) {
+      this.clear(entry)
+      entry.failures.succeed()
+      this.setState(key, entry, 'active')
+    }
   }
 
   dispose () {
@@ -236,10 +239,13 @@ export class PollScheduler {
     }
   }
 
+  // Back to the start of the preset, with a read now: by polling, or (push running, the key
+  // stopped after failed refreshes) by one more try on the preset backoff.
   resume (key, entry) {
     entry.since = this.env.now()
     this.setState(key, entry, 'active')
     if (this.canPoll()) this.run(key, entry)
+    else if (!this.active) this.retry(key, entry)
   }
 
   setState (key, entry, state) {

@@ -193,3 +193,29 @@ test('after a gap, a dashboard key that keeps failing is retried 10, 20, 40 s ap
   await advance(80_000)
   assert.deepEqual(reads[jobsKey()], [0, 3_000, 6_000, 16_000, 36_000, 76_000])
 })
+
+test('when push takes over from polling, a paused turn is no longer shown paused', async (t) => {
+  const { scheduler } = turn(t)
+  await advance(125_000)
+  assert.equal(scheduler.stateOf(jobKey('j1')), 'paused')
+  scheduler.stop() // the poll transport stops: push runs again
+  assert.equal(scheduler.stateOf(jobKey('j1')), 'active')
+})
+
+test('under push, a turn stopped after failed refreshes tries again when the user interacts', async (t) => {
+  useMockTime(t)
+  let up = false
+  const { env, reads, statuses, scheduler } = recordedScheduler({ answer: () => up })
+  statuses.j1 = 'running'
+  scheduler.watch(jobKey('j1'), { policy: 'turn' })
+  t.after(() => scheduler.dispose())
+  scheduler.refreshAfterGap(jobKey('j1'))
+  await advance(60_000) // 0, 2, 6, 14, 30 s: the fifth failure stops it
+  assert.deepEqual(reads[jobKey('j1')], [0, 2_000, 6_000, 14_000, 30_000])
+  assert.equal(scheduler.stateOf(jobKey('j1')), 'error')
+  up = true
+  env.interact() // at 60 s
+  await advance(1_000)
+  assert.deepEqual(reads[jobKey('j1')].slice(5), [60_000])
+  assert.equal(scheduler.stateOf(jobKey('j1')), 'active')
+})
