@@ -8,7 +8,12 @@ import { App } from './app.jsx'
 
 const config = readConfig()
 let token = config.token
-const client = createClient({ baseUrl: config.baseUrl, transport: config.transport, token: () => token })
+const client = createClient({
+  baseUrl: config.baseUrl,
+  transport: config.transport,
+  token: () => token,
+  customEventTypes: config.customEventTypes
+})
 const tokenControl = { get: () => token, set: (value) => { token = value } }
 
 window.jobwireDashboard = { client }

@@ -142,3 +142,26 @@ test('a turn over fallen-back polling reads at 1 s, then 5 s, pauses after 2 min
   const later = [...seen.keys()].slice(ended).map((entry) => turnKey(new URL(entry.url), 'turn1')).filter(Boolean)
   assert.deepEqual(later, [], 'nothing of the ended turn is polled')
 })
+
+test('over SSE the turn view is patched in place by events: a new document, subjob and x.* event show with no read', async (t) => {
+  const server = await startServer(t)
+  const api = writer(server)
+  await api.createJob({ id: 'turn2', type: 'turn', project: 'docs' })
+  await api.status('turn2', 'running')
+  const context = await launchBrowser(t)
+  const { page, requests } = await openDashboard(context, server, { transport: 'sse', query: { turn: 'turn2' } })
+  await until('Live over SSE', async () => (await page.getByTestId('transport').textContent()) === 'sse')
+  await until('the timeline', () => page.locator('[data-testid="timeline"] li').count())
+  const readsBefore = requests((u) => turnKey(u, 'turn2') !== null).length
+
+  await api.createJob({ id: 'write', type: 'tool', project: 'docs', parent: 'turn2' })
+  await api.file('write', 'report.md', 'created')
+  await api.emit('x.intervention_request', 'turn2', { reason: 'publish?' })
+  await until('the document on screen', async () => /report\.md\s*created/.test(await page.getByTestId('turn-documents').textContent().catch(() => '')))
+  await until('the subjob on screen', () => page.locator('[data-testid="turn-tree"] [data-job="write"]').count())
+  await until('the x.* event on screen', () => page.locator('[data-testid="timeline"] li[data-type="x.intervention_request"]').count())
+
+  // The new subjob's own (empty) children list is one new key, read once; nothing else is read.
+  const reads = requests((u) => turnKey(u, 'turn2') !== null).slice(readsBefore).map((r) => new URL(r.url))
+  assert.deepEqual(reads.map((u) => turnKey(u, 'turn2')), ['children of write'])
+})
