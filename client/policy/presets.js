@@ -5,7 +5,8 @@
 // runs, events keep keys current and a preset shapes just the refresh after gap/reset.
 //
 //   intervals    ms per key kind: list, idle (a list while nothing runs), detail, logs,
-//                files, default (any kind not named)
+//                files, set (jobs by id), changes (file changes), timeline, default (any
+//                kind not named)
 //   steps        [{afterMs, intervalMs}]: once a key has been polled afterMs, never faster
 //   stopAfterMs  polling pauses this long after it started (or resumed) while the job has
 //                not ended; null: never

@@ -8,7 +8,7 @@ export const PRESET_MIN_INTERVAL_MS = 1_000
 export const PRESET_MAX_INTERVAL_MS = 60_000
 export const PRESET_MAX_BACKOFF_MS = 600_000
 export const PRESET_MAX_STOP_AFTER_MS = 24 * 3_600_000
-const KINDS = ['default', 'list', 'idle', 'detail', 'logs', 'files']
+const KINDS = ['default', 'list', 'idle', 'detail', 'logs', 'files', 'set', 'changes', 'timeline']
 const FIELDS = ['intervals', 'steps', 'stopAfterMs', 'backoff', 'maxRetries']
 
 function wholeMs (value, min, max, field) {

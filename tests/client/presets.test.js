@@ -126,7 +126,7 @@ test('the dashboard preset is the policy of the design: its backoff matches 10 s
 })
 
 test('a custom preset is validated: each bad value is refused with its field and reason', () => {
-  const good = { intervals: { default: 2_000 }, steps: [{ afterMs: 10_000, intervalMs: 4_000 }], stopAfterMs: 60_000, backoff: [3_000], maxRetries: 3 }
+  const good = { intervals: { default: 2_000, changes: 5_000, timeline: 3_000 }, steps: [{ afterMs: 10_000, intervalMs: 4_000 }], stopAfterMs: 60_000, backoff: [3_000], maxRetries: 3 }
   assert.equal(validatePreset(good).ok, true)
   const cases = [
     [{ ...good, intervals: { default: 10 } }, 'intervals.default', /from 1000 to 60000 ms/],
