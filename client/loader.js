@@ -61,11 +61,24 @@ export class SnapshotLoader {
 
   // The events of a job's tree after those held: the route filters by job= over HTTP; the
   // membership check of appendTimeline keeps the answer exact where it does not (IPC).
+  // When retention has dropped the start of the log, the timeline starts where the log now
+  // does (the 410 names it), and says so with `truncated`.
   async readTimeline (key, jobId) {
-    let timeline = this.store.has(key) ? this.store.get(key) : { events: [], members: [jobId], next: 0 }
+    // A key invalidated by a reset or another epoch (seq -1) starts over.
+    const held = this.store.has(key) && this.store.seq(key) >= 0
+    let timeline = held ? this.store.get(key) : { events: [], members: [jobId], next: 0 }
     let after = timeline.next
     for (let page = 0; page < TIMELINE_PAGES; page++) {
-      const { body } = await this.source.getSnapshot(`${key}&after=${after}&limit=${TIMELINE_PAGE}`)
+      let answer
+      try {
+        answer = await this.source.getSnapshot(`${key}&after=${after}&limit=${TIMELINE_PAGE}`)
+      } catch (error) {
+        if (error.code !== 'reset' || typeof error.oldest !== 'number' || error.oldest - 1 <= after) throw error
+        timeline = { ...timeline, truncated: true }
+        after = error.oldest - 1
+        continue
+      }
+      const { body } = answer
       timeline = appendTimeline(timeline, body.events)
       const done = body.events.length < TIMELINE_PAGE || body.next === after
       after = body.next

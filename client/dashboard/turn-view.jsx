@@ -34,6 +34,7 @@ export function TurnView ({ id }) {
         </div>
         <div>
           <h3>Timeline</h3>
+          {timeline.data?.truncated && <p className="muted">Earlier events are past the server's retention.</p>}
           <ol className="timeline" data-testid="timeline">
             {timeline.events.filter((event) => SHOWN_TYPES(event.type)).map((event) => (
               <li key={event.seq} data-type={event.type}>

@@ -98,3 +98,28 @@ test('a timeline is read page by page after what it holds, keeping only its tree
   assert.deepEqual(store.get(key).events.map((e) => e.seq), [1, 3, 4, 5])
   assert.deepEqual(asked, ['/api/events?job=t&after=0&limit=1000', '/api/events?job=t&after=4&limit=1000'])
 })
+
+test('a timeline whose start is past retention starts where the log now does, marked truncated', async () => {
+  const store = new SnapshotStore()
+  const asked = []
+  const source = {
+    async getSnapshot (path) {
+      asked.push(path)
+      const after = Number(new URL(path, 'http://x').searchParams.get('after'))
+      if (after < 40) throw Object.assign(new Error('older than retention'), { status: 410, code: 'reset', oldest: 41 })
+      return { status: 200, body: { events: [event(42, 'job.status', 't', { status: 'running' })], next: 50 } }
+    }
+  }
+  const loader = new SnapshotLoader({ source, store, onSnapshot: (key, body) => store.set(key, body) })
+  const key = timelineKey('t')
+  await loader.load(key)
+  assert.deepEqual(asked, ['/api/events?job=t&after=0&limit=1000', '/api/events?job=t&after=40&limit=1000'])
+  assert.equal(store.get(key).truncated, true)
+  assert.deepEqual(store.get(key).events.map((e) => e.seq), [42])
+  assert.equal(store.seq(key), 50)
+
+  // Another store (a reset): the key starts over from the beginning, not from 50.
+  store.invalidateAll()
+  await loader.load(key, { share: false })
+  assert.equal(asked[2], '/api/events?job=t&after=0&limit=1000')
+})
