@@ -2,11 +2,13 @@
 // write API. Errors become HttpError with the status and the server's error code.
 
 export class HttpError extends Error {
-  constructor (status, code, message) {
+  // oldest: on a 410 reset, the oldest seq the server still holds (where to start over).
+  constructor (status, code, message, oldest) {
     super(message || `HTTP ${status}`)
     this.name = 'HttpError'
     this.status = status
     this.code = code
+    if (oldest !== undefined) this.oldest = oldest
   }
 }
 
@@ -27,12 +29,14 @@ export function createHttp ({ baseUrl = '', getToken = () => undefined, fetch = 
   async function fail (response) {
     let code
     let message
+    let oldest
     try {
       const body = await response.json()
       code = body?.error?.code
       message = body?.error?.message
+      if (typeof body?.oldest === 'number') oldest = body.oldest
     } catch { /* the body was not JSON: keep the status alone */ }
-    throw new HttpError(response.status, code, message)
+    throw new HttpError(response.status, code, message, oldest)
   }
 
   return {

@@ -13,6 +13,7 @@
 import { browserEnvironment } from './policy/environment.js'
 import { resolvePolling, pollingFromDataset, pollingFromServer, validateInterval } from './policy/intervals.js'
 import { PollScheduler } from './policy/poll-scheduler.js'
+import { validatePreset } from './policy/validate-preset.js'
 import { SnapshotStore } from './cache/store.js'
 import { SnapshotLoader, ipcSnapshotSource, ipcRequest } from './loader.js'
 import { ConnectionManager, MODES } from './connection.js'
@@ -24,9 +25,11 @@ import { createActions } from './actions.js'
 import { parseKey } from './keys.js'
 import { isTerminalStatus } from './cache/job-patch.js'
 
-export { jobsKey, jobKey, logsKey, filesKey, parseKey } from './keys.js'
+export { jobsKey, jobKey, logsKey, filesKey, fileChangesKey, jobSetKey, timelineKey, parseKey } from './keys.js'
 export { STATUS_LABELS, MODES } from './connection.js'
 export { validateInterval, MIN_INTERVAL_MS, MAX_INTERVAL_MS } from './policy/intervals.js'
+export { validatePreset } from './policy/validate-preset.js'
+export { TURN_PRESET, dashboardPreset } from './policy/presets.js'
 export { isTerminalStatus } from './cache/job-patch.js'
 
 const TRANSPORTS = ['auto', 'ipc', 'sse', 'ws', 'longpoll', 'poll']
@@ -43,9 +46,12 @@ export function createClient (options = {}) {
     fetch = win.fetch ? win.fetch.bind(win) : undefined,
     storage,
     polling: pollingOption,
+    presets: presetsOption = {},
+    shareWindowMs,
     maxInFlight
   } = options
   if (!TRANSPORTS.includes(transport)) throw new TypeError(`transport must be one of ${TRANSPORTS.join(', ')}`)
+  const presets = checkPresets(presetsOption)
   if (typeof baseUrl !== 'string') throw new TypeError('baseUrl must be a string')
   if (transport === 'ipc' && !win.jobwire) throw new TypeError("transport 'ipc' needs window.jobwire (the Electron preload)")
 
@@ -71,6 +77,8 @@ export function createClient (options = {}) {
     source: useIpc ? ipcSnapshotSource(bridge) : http,
     store,
     maxInFlight,
+    shareWindowMs,
+    now: env.now,
     onSnapshot: (key, body, etag) => {
       const snapshotEpoch = body.epoch ?? epochOfEtag(etag)
       if (snapshotEpoch !== undefined) checkEpoch(snapshotEpoch)
@@ -83,12 +91,15 @@ export function createClient (options = {}) {
   // stream starts, so they are read again once it runs (mostly a 304).
   const unanchored = new Set()
 
-  async function load (key) {
+  // Reads `key`. With share (components asking), an answer from the last shareWindowMs
+  // (500 ms by default) serves; without it (the policy, an event that made the key stale)
+  // only a read already under way does.
+  async function load (key, { share = true } = {}) {
     // Reading the log's head first anchors this snapshot: the stream will start at or
     // before it. (Polling needs no anchor.)
     if (cursor === null && connection.get().mode !== 'polling') await resumeCursor().catch(() => {})
     if (cursor === null) unanchored.add(key)
-    return loader.load(key).then((data) => {
+    return loader.load(key, { share }).then((data) => {
       connection.pollResult(true)
       return data
     }, (error) => {
@@ -98,8 +109,8 @@ export function createClient (options = {}) {
     })
   }
 
-  const revalidate = (key) => load(key).then(() => true, () => false)
-  const revalidateQuietly = (key) => { load(key).catch(() => {}) }
+  const revalidate = (key) => load(key, { share: false }).then(() => true, () => false)
+  const revalidateQuietly = (key) => { load(key, { share: false }).catch(() => {}) }
 
   const scheduler = new PollScheduler({
     env,
@@ -107,7 +118,8 @@ export function createClient (options = {}) {
     revalidate,
     describeKey: parseKey,
     isTerminal: (jobId) => isTerminalStatus(store.jobStatus(jobId)),
-    isBusy: () => store.anyRunning()
+    isBusy: () => store.anyRunning(),
+    presets
   })
 
   // --- events, from whichever transport ---
@@ -118,6 +130,10 @@ export function createClient (options = {}) {
     const { stale, terminal } = store.applyEvents(fresh)
     for (const key of stale) revalidateQuietly(key)
     for (const jobId of terminal) scheduler.jobTerminal(jobId)
+    for (const event of fresh) {
+      if (event.job) scheduler.noteJobActivity(event.job)
+      if (event.parent) scheduler.noteJobActivity(event.parent)
+    }
     for (const listener of eventListeners) listener(fresh)
   }
 
@@ -132,8 +148,14 @@ export function createClient (options = {}) {
   function reset () {
     cursor = null
     store.invalidateAll()
-    for (const key of store.keys()) revalidateQuietly(key)
+    refreshAfterGap()
     connection.restart()
+  }
+
+  // Every held key is read again; a watched one that fails is retried on its preset's
+  // backoff (push keeps running, so no polling would read it again).
+  function refreshAfterGap () {
+    for (const key of store.keys()) if (!scheduler.refreshAfterGap(key)) revalidateQuietly(key)
   }
 
   // The position to resume from. Unknown at first: then the head of the log, read from a
@@ -169,7 +191,7 @@ export function createClient (options = {}) {
     handlers: {
       events: applyEvents,
       hello: (hello) => { if (hello.epoch !== undefined) checkEpoch(hello.epoch) },
-      gap: () => { for (const key of store.keys()) revalidateQuietly(key) },
+      gap: refreshAfterGap,
       reset,
       pushOpened: () => {
         const keys = [...unanchored]
@@ -223,11 +245,13 @@ export function createClient (options = {}) {
     },
 
     // Keeps `key` current for as long as the returned disposer has not been called:
-    // read now if not held, patched by events, polled under the policy while polling.
-    watch (key) {
-      const release = scheduler.watch(key)
+    // read now if not held, patched by events, polled under the preset `policy`
+    // ('dashboard' by default, 'turn', or one given to createClient) while polling;
+    // `job` ties a key that names no job (a turn's subjobs) to the job it follows.
+    watch (key, { policy, job } = {}) {
+      const release = scheduler.watch(key, { policy, job })
       watchers.set(key, (watchers.get(key) || 0) + 1)
-      if (!store.has(key)) revalidateQuietly(key)
+      if (!store.has(key)) load(key).catch(() => {})
       let released = false
       return () => {
         if (released) return
@@ -241,6 +265,10 @@ export function createClient (options = {}) {
     },
     load,
     get: (key) => store.get(key),
+    // 'active' | 'paused' (a turn polled past its preset's stopAfterMs) | 'error' (its
+    // maxRetries failures), or undefined when `key` is not watched.
+    pollState: (key) => scheduler.stateOf(key),
+    onPollState: (listener) => scheduler.onStateChange(listener),
     refresh () {
       connection.retryNow()
       return scheduler.refreshAll()
@@ -279,4 +307,17 @@ export function createClient (options = {}) {
     cancelJob: actions.cancelJob
   }
   return client
+}
+
+// Validates the app's own presets; the built-in names are taken.
+function checkPresets (presets) {
+  if (!presets || typeof presets !== 'object') throw new TypeError('presets must be an object of name → preset')
+  const checked = {}
+  for (const [name, preset] of Object.entries(presets)) {
+    if (name === 'dashboard' || name === 'turn') throw new TypeError(`preset ${name} is built in and cannot be redefined`)
+    const result = validatePreset(preset)
+    if (!result.ok) throw new TypeError(`preset ${name}: ${result.reason}`)
+    checked[name] = result.value
+  }
+  return checked
 }

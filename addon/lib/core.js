@@ -96,6 +96,24 @@ class Core {
     return list
   }
 
+  // The jobs with these ids (1 to 100), in the order asked, in one read:
+  // { jobs, missing (the ids that name no job), seq, epoch }.
+  async getJobs (ids) {
+    this.#checkOpen()
+    const set = await this.#native.getJobs(req.jobIds(ids))
+    return { jobs: JSON.parse(set.jobs), missing: set.missing, seq: set.seq, epoch: this.#epoch }
+  }
+
+  // The latest change of each path a job of `project` created, modified or deleted after
+  // `sinceSeq`: { project, since_seq, files: [{path, change, job_id, file_id, seq, ts}], seq,
+  // epoch }. Rejects with code `reset` when sinceSeq is older than retention.
+  async fileChanges (project, sinceSeq) {
+    this.#checkOpen()
+    const request = req.fileChanges(project, sinceSeq)
+    const changes = await this.#native.fileChanges(request.project, request.sinceSeq)
+    return { project: request.project, ...changes, epoch: this.#epoch }
+  }
+
   // { events, next }: `next` is the cursor to pass on, even when no event came back.
   // Rejects with code `reset` when `seq` is older than retention (or from another store).
   async eventsAfter (seq, options) {

@@ -145,6 +145,35 @@ export interface FileList {
   epoch: string
 }
 
+export interface JobSet {
+  /** In the order asked, each id once. */
+  jobs: Job[]
+  /** The ids asked for that name no job. */
+  missing: string[]
+  seq: number
+  epoch: string
+}
+
+export interface FileChangeEntry {
+  path: string
+  /** The latest change of this path after since_seq. */
+  change: FileChange
+  job_id: string
+  file_id: string
+  /** The seq of that change's job.file event. */
+  seq: number
+  ts: string
+}
+
+export interface FileChanges {
+  project: string
+  since_seq: number
+  /** One per path, ordered by their latest change. */
+  files: FileChangeEntry[]
+  seq: number
+  epoch: string
+}
+
 export interface EventPage {
   events: Envelope[]
   /** The cursor to resume from: the last seq examined. */
@@ -205,6 +234,10 @@ export declare class Core {
   listJobs(filter?: JobFilter): Promise<JobPage>
   getLogs(id: string, options?: { offset?: number; limit?: number }): Promise<LogPage>
   listFiles(id: string): Promise<FileList>
+  /** The jobs with these ids (1 to 100), in one read. */
+  getJobs(ids: string[]): Promise<JobSet>
+  /** A project's file changes after `sinceSeq`; rejects with code 'reset' when it is older than retention. */
+  fileChanges(project: string, sinceSeq?: number): Promise<FileChanges>
   /** Rejects with code 'reset' when `seq` is older than retention or newer than the head. */
   eventsAfter(seq: number, options?: { limit?: number }): Promise<EventPage>
 

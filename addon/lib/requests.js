@@ -116,6 +116,22 @@ function listFilter (value) {
   }
 }
 
+const MAX_JOB_IDS = 100 // as GET /api/jobs?ids=
+
+function jobIds (value) {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_JOB_IDS) {
+    v.fail(`getJobs takes an array of 1 to ${MAX_JOB_IDS} job ids`)
+  }
+  return value.map((item, i) => v.name(item, `ids[${i}]`))
+}
+
+function fileChanges (project, sinceSeq) {
+  return {
+    project: v.name(project, 'project'),
+    sinceSeq: v.optional(sinceSeq, v.integer, 'sinceSeq', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+  }
+}
+
 function logPage (value) {
   const o = v.options(value, 'getLogs options', ['offset', 'limit'])
   return {
@@ -162,5 +178,5 @@ function serveOptions (value) {
 
 module.exports = {
   openOptions, id, newJob, status, errorMessage, percent, patch, lines, file, customEvent,
-  listFilter, logPage, eventPage, subscription, serveOptions,
+  listFilter, logPage, eventPage, subscription, serveOptions, jobIds, fileChanges, MAX_JOB_IDS,
 }

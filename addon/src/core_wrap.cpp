@@ -52,6 +52,8 @@ Napi::Function CoreWrap::define(Napi::Env env) {
                          InstanceMethod<&CoreWrap::get_logs>("getLogs"),
                          InstanceMethod<&CoreWrap::list_files>("listFiles"),
                          InstanceMethod<&CoreWrap::events_after>("eventsAfter"),
+                         InstanceMethod<&CoreWrap::get_jobs>("getJobs"),
+                         InstanceMethod<&CoreWrap::file_changes>("fileChanges"),
                      });
 }
 

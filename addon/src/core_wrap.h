@@ -73,6 +73,9 @@ class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
   Napi::Value get_logs(const Napi::CallbackInfo& info);
   Napi::Value list_files(const Napi::CallbackInfo& info);
   Napi::Value events_after(const Napi::CallbackInfo& info);
+  // Reads of many things at once (core_sets.cpp).
+  Napi::Value get_jobs(const Napi::CallbackInfo& info);
+  Napi::Value file_changes(const Napi::CallbackInfo& info);
 
   std::shared_ptr<CoreState> state_;
   Napi::FunctionReference set_immediate_;

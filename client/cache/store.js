@@ -9,6 +9,9 @@ import { patchJob, isTerminalStatus } from './job-patch.js'
 import { patchJobList } from './list-patch.js'
 import { patchLogs } from './logs-patch.js'
 import { patchFiles } from './files-patch.js'
+import { patchFileChanges } from './changes-patch.js'
+import { patchJobSet } from './set-patch.js'
+import { patchTimeline } from './timeline-patch.js'
 
 // Events kept to replay onto a snapshot whose read started before they arrived.
 const RECENT_EVENTS = 5_000
@@ -19,6 +22,9 @@ function patchEntry (parsed, data, event) {
     case 'detail': return { data: event.job === parsed.jobId ? patchJob(data, event) : data, stale: false }
     case 'logs': return event.job === parsed.jobId ? patchLogs(data, event) : { data, stale: false }
     case 'files': return event.job === parsed.jobId ? patchFiles(data, event) : { data, stale: false }
+    case 'changes': return patchFileChanges(data, event, parsed)
+    case 'set': return patchJobSet(data, event, parsed)
+    case 'timeline': return patchTimeline(data, event)
     default: return { data, stale: false }
   }
 }

@@ -25,6 +25,7 @@ function Detail ({ id, onSelect }) {
       <h2 className="mono">{job.id}</h2>
       <p><span className={`status status-${job.status}`} data-testid="detail-status">{job.status}</span> · {job.type} · {job.project}
         {!isTerminalStatus(job.status) && <button type="button" data-testid="cancel-job" onClick={cancel}>Cancel</button>}
+        {' '}<a href={turnViewHref(id)} data-testid="turn-link">Turn view</a>
       </p>
       {problem && <p className="problem" data-testid="cancel-problem">{problem}</p>}
       <div className="bar big" data-testid="detail-progress" data-progress={job.progress_percent}>
@@ -46,6 +47,13 @@ function Detail ({ id, onSelect }) {
       <LogTail id={id} />
     </section>
   )
+}
+
+// This page with ?turn=ID added: the same server, transport and token.
+function turnViewHref (id) {
+  const params = new URLSearchParams(window.location.search)
+  params.set('turn', id)
+  return `?${params}`
 }
 
 function Duration ({ job }) {

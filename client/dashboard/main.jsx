@@ -8,12 +8,17 @@ import { App } from './app.jsx'
 
 const config = readConfig()
 let token = config.token
-const client = createClient({ baseUrl: config.baseUrl, transport: config.transport, token: () => token })
+const client = createClient({
+  baseUrl: config.baseUrl,
+  transport: config.transport,
+  token: () => token,
+  customEventTypes: config.customEventTypes
+})
 const tokenControl = { get: () => token, set: (value) => { token = value } }
 
 window.jobwireDashboard = { client }
 createRoot(document.getElementById('root')).render(
   <JobwireProvider client={client}>
-    <App tokenControl={tokenControl} />
+    <App tokenControl={tokenControl} turn={config.turn} />
   </JobwireProvider>
 )

@@ -7,11 +7,14 @@
 //   <JobwireProvider client={createClient({...})}><App/></JobwireProvider>
 //   const { jobs, total } = useJobs({ status: 'running' })
 //   const { data: job } = useJob(id); useJobLogs(id); useJobFiles(id)
+//   const { data: turn, paused } = useJob(id, { policy: 'turn' })   // a polling preset per key
+//   const { files } = useFileChanges(project, sinceSeq)             // a project's document changes
+//   const { jobs } = useJobSet(ids, { fields: ['status'] }); const { events } = useTimeline(id)
 //   const connection = useConnection()   // {status, label, secondsAgo, mode, setMode, refresh, …}
 
 import { createElement, createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import useSWR, { SWRConfig, useSWRConfig } from 'swr'
-import { jobsKey, jobKey, logsKey, filesKey, STATUS_LABELS } from '../index.js'
+import { jobsKey, jobKey, logsKey, filesKey, fileChangesKey, jobSetKey, timelineKey, STATUS_LABELS } from '../index.js'
 import { createFramePacer } from './frame.js'
 
 const ClientContext = createContext(null)
@@ -60,31 +63,53 @@ export function useJobwireClient () {
   return client
 }
 
-// Keeps `key` watched (events, polling policy) while the component is mounted.
-function useWatchedSWR (key) {
+// Keeps `key` watched (events, polling under the preset `policy`, tied to `job`) while the
+// component is mounted; `paused` says the preset stopped polling it (a stalled turn).
+function useWatchedSWR (key, { policy, job } = {}) {
   const client = useJobwireClient()
-  useEffect(() => (key ? client.watch(key) : undefined), [client, key])
-  return useSWR(key)
+  useEffect(() => (key ? client.watch(key, { policy, job }) : undefined), [client, key, policy, job])
+  const subscribe = useMemo(() => (listener) => client.onPollState((changed) => { if (changed === key) listener() }), [client, key])
+  const pollState = useSyncExternalStore(subscribe, () => (key ? client.pollState(key) : undefined))
+  return { ...useSWR(key), pollState }
 }
 
-export function useJobs (filters = {}) {
+export function useJobs (filters = {}, options) {
   const key = jobsKey(filters)
-  const result = useWatchedSWR(key)
+  const result = useWatchedSWR(key, options)
   return { ...pick(result), jobs: result.data ? result.data.jobs : [], total: result.data ? result.data.total : 0, key }
 }
 
-export function useJob (id) {
-  return pick(useWatchedSWR(id ? jobKey(id) : null))
+export function useJob (id, options) {
+  return pick(useWatchedSWR(id ? jobKey(id) : null, options))
 }
 
-export function useJobLogs (id) {
-  const result = useWatchedSWR(id ? logsKey(id) : null)
+export function useJobLogs (id, options) {
+  const result = useWatchedSWR(id ? logsKey(id) : null, options)
   return { ...pick(result), lines: result.data ? result.data.lines : [] }
 }
 
-export function useJobFiles (id) {
-  const result = useWatchedSWR(id ? filesKey(id) : null)
+export function useJobFiles (id, options) {
+  const result = useWatchedSWR(id ? filesKey(id) : null, options)
   return { ...pick(result), files: result.data ? result.data.files : [] }
+}
+
+// The files a project's jobs created, modified or deleted after `sinceSeq`, the latest
+// change per path; job.file events patch it in place.
+export function useFileChanges (project, sinceSeq = 0, options) {
+  const result = useWatchedSWR(project ? fileChangesKey(project, sinceSeq) : null, options)
+  return { ...pick(result), files: result.data ? result.data.files : [] }
+}
+
+// Jobs by id in one request (at most 100); options.fields for status-only reads.
+export function useJobSet (ids, { fields, ...options } = {}) {
+  const result = useWatchedSWR(ids && ids.length ? jobSetKey(ids, fields) : null, options)
+  return { ...pick(result), jobs: result.data ? result.data.jobs : [], missing: result.data ? result.data.missing : [] }
+}
+
+// The events of a job and its subjobs, oldest first.
+export function useTimeline (id, options) {
+  const result = useWatchedSWR(id ? timelineKey(id) : null, options)
+  return { ...pick(result), events: result.data ? result.data.events : [] }
 }
 
 // The user's writes, applied optimistically (see client/actions.js).
@@ -116,6 +141,6 @@ export function useConnection () {
   }
 }
 
-function pick ({ data, error, isLoading }) {
-  return { data, error, isLoading }
+function pick ({ data, error, isLoading, pollState }) {
+  return { data, error, isLoading, pollState, paused: pollState === 'paused' }
 }

@@ -16,6 +16,10 @@ const DEFAULT_POLLING = Object.freeze({ interval_ms: 3000, enabled: true, log_in
 const LIST_FILTERS = ['status', 'type', 'parent', 'since']
 const MAX_REQUEST_CHARS = 8192
 const MAX_EVENTS_PAGE = 1000 // as GET /api/events
+const MAX_JOB_IDS = 100 // as GET /api/jobs?ids=
+// The projection of GET /api/jobs?fields= (id is always sent), and the filters ids= refuses.
+const JOB_FIELDS = ['id', 'status', 'progress_percent', 'updated_seq', 'log_lines']
+const LIST_ONLY = ['status', 'type', 'parent', 'project', 'since', 'offset', 'limit']
 
 class RequestError extends Error {
   constructor (code, message) {
@@ -51,6 +55,60 @@ function listFilter (params) {
   return filter
 }
 
+// The items of a comma-separated parameter, as jobwired splits them (empty ones skipped).
+function commaList (text) {
+  return text.split(',').filter((item) => item !== '')
+}
+
+// null when the request has no fields=, else the checked list.
+function fieldsParam (params) {
+  const raw = params.get('fields')
+  if (raw === null) return null
+  const fields = commaList(raw)
+  if (fields.length === 0) throw new RequestError('invalid_argument', 'fields must name at least one field')
+  for (const field of fields) {
+    if (!JOB_FIELDS.includes(field)) {
+      throw new RequestError('invalid_argument', `unknown field in fields: ${field} (allowed: status, progress_percent, updated_seq, log_lines)`)
+    }
+  }
+  return fields
+}
+
+function projectJobs (jobs, fields) {
+  if (!fields) return jobs
+  return jobs.map((job) => {
+    const out = { id: job.id }
+    for (const field of fields) out[field] = job[field]
+    return out
+  })
+}
+
+// GET /api/jobs: the jobs named by ids=, or a page of the list; both take fields=.
+async function readJobs (core, params) {
+  if (!params.has('ids')) {
+    const fields = fieldsParam(params)
+    const page = await core.listJobs(listFilter(params))
+    return { ...page, jobs: projectJobs(page.jobs, fields) }
+  }
+  for (const name of LIST_ONLY) {
+    if (params.has(name)) throw new RequestError('invalid_argument', `ids cannot be combined with ${name}`)
+  }
+  const ids = commaList(params.get('ids'))
+  if (ids.length === 0 || ids.length > MAX_JOB_IDS) {
+    throw new RequestError('invalid_argument', `ids must name from 1 to ${MAX_JOB_IDS} jobs (it names ${ids.length})`)
+  }
+  const fields = fieldsParam(params)
+  const set = await core.getJobs(ids)
+  return { ...set, jobs: projectJobs(set.jobs, fields) }
+}
+
+// GET /api/files?project=&since_seq=: a project's file changes.
+async function readFileChanges (core, params) {
+  const project = params.get('project')
+  if (!project) throw new RequestError('invalid_argument', 'project is required')
+  return core.fileChanges(project, integerParam(params, 'since_seq') ?? 0)
+}
+
 // Normalizes what the renderer sent into { method, path, body }. Anything malformed is
 // refused before a route is looked up.
 function parseRequest (request) {
@@ -76,7 +134,8 @@ function decodeId (segment) {
 // Routes: [method, pattern, handler(core, match, params, body) → body, status when not 200].
 function readRoutes (polling) {
   return [
-    ['GET', /^\/api\/jobs$/, async (core, _m, params) => core.listJobs(listFilter(params))],
+    ['GET', /^\/api\/jobs$/, async (core, _m, params) => readJobs(core, params)],
+    ['GET', /^\/api\/files$/, async (core, _m, params) => readFileChanges(core, params)],
     ['GET', /^\/api\/jobs\/([^/]+)$/, async (core, m) => core.getJob(decodeId(m[1]))],
     ['GET', /^\/api\/jobs\/([^/]+)\/logs$/, async (core, m, params) => {
       const options = {}

@@ -16,6 +16,7 @@ const BENCHMARKS = [
   { name: 'http-fanout', cmd: 'bash', args: ['scripts/bench/http-fanout.sh'] },
   { name: 'client', cmd: node, args: ['scripts/bench/client-traffic.js'] },
   { name: 'client', cmd: node, args: ['scripts/bench/client-main-thread.js'] },
+  { name: 'client', cmd: node, args: ['scripts/bench/turn-traffic.js'] },
   { name: 'electron', cmd: node, args: ['scripts/bench/electron-bridge.js'] }
 ]
 

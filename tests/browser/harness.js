@@ -49,8 +49,11 @@ export async function launchBrowser (t) {
 
 // Opens the dashboard of `server` and records every request the page makes:
 // requests() lists {url, method, status, failed, at}.
-export async function openDashboard (context, server, { transport = 'auto', mode, intervalS, token = server.token } = {}) {
+// `query` adds page parameters (turn=ID); `setup(page)` runs before the page loads (a fake
+// clock, routes).
+export async function openDashboard (context, server, { transport = 'auto', mode, intervalS, token = server.token, query = {}, setup } = {}) {
   const page = await context.newPage()
+  if (setup) await setup(page)
   const log = []
   page.on('request', (request) => log.push({ request, url: request.url(), method: request.method(), at: Date.now(), status: null, failed: false }))
   page.on('response', (response) => {
@@ -61,7 +64,7 @@ export async function openDashboard (context, server, { transport = 'auto', mode
     const entry = log.findLast((e) => e.request === request)
     if (entry) entry.failed = true
   })
-  const params = new URLSearchParams({ transport, token })
+  const params = new URLSearchParams({ transport, token, ...query })
   await page.addInitScript(({ mode, intervalS }) => {
     if (mode) localStorage.setItem('jobwire.mode', mode)
     if (intervalS) localStorage.setItem('jobwire.intervalMs', String(intervalS * 1000))
@@ -90,6 +93,7 @@ export function writer (server) {
     progress: (id, progress) => call('POST', `/api/jobs/${id}/progress`, { progress }),
     log: (id, lines) => call('POST', `/api/jobs/${id}/logs`, { lines }),
     file: (id, filePath, change = 'created') => call('POST', `/api/jobs/${id}/files`, { path: filePath, change }),
+    emit: (type, job, data) => call('POST', '/api/events', { type, job, data }),
     events: async (after = 0) => {
       const all = []
       let cursor = after
@@ -101,6 +105,14 @@ export function writer (server) {
       }
     }
   }
+}
+
+// A folder for what a test leaves to look at (screenshots): build/test-output/browser/,
+// or JOBWIRE_TEST_OUTPUT when set. Kept after the run.
+export function outputDir () {
+  const dir = process.env.JOBWIRE_TEST_OUTPUT || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'build', 'test-output', 'browser')
+  fs.mkdirSync(dir, { recursive: true })
+  return dir
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))

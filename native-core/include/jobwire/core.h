@@ -130,6 +130,12 @@ class Core {
   virtual Result<JobPage> list_jobs(const JobFilter& filter) = 0;
   virtual Result<LogPage> get_logs(const std::string& id, int64_t offset, int64_t limit) = 0;
   virtual Result<FileList> list_files(const std::string& id) = 0;
+  // The jobs with these ids (at most kMaxJobIds, else invalid_argument), in one read.
+  virtual Result<JobSet> get_jobs(const std::vector<std::string>& ids) = 0;
+  // The latest change of each path that a job of `project` created, modified or deleted
+  // after `since_seq`, read from the event log; `reset` when since_seq is older than
+  // retention or beyond the head.
+  virtual Result<FileChanges> file_changes(const std::string& project, int64_t since_seq) = 0;
   // Events with seq > after, at most `limit`; `reset` when `after` is older than retention
   // or newer than the head (another store).
   virtual Result<EventPage> events_after(int64_t after, size_t limit, const EventFilter& filter = {}) = 0;

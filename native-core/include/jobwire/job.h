@@ -1,6 +1,7 @@
 // The job record and the requests that create or change one.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -83,6 +84,18 @@ struct JobPage {
   int64_t seq = 0;  // the log position this page reflects
 };
 
+// The jobs named by id (GET /api/jobs?ids=), read in one transaction.
+constexpr size_t kMaxJobIds = 100;
+
+struct JobSet {
+  std::vector<Job> jobs;             // in the order asked, each id once; unknown ids left out
+  std::vector<std::string> missing;  // the ids asked for that name no job
+  int64_t seq = 0;                   // the log position this set reflects (the head)
+  // The newest updated_seq among the jobs: the set's ETag, which moves only when one of
+  // them changes (or an unknown id is created, since its first seq is above every other).
+  int64_t changed_seq = 0;
+};
+
 struct LogPage {
   std::string job_id;
   std::vector<std::string> lines;
@@ -107,6 +120,24 @@ struct FileEntry {
 struct FileList {
   std::vector<FileEntry> files;
   int64_t seq = 0;
+};
+
+// One path's latest change in a project (GET /api/files?project=&since_seq=).
+struct FileChangeEntry {
+  std::string path;
+  std::string job_id;
+  std::string file_id;
+  FileChange change = FileChange::created;
+  int64_t seq = 0;    // the job.file event of this change
+  int64_t ts_ms = 0;
+};
+
+struct FileChanges {
+  std::vector<FileChangeEntry> files;  // one per path, in the order of their latest change
+  int64_t since_seq = 0;
+  int64_t seq = 0;          // the log position this answer reflects (the head)
+  // The seq of the newest change listed, or since_seq when none: the answer's ETag.
+  int64_t changed_seq = 0;
 };
 
 }  // namespace jobwire

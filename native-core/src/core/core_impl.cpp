@@ -125,6 +125,20 @@ Result<FileList> CoreImpl::list_files(const std::string& id) {
   return store_->read([&](SqliteReader& r) { return r.list_files(id); });
 }
 
+Result<JobSet> CoreImpl::get_jobs(const std::vector<std::string>& ids) {
+  if (closed_.load()) return closed_status();
+  if (ids.empty()) return invalid("ids must name at least one job");
+  if (ids.size() > kMaxJobIds) return invalid("ids names " + std::to_string(ids.size()) + " jobs; at most " + std::to_string(kMaxJobIds) + " are allowed");
+  return store_->read([&](SqliteReader& r) { return r.get_jobs(ids); });
+}
+
+Result<FileChanges> CoreImpl::file_changes(const std::string& project, int64_t since_seq) {
+  if (closed_.load()) return closed_status();
+  if (project.empty()) return invalid("project is required");
+  if (since_seq < 0) return invalid("since_seq must not be negative");
+  return store_->read([&](SqliteReader& r) { return r.file_changes(project, since_seq); });
+}
+
 Result<EventPage> CoreImpl::events_after(int64_t after, size_t limit, const EventFilter& filter) {
   if (closed_.load()) return closed_status();
   if (after < 0) return invalid("the cursor must not be negative");

@@ -38,6 +38,8 @@ class CoreImpl final : public Core {
   Result<JobPage> list_jobs(const JobFilter& filter) override;
   Result<LogPage> get_logs(const std::string& id, int64_t offset, int64_t limit) override;
   Result<FileList> list_files(const std::string& id) override;
+  Result<JobSet> get_jobs(const std::vector<std::string>& ids) override;
+  Result<FileChanges> file_changes(const std::string& project, int64_t since_seq) override;
   Result<EventPage> events_after(int64_t after, size_t limit, const EventFilter& filter) override;
   Result<EventPage> events_since(int64_t since_ms, size_t limit) override;
   LogInfo log_info() const override;

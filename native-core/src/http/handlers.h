@@ -1,5 +1,6 @@
 // The handlers of the route table, one group per file:
 //   routes_read.cpp    snapshots: jobs, a job, logs, files, config, health, metrics
+//   routes_sets.cpp    snapshots of many things at once: jobs by id, a project's file changes
 //   routes_write.cpp   the write API for producers
 //   routes_events.cpp  events after a cursor (poll and long-poll), events since a time
 //   sse.cpp            the SSE stream
@@ -15,6 +16,8 @@ void get_jobs(RouteContext& ctx);
 void get_job(RouteContext& ctx);
 void get_logs(RouteContext& ctx);
 void get_files(RouteContext& ctx);
+void get_jobs_by_ids(RouteContext& ctx);
+void get_file_changes(RouteContext& ctx);
 void get_polling_config(RouteContext& ctx);
 void get_health(RouteContext& ctx);
 void get_metrics(RouteContext& ctx);

@@ -73,20 +73,23 @@ Result<int64_t> int_param(const Request& request, std::string_view name, int64_t
   return value;
 }
 
+std::vector<std::string> comma_list(std::string_view text) {
+  std::vector<std::string> items;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    if (!item.empty()) items.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return items;
+}
+
 EventFilter event_filter(const Request& request) {
   EventFilter filter;
   if (auto project = request.param("project"); project && !project->empty()) filter.project = std::string(*project);
   if (auto job = request.param("job"); job && !job->empty()) filter.job = std::string(*job);
-  if (auto types = request.param("types"); types && !types->empty()) {
-    std::string_view list = *types;
-    while (!list.empty()) {
-      size_t comma = list.find(',');
-      std::string_view type = list.substr(0, comma);
-      if (!type.empty()) filter.types.emplace_back(type);
-      if (comma == std::string_view::npos) break;
-      list.remove_prefix(comma + 1);
-    }
-  }
+  if (auto types = request.param("types"); types && !types->empty()) filter.types = comma_list(*types);
   return filter;
 }
 

@@ -27,6 +27,9 @@ bool parse_target(std::string_view target, std::string& path,
 Result<int64_t> int_param(const Request& request, std::string_view name, int64_t fallback,
                           int64_t min, int64_t max);
 
+// The non-empty items of a comma-separated parameter (types=, ids=, fields=).
+std::vector<std::string> comma_list(std::string_view text);
+
 // The filters of the event routes: project=, job=, types= (comma-separated).
 EventFilter event_filter(const Request& request);
 

@@ -35,6 +35,7 @@ constexpr std::array kRoutes = {
     Route{"POST", "/api/jobs/{id}/files", Need::write, &post_files},
     Route{"POST", "/api/jobs/{id}/status", Need::write, &post_status},
     Route{"POST", "/api/jobs/{id}/progress", Need::write, &post_progress},
+    Route{"GET", "/api/files", Need::read, &get_file_changes},
     Route{"GET", "/api/events", Need::read, &get_events},
     Route{"POST", "/api/events", Need::write, &post_event},
     Route{"GET", "/api/events/stream", Need::stream, &open_sse},

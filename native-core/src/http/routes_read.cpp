@@ -5,6 +5,7 @@
 
 #include "http/connection.h"
 #include "http/handlers.h"
+#include "http/job_fields.h"
 #include "http/json_text.h"
 #include "http/query.h"
 #include "http/server_impl.h"
@@ -46,6 +47,10 @@ Result<int64_t> since_param(const Request& request) {
 
 void get_jobs(RouteContext& ctx) {
   const Request& request = ctx.request;
+  if (request.param("ids")) {
+    get_jobs_by_ids(ctx);
+    return;
+  }
   const std::string& epoch = ctx.server.epoch();
   // Any change anywhere moves the head, so an unchanged head means an unchanged list.
   std::string head_etag = make_etag(epoch, ctx.server.core().log_info().head_seq);
@@ -67,7 +72,8 @@ void get_jobs(RouteContext& ctx) {
   auto since = since_param(request);
   auto offset = int_param(request, "offset", 0, 0, INT64_MAX);
   auto limit = int_param(request, "limit", 50, 1, 1000);
-  for (const Status* bad : {&since.status(), &offset.status(), &limit.status()}) {
+  auto fields = job_fields_param(request);
+  for (const Status* bad : {&since.status(), &offset.status(), &limit.status(), &fields.status()}) {
     if (!bad->ok()) {
       ctx.conn.respond(error_response(*bad));
       return;
@@ -85,7 +91,7 @@ void get_jobs(RouteContext& ctx) {
   std::string jobs = "[";
   for (size_t i = 0; i < page->jobs.size(); ++i) {
     if (i > 0) jobs += ',';
-    jobs += job_to_json(page->jobs[i], now);
+    jobs += fields->empty() ? job_to_json(page->jobs[i], now) : job_fields_json(page->jobs[i], fields.value());
   }
   jobs += ']';
   std::string body = "{}";

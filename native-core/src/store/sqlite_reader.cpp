@@ -1,7 +1,10 @@
 #include "store/sqlite_reader.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "model/json_util.h"
 #include "store/job_rows.h"
 
 namespace jobwire {
@@ -38,8 +41,17 @@ Status SqliteReader::open(const std::string& path) {
                             "ORDER BY updated_at, file_id");
   select_events_ = Statement(h, "SELECT " JOBWIRE_EVENT_COLUMNS " FROM events WHERE seq > ?1 AND seq < ?2 "
                                 "ORDER BY seq LIMIT ?3");
+  // The ids travel as one JSON array, so one prepared statement serves any number of them.
+  select_jobs_by_ids_ =
+      Statement(h, "SELECT " JOBWIRE_JOB_COLUMNS " FROM jobs WHERE id IN (SELECT value FROM json_each(?1))");
+  // A range scan of the log from the cursor: the file events carry the path, the change
+  // and the seq, and retention bounds them the way it bounds every cursor.
+  select_file_events_ = Statement(h,
+                                  "SELECT seq, ts, job, json_extract(envelope, '$.data.path'), "
+                                  "json_extract(envelope, '$.data.change'), json_extract(envelope, '$.data.file_id') "
+                                  "FROM events WHERE seq > ?1 AND type = 'job.file' AND project = ?2 ORDER BY seq");
   for (Statement* stmt : {&begin_, &end_, &log_bounds_, &select_job_, &job_exists_, &select_logs_, &select_files_,
-                          &select_events_})
+                          &select_events_, &select_jobs_by_ids_, &select_file_events_})
     if (!stmt->valid()) return stmt->status();
   return event_times_.prepare(h);
 }
@@ -156,6 +168,78 @@ Result<FileList> SqliteReader::list_files(const std::string& id) {
   if (!head.ok()) return head.status();
   list.seq = head.value();
   return list;
+}
+
+Result<JobSet> SqliteReader::get_jobs(const std::vector<std::string>& ids) {
+  std::string ids_json = dump_json(json(ids));
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  std::unordered_map<std::string, Job> found;
+  select_jobs_by_ids_.bind(1, std::string_view(ids_json));
+  while (select_jobs_by_ids_.step()) {
+    Job job = job_from_row(select_jobs_by_ids_);
+    std::string id = job.id;
+    found.emplace(std::move(id), std::move(job));
+  }
+  Status s = select_jobs_by_ids_.status();
+  select_jobs_by_ids_.reset();
+  if (!s.ok()) return s;
+  JobSet set;
+  std::unordered_set<std::string> answered;  // an id asked for twice is answered once
+  for (const std::string& id : ids) {
+    if (!answered.insert(id).second) continue;
+    auto it = found.find(id);
+    if (it == found.end()) {
+      set.missing.push_back(id);
+      continue;
+    }
+    set.changed_seq = std::max(set.changed_seq, it->second.updated_seq);
+    set.jobs.push_back(std::move(it->second));
+  }
+  auto head = head_seq();
+  if (!head.ok()) return head.status();
+  set.seq = head.value();
+  return set;
+}
+
+Result<FileChanges> SqliteReader::file_changes(const std::string& project, int64_t since_seq) {
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  auto bounds = log_bounds();
+  if (!bounds.ok()) return bounds.status();
+  const auto [head, pruned_through] = bounds.value();
+  if (since_seq < pruned_through)
+    return Status{Code::reset, "since_seq " + std::to_string(since_seq) + " is older than retention (oldest seq " +
+                                   std::to_string(pruned_through + 1) + ")"};
+  if (since_seq > head)
+    return Status{Code::reset, "since_seq " + std::to_string(since_seq) + " is beyond the newest seq " +
+                                   std::to_string(head) + ": the store was replaced"};
+  FileChanges changes;
+  changes.since_seq = since_seq;
+  changes.seq = head;
+  changes.changed_seq = since_seq;
+  std::unordered_map<std::string, size_t> by_path;  // path → its row in changes.files
+  select_file_events_.bind(1, since_seq).bind(2, std::string_view(project));
+  while (select_file_events_.step()) {
+    FileChangeEntry entry;
+    entry.seq = select_file_events_.int64(0);
+    entry.ts_ms = select_file_events_.int64(1);
+    entry.job_id = select_file_events_.text(2);
+    entry.path = select_file_events_.text(3);
+    entry.change = parse_file_change(select_file_events_.text(4)).value_or(FileChange::created);
+    entry.file_id = select_file_events_.text(5);
+    changes.changed_seq = entry.seq;
+    auto [it, inserted] = by_path.emplace(entry.path, changes.files.size());
+    if (inserted) changes.files.push_back(std::move(entry));
+    else changes.files[it->second] = std::move(entry);
+  }
+  Status s = select_file_events_.status();
+  select_file_events_.reset();
+  if (!s.ok()) return s;
+  // Rows were kept where each path first appeared; the answer lists them by latest change.
+  std::sort(changes.files.begin(), changes.files.end(),
+            [](const FileChangeEntry& a, const FileChangeEntry& b) { return a.seq < b.seq; });
+  return changes;
 }
 
 Result<EventPage> SqliteReader::read_events(int64_t after, size_t limit, const EventFilter& filter, int64_t below,

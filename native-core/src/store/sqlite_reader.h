@@ -18,6 +18,8 @@ class SqliteReader {
   Result<JobPage> list_jobs(const JobFilter& filter);
   Result<LogPage> get_logs(const std::string& id, int64_t offset, int64_t limit);
   Result<FileList> list_files(const std::string& id);
+  Result<JobSet> get_jobs(const std::vector<std::string>& ids);
+  Result<FileChanges> file_changes(const std::string& project, int64_t since_seq);
   // Events with after < seq < below (below 0: no bound), scanning at most `scan` rows when
   // filtered; `next` is the last seq passed. `reset` when `after` is behind retention or
   // beyond the head.
@@ -36,6 +38,7 @@ class SqliteReader {
   SqliteDb db_;
   Statement begin_, end_, log_bounds_;
   Statement select_job_, select_logs_, select_files_, select_events_, job_exists_;
+  Statement select_jobs_by_ids_, select_file_events_;
   EventTimes event_times_;
 };
 

@@ -10,8 +10,8 @@ const { openCore } = require('./open-core')
 const APP_URL = 'file:///opt/jobwire-app/dashboard/index.html'
 const ALLOW = ['file:///opt/jobwire-app/dashboard/']
 
-async function bridgeFixture (t, bridgeOptions = {}) {
-  const core = await openCore(t)
+async function bridgeFixture (t, bridgeOptions = {}, coreOptions = {}) {
+  const core = await openCore(t, coreOptions)
   const ipcMain = new StandInIpcMain()
   const bridge = await createBridge({ core, ipcMain, allow: ALLOW, ...bridgeOptions })
   t.after(() => bridge.close())
