@@ -173,6 +173,7 @@ test('without --static, jobwired serves the dashboard built beside it; --no-dash
   const plain = await get(bare, '/', { token: null })
   assert.equal(plain.status, 200)
   assert.notEqual(plain.body, index.body)
+  assert.match(plain.body, /jobwired/)
   assert.equal((await get(bare, '/bundle.js', { token: null })).status, 404)
 })
 

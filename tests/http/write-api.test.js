@@ -145,6 +145,15 @@ test('writes to an unknown job are 404 not_found', async () => {
   assert.equal((await post(srv, '/api/jobs/j_missing/logs', { lines: ['x'] })).status, 404)
 })
 
+test('a new job whose parent does not exist is 404 not_found, and nothing is written', async () => {
+  const before = (await get(srv, '/healthz')).json.seq
+  const res = await post(srv, '/api/jobs', { type: 'build', parent: 'j_no_such_parent' })
+  assert.equal(res.status, 404)
+  assert.equal(res.json.error.code, 'not_found')
+  assert.match(res.json.error.message, /j_no_such_parent/)
+  assert.equal((await get(srv, '/healthz')).json.seq, before)
+})
+
 test('a body over 1 MiB is 413 too_large', async () => {
   const res = await post(srv, '/api/events', { type: 'x.big', data: { blob: 'x'.repeat(1100 * 1024) } })
   assert.equal(res.status, 413)
