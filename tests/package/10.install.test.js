@@ -19,7 +19,8 @@ let installed
 test.before(() => {
   release = packRelease()
   console.log(`# tarball ${path.basename(release.file)}: ${(release.size / 1024 / 1024).toFixed(2)} MiB packed, ${release.entries.length} files`)
-  consumer = consumerProject('prebuilt')
+  // The install script is allowed to run, so that it is what decides not to compile.
+  consumer = consumerProject('prebuilt', { allowScripts: true })
   npmInstall(consumer, [release.file, 'react', 'swr'])
   installed = path.join(consumer, 'node_modules', 'jobwire')
 })
@@ -44,6 +45,14 @@ test('the tarball holds the binaries, the JS and the dashboard, and no tests, be
 test('a matching prebuild means nothing is compiled at install', () => {
   assert.ok(fs.existsSync(path.join(installed, 'prebuilds', platform, 'jobwire.node')))
   assert.equal(fs.existsSync(path.join(installed, 'build')), false, 'the install built something')
+})
+
+test('where the project has not approved install scripts (npm 11\'s default), the prebuild loads all the same', () => {
+  const plain = consumerProject('unapproved')
+  npmInstall(plain, [release.file])
+  const r = run(process.execPath, ['-e', "require('jobwire').open({ path: 'x.db' }).then((c) => c.close()).then(() => console.log('opened'))"],
+    { cwd: plain })
+  assert.equal(r.stdout.trim(), 'opened')
 })
 
 test('the binaries load only the C/C++ runtime and files inside the package', () => {

@@ -71,8 +71,8 @@ function consumerProject (name, { allowScripts = false } = {}) {
 
 // npm install in a consumer, from npm's cache where it can (this machine's registry access
 // is all it has).
-function npmInstall (dir, specs, { env = outsideEnv(), flags = [], allowFailure = false } = {}) {
-  return run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...flags, ...specs], { cwd: dir, env, allowFailure })
+function npmInstall (dir, specs, { env = outsideEnv(), allowFailure = false } = {}) {
+  return run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...specs], { cwd: dir, env, allowFailure })
 }
 
 module.exports = { root, tempDir, outsideEnv, run, packRelease, withoutPrebuilds, consumerProject, npmInstall }
