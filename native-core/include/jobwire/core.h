@@ -35,12 +35,11 @@ struct CoreOptions {
   // less than this far apart. 0 turns coalescing off.
   int progress_flush_ms = 250;
   size_t max_group = 4096;  // most writes one transaction takes
-  // Past this size the checkpointer holds the writer for its last pass (about a millisecond)
-  // so that the WAL starts over from its beginning even under a steady stream of writes.
+  // Past this size the WAL starts over from its beginning, even under a steady stream of
+  // writes (store/checkpointer.h says how).
   int64_t wal_restart_bytes = 16 << 20;
-  // Past this size the writer waits while the checkpointer copies the WAL back and starts it
-  // over: where the disk cannot keep up with the writes it sets their pace, and the WAL stays
-  // bounded instead of filling it. Not below wal_restart_bytes.
+  // Past this size writes wait until the WAL has started over: where the disk cannot keep up,
+  // it sets the write pace and the WAL stays bounded. Not below wal_restart_bytes.
   int64_t wal_limit_bytes = 64 << 20;
 };
 

@@ -72,7 +72,9 @@ struct JobFilter {
   std::optional<std::string> type;
   std::optional<std::string> parent;
   std::optional<std::string> project;
-  int64_t since_ms = 0;  // created or updated at or after this time
+  // Created at or after this time: the jobs that are new. What changed in older jobs is the
+  // event log's to say (a cursor), or ids= with its ETag.
+  int64_t since_ms = 0;
   int64_t offset = 0;
   int64_t limit = 50;    // 1..1000
 };

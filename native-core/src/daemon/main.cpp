@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
        {"db", options.core.path},
        {"dashboard", options.server.static_dir},
        {"epoch", core.value()->log_info().epoch}},
-      "jobwired listening on " + url);
+      "jobwired listening on " + url +
+          (options.server.static_dir.empty() ? "" : " (dashboard at /, from " + options.server.static_dir + ")"));
 
   std::unique_ptr<daemon::DemoProducer> demo;
   if (options.demo) {

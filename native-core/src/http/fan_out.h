@@ -3,8 +3,8 @@
 // list worked through in slices, one slice per loop turn, so requests (a producer's POST,
 // a new client) are read between slices instead of waiting behind 10,000 writes. Sweeps
 // start at most once per tick: each client gets one write per tick rather than one per
-// event (at 10,000 clients × 100 events/s: 0.2 M writes/s instead of 1 M), and a stream
-// that turns ready again mid-sweep waits for the next sweep with its events merged.
+// event, and a stream that turns ready again mid-sweep waits for the next sweep with its
+// events merged.
 #pragma once
 
 #include <uv.h>
