@@ -13,7 +13,7 @@ function openOptions (value) {
     'subscriberQueueLimit', 'progressFlushMs'])
   if (o.store !== undefined) v.fail('store: only an embedded SQLite file (path) is supported by this build')
   return {
-    path: v.optional(o.path, v.string, 'path', v.LIMITS.text) ?? 'jobwire.db',
+    path: v.optional(o.path, v.string, 'path') ?? 'jobwire.db',
     durability: v.optional(o.durability, v.oneOf, 'durability', ['process', 'power']),
     retentionEvents: v.optional(o.retentionEvents, v.integer, 'retentionEvents', 1, Number.MAX_SAFE_INTEGER),
     retentionMs: v.optional(o.retentionMs, v.integer, 'retentionMs', 1, Number.MAX_SAFE_INTEGER),
@@ -36,9 +36,9 @@ function newJob (value) {
     project: v.optional(o.project, v.name, 'project') ?? 'default',
     parent: v.optional(o.parent, v.name, 'parent'),
     priority: v.optional(o.priority, v.integer, 'priority', -INT32_MAX, INT32_MAX) ?? 0,
-    file_path: v.optional(o.file_path, v.string, 'file_path', v.LIMITS.text),
-    policy_name: v.optional(o.policy_name, v.string, 'policy_name', v.LIMITS.text),
-    output_path: v.optional(o.output_path, v.string, 'output_path', v.LIMITS.text),
+    file_path: v.optional(o.file_path, v.string, 'file_path'),
+    policy_name: v.optional(o.policy_name, v.string, 'policy_name'),
+    output_path: v.optional(o.output_path, v.string, 'output_path'),
     summary_json: o.summary === undefined ? undefined : v.json(o.summary, 'summary'),
   }
 }
@@ -50,11 +50,11 @@ function status (value) {
 // setStatus(id, status, 'message') or setStatus(id, status, { error_message }).
 function errorMessage (value) {
   if (v.isObject(value)) value = v.options(value, 'setStatus options', ['error_message']).error_message
-  return v.optional(value, v.string, 'error_message', v.LIMITS.message)
+  return v.optional(value, v.string, 'error_message')
 }
 
 function percent (value) {
-  return v.number(value, 'progress', 0, 100)
+  return v.number(value, 'progress')
 }
 
 function patch (value) {
@@ -65,10 +65,10 @@ function patch (value) {
   return {
     summary_json: o.summary === undefined ? undefined : v.json(o.summary, 'summary'),
     validation_json: o.validation === undefined ? undefined : v.json(o.validation, 'validation'),
-    error_message: v.optional(o.error_message, v.string, 'error_message', v.LIMITS.message),
-    output_path: v.optional(o.output_path, v.string, 'output_path', v.LIMITS.text),
-    file_path: v.optional(o.file_path, v.string, 'file_path', v.LIMITS.text),
-    policy_name: v.optional(o.policy_name, v.string, 'policy_name', v.LIMITS.text),
+    error_message: v.optional(o.error_message, v.string, 'error_message'),
+    output_path: v.optional(o.output_path, v.string, 'output_path'),
+    file_path: v.optional(o.file_path, v.string, 'file_path'),
+    policy_name: v.optional(o.policy_name, v.string, 'policy_name'),
     priority: v.optional(o.priority, v.integer, 'priority', -INT32_MAX, INT32_MAX),
   }
 }
@@ -77,9 +77,7 @@ function patch (value) {
 function lines (value) {
   const list = typeof value === 'string' ? [value] : value
   if (!Array.isArray(list)) v.fail('lines must be a string or an array of strings')
-  if (list.length === 0) v.fail('lines must not be empty')
-  if (list.length > v.LIMITS.lines) v.fail(`lines: at most ${v.LIMITS.lines} per call`)
-  for (const line of list) v.string(line, 'each line', v.LIMITS.message)
+  for (const line of list) v.string(line, 'each line')
   return list
 }
 
@@ -87,14 +85,13 @@ function file (value) {
   if (!v.isObject(value)) v.fail('registerFile takes { path, change? }')
   const o = v.options(value, 'file', ['path', 'change'])
   return {
-    path: v.string(o.path, 'path', v.LIMITS.text),
+    path: v.string(o.path, 'path'),
     change: v.optional(o.change, v.oneOf, 'change', FILE_CHANGES) ?? 'created',
   }
 }
 
 function customEvent (type, value) {
   v.name(type, 'type')
-  if (!type.startsWith('x.') || type.length < 3) v.fail('type of a custom event must start with "x."')
   const o = v.options(value, 'emit options', ['job', 'data'])
   return {
     type,
@@ -111,44 +108,41 @@ function listFilter (value) {
     parent: v.optional(o.parent, v.name, 'parent'),
     project: v.optional(o.project, v.name, 'project'),
     since_ms: v.optional(o.since, v.time, 'since'),
-    offset: v.optional(o.offset, v.integer, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0,
-    limit: v.optional(o.limit, v.integer, 'limit', 1, 1000) ?? 50,
+    offset: v.optional(o.offset, v.integer, 'offset') ?? 0,
+    limit: v.optional(o.limit, v.integer, 'limit') ?? 50,
   }
 }
 
-const MAX_JOB_IDS = 100 // as GET /api/jobs?ids=
-
+// How many ids one read may name is the core's rule (kMaxJobIds in job.h).
 function jobIds (value) {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_JOB_IDS) {
-    v.fail(`getJobs takes an array of 1 to ${MAX_JOB_IDS} job ids`)
-  }
+  if (!Array.isArray(value)) v.fail('getJobs takes an array of job ids')
   return value.map((item, i) => v.name(item, `ids[${i}]`))
 }
 
 function fileChanges (project, sinceSeq) {
   return {
     project: v.name(project, 'project'),
-    sinceSeq: v.optional(sinceSeq, v.integer, 'sinceSeq', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+    sinceSeq: v.optional(sinceSeq, v.integer, 'sinceSeq') ?? 0,
   }
 }
 
 function logPage (value) {
   const o = v.options(value, 'getLogs options', ['offset', 'limit'])
   return {
-    offset: v.optional(o.offset, v.integer, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0,
-    limit: v.optional(o.limit, v.integer, 'limit', 1, 10000) ?? 1000,
+    offset: v.optional(o.offset, v.integer, 'offset') ?? 0,
+    limit: v.optional(o.limit, v.integer, 'limit') ?? 1000,
   }
 }
 
 function cursor (value, field) {
-  return v.integer(value, field, 0, Number.MAX_SAFE_INTEGER)
+  return v.integer(value, field)
 }
 
 function eventPage (seq, value) {
   const o = v.options(value, 'eventsAfter options', ['limit'])
   return {
     after: cursor(seq, 'seq'),
-    limit: v.optional(o.limit, v.integer, 'limit', 1, 10000) ?? 1000,
+    limit: v.optional(o.limit, v.integer, 'limit') ?? 1000,
   }
 }
 
@@ -165,18 +159,18 @@ function serveOptions (value) {
   const o = v.options(value, 'serve options', ['port', 'host', 'token', 'allowOrigins', 'staticDir', 'heartbeatMs'])
   const allowOrigins = o.allowOrigins ?? []
   if (!Array.isArray(allowOrigins)) v.fail('allowOrigins must be an array of origins')
-  for (const origin of allowOrigins) v.string(origin, 'each origin', v.LIMITS.text)
+  for (const origin of allowOrigins) v.string(origin, 'each origin')
   return {
     port: v.optional(o.port, v.integer, 'port', 0, 65535) ?? 7700,
-    host: v.optional(o.host, v.string, 'host', 255) ?? '127.0.0.1',
-    token: v.optional(o.token, v.string, 'token', v.LIMITS.text),
+    host: v.optional(o.host, v.string, 'host') ?? '127.0.0.1',
+    token: v.optional(o.token, v.string, 'token'),
     allow_origins: allowOrigins,
-    static_dir: v.optional(o.staticDir, v.string, 'staticDir', v.LIMITS.text),
+    static_dir: v.optional(o.staticDir, v.string, 'staticDir'),
     heartbeat_ms: v.optional(o.heartbeatMs, v.integer, 'heartbeatMs', 1000, 3600000),
   }
 }
 
 module.exports = {
   openOptions, id, newJob, status, errorMessage, percent, patch, lines, file, customEvent,
-  listFilter, logPage, eventPage, subscription, serveOptions, jobIds, fileChanges, MAX_JOB_IDS,
+  listFilter, logPage, eventPage, subscription, serveOptions, jobIds, fileChanges,
 }

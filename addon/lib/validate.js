@@ -1,17 +1,11 @@
 'use strict'
-// Argument checks run before any native call. They check shape and type, apply defaults
-// and refuse input far beyond the core's limits before it is copied across; the core's
-// model still validates every write in full (names, UTF-8, exact byte sizes).
+// Argument checks run before any native call. They check what only JS can check, the
+// shape and type of each argument, and apply defaults. Every rule of the model and the core
+// (lengths in bytes, name characters, ranges, the x.* prefix, how many lines, ids or events
+// a call may take, paging limits) lives in native-core alone (model/validation.h and
+// core/core_impl.cpp): the core refuses what breaks one with invalid_argument, whichever
+// way the call came in, so no copy of those rules is kept here to drift from them.
 const { invalidArgument } = require('./errors')
-
-// The core's limits (native-core/src/model/validation.h), in characters here.
-const LIMITS = Object.freeze({
-  name: 128, // id, type, project, x.* type
-  text: 4096, // paths, policy name
-  message: 65536, // error message, one log line
-  json: 256 * 1024, // summary, validation, x.* data, serialized
-  lines: 10000, // log lines per append
-})
 
 function fail (message) {
   throw invalidArgument(message)
@@ -32,16 +26,14 @@ function options (value, what, known) {
   return value
 }
 
-function string (value, field, max) {
+function string (value, field) {
   if (typeof value !== 'string') fail(`${field} must be a string`)
-  if (value.length > max) fail(`${field} is longer than ${max} characters`)
   return value
 }
 
+// An id, type or project: a string here; the core checks its characters and length.
 function name (value, field) {
-  string(value, field, LIMITS.name)
-  if (value.length === 0) fail(`${field} must not be empty`)
-  return value
+  return string(value, field)
 }
 
 // undefined and null both mean "absent".
@@ -49,15 +41,16 @@ function optional (value, check, ...rest) {
   return value === undefined || value === null ? undefined : check(value, ...rest)
 }
 
-function integer (value, field, min, max) {
+// An integer the native side can take; `min` and `max`, where given, are the bounds of the
+// type it lands in (an int32, a port, a count that cannot be negative), not the core's rules.
+function integer (value, field, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
   if (!Number.isSafeInteger(value)) fail(`${field} must be an integer`)
   if (value < min || value > max) fail(`${field} must be from ${min} to ${max}`)
   return value
 }
 
-function number (value, field, min, max) {
+function number (value, field) {
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${field} must be a finite number`)
-  if (value < min || value > max) fail(`${field} must be from ${min} to ${max}`)
   return value
 }
 
@@ -75,7 +68,6 @@ function json (value, field) {
     fail(`${field} is not serializable as JSON: ${err.message}`)
   }
   if (text === undefined) fail(`${field} is not serializable as JSON`)
-  if (text.length > LIMITS.json) fail(`${field} is larger than ${LIMITS.json} characters of JSON`)
   return text
 }
 
@@ -91,4 +83,4 @@ function func (value, field) {
   return value
 }
 
-module.exports = { LIMITS, fail, isObject, options, string, name, optional, integer, number, oneOf, json, time, func }
+module.exports = { fail, isObject, options, string, name, optional, integer, number, oneOf, json, time, func }

@@ -102,6 +102,18 @@ test('an unknown job is 404 not_found on every job route', async () => {
   assert.equal(unknown.json.error.code, 'not_found')
 })
 
+test('an id no job can have is 400 invalid_argument on every job route, as it is for writes', async () => {
+  const long = 'j'.repeat(129)
+  for (const id of ['j%20space', long, 'j%27%3B--']) {
+    for (const path of [`/api/jobs/${id}`, `/api/jobs/${id}/logs`, `/api/jobs/${id}/files`, `/api/jobs?ids=j_1,${id}`]) {
+      const res = await get(srv, path)
+      assert.equal(res.status, 400, path)
+      assert.equal(res.json.error.code, 'invalid_argument', path)
+      assert.match(res.json.error.message, /^id /, path)
+    }
+  }
+})
+
 test('logs page by offset and limit with total_lines and has_more; files list what was registered', async () => {
   const job = await createJob(srv)
   const lines = Array.from({ length: 25 }, (_, i) => `line ${i}`)

@@ -101,8 +101,11 @@ void CoreImpl::emit(std::string type, std::optional<std::string> job, std::strin
                           SqliteWriter& w, int64_t now) { return w.emit(type, job, data, now); });
 }
 
+// Reads check their names as writes do (validation.h), so a malformed id is invalid_argument
+// on every path, not a search for a job that cannot exist.
 Result<Job> CoreImpl::get_job(const std::string& id) {
   if (closed_.load()) return closed_status();
+  if (Status check = check_name("id", id); !check.ok()) return check;
   return store_->read([&](SqliteReader& r) { return r.get_job(id); });
 }
 
@@ -115,6 +118,7 @@ Result<JobPage> CoreImpl::list_jobs(const JobFilter& filter) {
 
 Result<LogPage> CoreImpl::get_logs(const std::string& id, int64_t offset, int64_t limit) {
   if (closed_.load()) return closed_status();
+  if (Status check = check_name("id", id); !check.ok()) return check;
   if (offset < 0) return invalid("offset must not be negative");
   if (limit < 1 || limit > kMaxLogLinesPerPage) return invalid("limit must be from 1 to 10000");
   return store_->read([&](SqliteReader& r) { return r.get_logs(id, offset, limit); });
@@ -122,6 +126,7 @@ Result<LogPage> CoreImpl::get_logs(const std::string& id, int64_t offset, int64_
 
 Result<FileList> CoreImpl::list_files(const std::string& id) {
   if (closed_.load()) return closed_status();
+  if (Status check = check_name("id", id); !check.ok()) return check;
   return store_->read([&](SqliteReader& r) { return r.list_files(id); });
 }
 
@@ -129,12 +134,14 @@ Result<JobSet> CoreImpl::get_jobs(const std::vector<std::string>& ids) {
   if (closed_.load()) return closed_status();
   if (ids.empty()) return invalid("ids must name at least one job");
   if (ids.size() > kMaxJobIds) return invalid("ids names " + std::to_string(ids.size()) + " jobs; at most " + std::to_string(kMaxJobIds) + " are allowed");
+  for (const std::string& id : ids)
+    if (Status check = check_name("id", id); !check.ok()) return check;
   return store_->read([&](SqliteReader& r) { return r.get_jobs(ids); });
 }
 
 Result<FileChanges> CoreImpl::file_changes(const std::string& project, int64_t since_seq) {
   if (closed_.load()) return closed_status();
-  if (project.empty()) return invalid("project is required");
+  if (Status check = check_name("project", project); !check.ok()) return check;
   if (since_seq < 0) return invalid("since_seq must not be negative");
   return store_->read([&](SqliteReader& r) { return r.file_changes(project, since_seq); });
 }
