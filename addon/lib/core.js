@@ -118,8 +118,8 @@ class Core {
   // Rejects with code `reset` when `seq` is older than retention (or from another store).
   async eventsAfter (seq, options) {
     this.#checkOpen()
-    const { after, limit } = req.eventPage(seq, options)
-    const page = await this.#native.eventsAfter(after, limit)
+    const { after, limit, filter } = req.eventPage(seq, options)
+    const page = await this.#native.eventsAfter(after, limit, filter)
     return { events: JSON.parse(page.events), next: page.next }
   }
 

@@ -16,4 +16,9 @@ function closedError () {
   return jobwireError('closed', 'the core is closed')
 }
 
-module.exports = { jobwireError, invalidArgument, closedError }
+// The HTTP status jobwired answers an error code with (status.h's list, via the addon).
+function httpStatusOf (code) {
+  return require('./native').errorStatuses[code] ?? 500
+}
+
+module.exports = { jobwireError, invalidArgument, closedError, httpStatusOf }

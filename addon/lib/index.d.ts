@@ -238,8 +238,12 @@ export declare class Core {
   getJobs(ids: string[]): Promise<JobSet>
   /** A project's file changes after `sinceSeq`; rejects with code 'reset' when it is older than retention. */
   fileChanges(project: string, sinceSeq?: number): Promise<FileChanges>
-  /** Rejects with code 'reset' when `seq` is older than retention or newer than the head. */
-  eventsAfter(seq: number, options?: { limit?: number }): Promise<EventPage>
+  /**
+   * The events after `seq`, filtered as GET /api/events is: `project`, `job` (that job and all
+   * its subjobs), `types` (exact types or a prefix ending in '*'). `next` advances past what the
+   * filters skip. Rejects with code 'reset' when `seq` is older than retention or newer than the head.
+   */
+  eventsAfter(seq: number, options?: { limit?: number, project?: string, job?: string, types?: string[] | string }): Promise<EventPage>
 
   /**
    * Calls `fn` once per batch of committed events, in seq order, with no gap and no

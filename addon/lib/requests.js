@@ -138,11 +138,23 @@ function cursor (value, field) {
   return v.integer(value, field)
 }
 
+// types: an array of types, or a comma-separated string as in GET /api/events?types=.
+function eventTypes (value) {
+  const list = typeof value === 'string' ? value.split(',').filter((type) => type !== '') : value
+  if (!Array.isArray(list)) v.fail('types must be an array of event types or a comma-separated string')
+  return list.map((type, i) => v.string(type, `types[${i}]`))
+}
+
 function eventPage (seq, value) {
-  const o = v.options(value, 'eventsAfter options', ['limit'])
+  const o = v.options(value, 'eventsAfter options', ['limit', 'project', 'job', 'types'])
   return {
     after: cursor(seq, 'seq'),
     limit: v.optional(o.limit, v.integer, 'limit') ?? 1000,
+    filter: {
+      project: v.optional(o.project, v.name, 'project'),
+      job: v.optional(o.job, v.name, 'job'),
+      types: v.optional(o.types, eventTypes) ?? [],
+    },
   }
 }
 

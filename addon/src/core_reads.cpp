@@ -136,6 +136,14 @@ Napi::Value CoreWrap::events_after(const Napi::CallbackInfo& info) {
   Args args(info);
   int64_t after = args.integer(0, "after");
   int64_t limit = args.integer(1, "limit");
+  // The filters of GET /api/events: project, job (with its subjobs), types.
+  EventFilter filter;
+  Napi::Object filters = args.object(2, "filter");
+  if (args.ok()) {
+    filter.project = args.optional_string(filters, "project");
+    filter.job = args.optional_string(filters, "job");
+    filter.types = args.strings(filters, "types");
+  }
   Napi::Value answer;
   if (refused(args, *state_, &answer)) return answer;
   if (after < 0 || limit < 1) return rejected(info.Env(), bad_argument("after must be 0 or more and limit 1 or more"));
@@ -145,8 +153,8 @@ Napi::Value CoreWrap::events_after(const Napi::CallbackInfo& info) {
   };
   return TaskWorker<Page>::start(
       info.Env(), "jobwire.eventsAfter",
-      [core = state_->core, after, limit]() -> Result<Page> {
-        Result<EventPage> page = core->events_after(after, static_cast<size_t>(limit));
+      [core = state_->core, after, limit, filter = std::move(filter)]() -> Result<Page> {
+        Result<EventPage> page = core->events_after(after, static_cast<size_t>(limit), filter);
         if (!page.ok()) return page.status();
         return Page{json_array(page->events, [](const EventPtr& event) -> const std::string& { return event->json; }),
                     page->next};

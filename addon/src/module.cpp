@@ -3,13 +3,25 @@
 #include <napi.h>
 
 #include "core_wrap.h"
+#include "jobwire/status.h"
 #include "server_wrap.h"
 
 namespace {
 
+// Each error code's HTTP status, from status.h's one list, for JS that answers as jobwired
+// does (the Electron query channel).
+Napi::Object error_statuses(Napi::Env env) {
+  Napi::Object statuses = Napi::Object::New(env);
+#define JOBWIRE_STATUS_ENTRY(name, wire, http) statuses.Set(wire, Napi::Number::New(env, http));
+  JOBWIRE_STATUS_CODES(JOBWIRE_STATUS_ENTRY)
+#undef JOBWIRE_STATUS_ENTRY
+  return statuses;
+}
+
 Napi::Object init_jobwire(Napi::Env env, Napi::Object exports) {
   exports.Set("Core", jobwire::addon::CoreWrap::define(env));
   exports.Set("Server", jobwire::addon::ServerWrap::define(env));
+  exports.Set("errorStatuses", error_statuses(env));
   return exports;
 }
 

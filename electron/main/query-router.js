@@ -4,16 +4,10 @@
 // in the desktop build and the web build. Answers are { status, body }: contextBridge drops
 // custom properties of Error objects, so errors travel as data.
 
-const ERROR_STATUS = {
-  invalid_argument: 400,
-  not_found: 404,
-  invalid_transition: 409,
-  reset: 410,
-  closed: 503,
-}
+const { httpStatusOf } = require('../../addon/lib/errors')
 
 const DEFAULT_POLLING = Object.freeze({ interval_ms: 3000, enabled: true, log_interval_ms: 15000 })
-const LIST_FILTERS = ['status', 'type', 'parent', 'since']
+const LIST_FILTERS = ['status', 'type', 'parent', 'project', 'since']
 const MAX_REQUEST_CHARS = 8192
 const MAX_EVENTS_PAGE = 1000 // as GET /api/events
 const MAX_JOB_IDS = 100 // as GET /api/jobs?ids=
@@ -30,7 +24,7 @@ class RequestError extends Error {
 
 function errorAnswer (err) {
   const code = typeof err?.code === 'string' ? err.code : 'internal'
-  const status = ERROR_STATUS[code] ?? 500
+  const status = httpStatusOf(code)
   const message = status === 500 ? 'internal error' : String(err.message)
   return { status, body: { error: { code, message } } }
 }
@@ -153,7 +147,12 @@ function readRoutes (polling) {
       if (limit !== undefined && (limit < 1 || limit > MAX_EVENTS_PAGE)) {
         throw new RequestError('invalid_argument', `limit must be an integer from 1 to ${MAX_EVENTS_PAGE}`)
       }
-      return core.eventsAfter(after, limit === undefined ? {} : { limit })
+      const options = limit === undefined ? {} : { limit }
+      for (const name of ['project', 'job', 'types']) {
+        const value = params.get(name)
+        if (value !== null && value !== '') options[name] = value
+      }
+      return core.eventsAfter(after, options)
     }],
   ]
 }
@@ -170,9 +169,10 @@ function writeRoutes () {
   return [
     ['POST', /^\/api\/jobs$/, async (core, _m, _p, body) => core.createJob(requireObject(body)), 201],
     ['POST', /^\/api\/jobs\/([^/]+)\/status$/, async (core, m, _p, body) => {
-      const { status, error_message: errorMessage } = requireObject(body)
-      const id = decodeId(m[1])
-      return errorMessage === undefined ? core.setStatus(id, status) : core.setStatus(id, status, errorMessage)
+      // The rest of the body goes to setStatus as its options, which refuse an unknown field,
+      // so a misspelt one is a 400 here as over HTTP, never dropped while the status commits.
+      const { status, ...options } = requireObject(body)
+      return core.setStatus(decodeId(m[1]), status, options)
     }],
   ]
 }

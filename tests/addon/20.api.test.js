@@ -126,6 +126,25 @@ test('eventsAfter pages through the log with next, and subscribe delivers the sa
   for (const event of live.events) assert.deepEqual(Object.keys(event), ENVELOPE_KEYS)
 })
 
+test('eventsAfter filters by project, job tree and types as GET /api/events does; next passes what it skips', async (t) => {
+  const core = await openTemp(t)
+  const root = await core.createJob({ type: 'build', project: 'alpha' })
+  const sub = await core.createJob({ type: 'test', project: 'alpha', parent: root.id })
+  const other = await core.createJob({ type: 'lint', project: 'beta' })
+  await core.setStatus(sub.id, 'running')
+  await core.emit('x.note', { job: other.id, data: { n: 1 } })
+  const head = (await core.eventsAfter(0)).next
+  const byJob = await core.eventsAfter(0, { job: root.id })
+  assert.deepEqual(byJob.events.map((e) => [e.type, e.job]), [['job.created', root.id], ['job.created', sub.id], ['job.status', sub.id]])
+  assert.equal(byJob.next, head)
+  const beta = await core.eventsAfter(0, { project: 'beta' })
+  assert.deepEqual(beta.events.map((e) => e.type), ['job.created', 'x.note'])
+  assert.deepEqual((await core.eventsAfter(0, { types: 'x.*' })).events.map((e) => e.type), ['x.note'])
+  assert.deepEqual((await core.eventsAfter(0, { types: ['job.status'], project: 'alpha' })).events.map((e) => e.job), [sub.id])
+  await assert.rejects(core.eventsAfter(0, { types: 7 }), { code: 'invalid_argument' })
+  await assert.rejects(core.eventsAfter(0, { colour: 'red' }), { code: 'invalid_argument' })
+})
+
 test('a subscription without after starts at the head; unsubscribe stops delivery', async (t) => {
   const core = await openTemp(t)
   await core.emit('x.before', {})

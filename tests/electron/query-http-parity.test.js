@@ -74,3 +74,64 @@ test('query and HTTP GET answer the same JSON for every snapshot route', async (
     assert.equal(answer.error.code, error.code, `error code of ${path}`)
   }
 })
+
+// Drift that once split the two: IPC dropped project= on the list, ignored the event filters,
+// answered 500 where HTTP answers 409 or 503, and committed a status write with a misspelt field.
+test('query honours the filters HTTP honours: project on lists; project, job and types on events', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t)
+  let server
+  try {
+    server = await core.serve({ host: '127.0.0.1', port: 0 })
+  } catch (err) {
+    if (err.code !== 'unavailable') throw err
+    t.skip('this build of the addon has no HTTP engine (core.serve answers unavailable)')
+    return
+  }
+  t.after(() => server.close())
+  const { parent, other } = await seed(core)
+  const { jobwire } = openWindow().window
+  const paths = [
+    '/api/jobs?project=alpha',
+    '/api/jobs?project=beta&status=failed',
+    '/api/events?after=0&project=beta',
+    `/api/events?after=0&job=${parent.id}`,
+    '/api/events?after=0&types=job.status,job.file',
+    '/api/events?after=0&types=job.*&project=alpha&limit=2'
+  ]
+  for (const path of paths) {
+    const response = await fetch(`http://127.0.0.1:${server.port}${path}`)
+    assert.equal(response.status, 200, `HTTP ${path}`)
+    const http = await response.json()
+    assert.deepEqual(withoutLiveDurations(await jobwire.query(path)), withoutLiveDurations(http), `query ${path}`)
+  }
+  // The filters really filter (a check that would fail if both sides ignored them alike).
+  assert.deepEqual((await jobwire.query('/api/jobs?project=beta')).jobs.map((j) => j.id), [other.id])
+  const beta = await jobwire.query('/api/events?after=0&project=beta')
+  assert.ok(beta.events.length > 0 && beta.events.every((e) => e.project === 'beta'))
+  assert.equal(beta.next, (await core.eventsAfter(0, { limit: 1000 })).next, 'next advances past what the filter skips')
+})
+
+test('query answers each error code with the HTTP status jobwired uses (status.h)', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t, { writes: true })
+  const { jobwire } = openWindow().window
+  await core.createJob({ id: 'taken', type: 'build' })
+  const conflict = await jobwire.query({ method: 'POST', path: '/api/jobs', body: { id: 'taken', type: 'build' } })
+  assert.equal(conflict.error.code, 'conflict')
+  assert.equal(conflict.error.status, 409)
+})
+
+test('a status write over query with an unknown field is refused and commits nothing', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t, { writes: true })
+  const { jobwire } = openWindow().window
+  const job = await core.createJob({ type: 'build' })
+  await core.setStatus(job.id, 'running')
+  const head = (await core.eventsAfter(0)).next
+  const refused = await jobwire.query({ method: 'POST', path: `/api/jobs/${job.id}/status`, body: { status: 'failed', error: 'disk full' } })
+  assert.equal(refused.error.status, 400)
+  assert.equal(refused.error.code, 'invalid_argument')
+  assert.match(refused.error.message, /unknown field error/)
+  assert.equal((await core.eventsAfter(0)).next, head)
+  assert.equal((await core.getJob(job.id)).status, 'running')
+  const failed = await jobwire.query({ method: 'POST', path: `/api/jobs/${job.id}/status`, body: { status: 'failed', error_message: 'disk full' } })
+  assert.equal(failed.error_message, 'disk full')
+})
