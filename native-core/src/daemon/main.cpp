@@ -1,11 +1,8 @@
 // jobwired: the core as a standalone server for the web build.
 //
-// Signals: SIGINT and SIGTERM are blocked in every thread and taken by sigwait on the main
+// Signals: SIGINT and SIGTERM are blocked in every thread and taken (platform/) on the main
 // thread, which then stops accepting, lets in-flight writes finish, ends the streams,
 // closes the store and exits 0.
-#include <pthread.h>
-#include <signal.h>
-
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -16,6 +13,7 @@
 #include "daemon/options.h"
 #include "daemon/token.h"
 #include "jobwire/server.h"
+#include "platform/platform.h"
 
 namespace {
 
@@ -62,14 +60,9 @@ int main(int argc, char** argv) {
     return fail("--store " + *options.store + " is not a store this build knows; use --db PATH", 2);
   }
 
-  // Block the stop signals before any thread starts, so every thread inherits the mask and
-  // only sigwait below sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  // Before any thread starts, so every thread inherits the mask and only the wait below
+  // sees SIGINT and SIGTERM.
+  platform::block_stop_signals();
 
   auto core = Core::open(options.core);
   if (!core.ok()) return fail("cannot open " + options.core.path + ": " + core.status().message());
@@ -113,10 +106,8 @@ int main(int argc, char** argv) {
     say(options.json, {{"event", "demo"}, {"speed", options.demo_speed}}, "jobwired demo producer running");
   }
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  say(options.json, {{"event", "stopping"}, {"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}},
-      std::string("jobwired stopping (") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ")");
+  const std::string signal_name = platform::wait_for_stop_signal();
+  say(options.json, {{"event", "stopping"}, {"signal", signal_name}}, "jobwired stopping (" + signal_name + ")");
   if (demo) demo->stop();
   server.value()->stop();
   core.value()->close();

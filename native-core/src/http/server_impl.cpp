@@ -1,8 +1,8 @@
 #include "http/server_impl.h"
 
-#include <csignal>
-
 #include <algorithm>
+
+#include "platform/platform.h"
 
 namespace jobwire {
 
@@ -35,10 +35,7 @@ ServerImpl::ServerImpl(std::shared_ptr<Core> core, ServerOptions options)
 ServerImpl::~ServerImpl() { stop(); }
 
 Status ServerImpl::start() {
-  // A write to a socket the peer has closed must fail with EPIPE, not kill the process.
-  // Embedders that handle SIGPIPE themselves (Node does) have already set a disposition.
-  struct sigaction current {};
-  if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) signal(SIGPIPE, SIG_IGN);
+  platform::ignore_sigpipe_unless_handled();
   epoch_ = core_->log_info().epoch;
   if (int rc = uv_loop_init(&loop_); rc != 0) return uv_status("uv_loop_init", rc);
   loop_ready_ = true;

@@ -1,9 +1,9 @@
 #include "store/checkpointer.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <chrono>
+
+#include "platform/platform.h"
 
 namespace jobwire {
 
@@ -77,7 +77,7 @@ void Checkpointer::restart_cycle() {
 }
 
 void Checkpointer::run() {
-  pthread_setname_np(pthread_self(), "jobwire-ckpt");
+  platform::name_this_thread("jobwire-ckpt");
   std::unique_lock lock(mu_);
   for (;;) {
     cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [&] { return stopping_ || urgent_; });

@@ -1,9 +1,9 @@
 #include "store/group_commit.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <chrono>
+
+#include "platform/platform.h"
 
 namespace jobwire {
 
@@ -56,7 +56,7 @@ void GroupCommit::close() {
 }
 
 void GroupCommit::run() {
-  pthread_setname_np(pthread_self(), "jobwire-writer");
+  platform::name_this_thread("jobwire-writer");
   std::vector<WriteRequest> group;
   for (;;) {
     {

@@ -1,0 +1,31 @@
+// The operating-system calls of the core, jobwired and the HTTP path, in one place (libuv
+// keeps its own in src/unix the same way): a port to macOS or Windows for Electron apps
+// replaces this folder's .cpp and nothing else.
+#pragma once
+
+#include <string>
+
+#include "jobwire/status.h"
+
+namespace jobwire::platform {
+
+// Names the calling thread, for debuggers and top (at most 15 characters are kept).
+void name_this_thread(const char* name) noexcept;
+
+// A write to a socket its peer has closed must fail with EPIPE, not end the process. Sets
+// that up unless the process already chose what SIGPIPE does (Node and Electron have).
+void ignore_sigpipe_unless_handled() noexcept;
+
+// An exclusive lock on the file at `path` (created when missing), held until
+// unlock_file(handle): a handle, `unavailable` when another holder has it, else io_error.
+// It does not interact with SQLite's own locks on the same file.
+Result<int> lock_file(const std::string& path);
+void unlock_file(int handle) noexcept;
+
+// jobwired's stop signals (SIGINT, SIGTERM). block_stop_signals() keeps them from every
+// thread started after it (call it before any), and wait_for_stop_signal() then takes the
+// first one on the calling thread and returns its name.
+void block_stop_signals() noexcept;
+const char* wait_for_stop_signal() noexcept;
+
+}  // namespace jobwire::platform

@@ -1,0 +1,64 @@
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "platform/platform.h"
+
+namespace jobwire::platform {
+
+void name_this_thread(const char* name) noexcept { pthread_setname_np(pthread_self(), name); }
+
+void ignore_sigpipe_unless_handled() noexcept {
+  struct sigaction current {};
+  if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) signal(SIGPIPE, SIG_IGN);
+}
+
+Result<int> lock_file(const std::string& path) {
+  // flock and SQLite's fcntl locks do not interact on Linux: a lock on the database file
+  // itself leaves SQLite's locking alone.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status{Code::io_error, "open " + path + ": " + std::strerror(errno)};
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) return Status{Code::unavailable, path + " is locked by another holder"};
+    return Status{Code::io_error, "lock " + path + ": " + std::strerror(error)};
+  }
+  return fd;
+}
+
+void unlock_file(int handle) noexcept {
+  if (handle >= 0) ::close(handle);
+}
+
+namespace {
+
+sigset_t stop_signal_set() noexcept {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+void block_stop_signals() noexcept {
+  sigset_t set = stop_signal_set();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+const char* wait_for_stop_signal() noexcept {
+  sigset_t set = stop_signal_set();
+  int number = 0;
+  sigwait(&set, &number);
+  return number == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+}  // namespace jobwire::platform
