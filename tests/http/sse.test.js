@@ -73,10 +73,12 @@ test('an SSE client killed and resumed with Last-Event-ID gets exactly what it m
   const second = await openSse(srv, '/api/events/stream', { headers: { 'last-event-id': String(lastSeen) } })
   t.after(() => second.close())
   const after = await emitMany(srv, 10)
-  await second.waitFor(50)
-  await sleep(100)
+  // A fence: once it arrives, everything before it in the log has (streams keep seq order),
+  // so nothing can still be on its way when the lists are compared.
+  const [fence] = await emitMany(srv, 1)
+  await second.waitFor(51)
   const all = [...first.events, ...second.events].map((e) => e.seq)
-  assert.deepEqual(all, [...before, ...missed, ...after].sort((a, b) => a - b))
+  assert.deepEqual(all, [...before, ...missed, ...after, fence].sort((a, b) => a - b))
   assert.equal(new Set(all).size, all.length, 'nothing repeated')
 })
 
@@ -89,11 +91,13 @@ test('?after= resumes too (for EventSource without Last-Event-ID) and filters ap
   t.after(() => filtered.close())
   const typed = await openSse(srv, `/api/events/stream?after=${start}&types=x.mine`)
   t.after(() => typed.close())
-  await filtered.waitFor(1)
-  await typed.waitFor(1)
-  await sleep(100)
-  assert.deepEqual(filtered.events.map((e) => e.seq), [mine.json.seq])
-  assert.deepEqual(typed.events.map((e) => e.seq), [mine.json.seq])
+  // The fence matches both filters: once it arrives, nothing else can still be on its way.
+  await emitMany(srv, 5)
+  const fence = await post(srv, '/api/events', { type: 'x.mine', job: job.id, data: { fence: true } })
+  await filtered.waitFor(2)
+  await typed.waitFor(2)
+  assert.deepEqual(filtered.events.map((e) => e.seq), [mine.json.seq, fence.json.seq])
+  assert.deepEqual(typed.events.map((e) => e.seq), [mine.json.seq, fence.json.seq])
 })
 
 test('a stream from a foreign Origin is 403; an allowed origin gets CORS (preflight too); no Origin passes', async (t) => {

@@ -57,9 +57,10 @@ test('{"type":"resume","after":N} replays exactly the events after N, then conti
   ws.send({ type: 'resume', after: past[9] })
   await ws.waitFor(10)
   const live = await emitMany(srv, 5)
-  await ws.waitFor(15)
-  await sleep(100)
-  assert.deepEqual(ws.events.map((e) => e.seq), [...past.slice(10), ...live].sort((a, b) => a - b))
+  // A fence: once it arrives, everything before it has (the socket keeps seq order).
+  const [fence] = await emitMany(srv, 1)
+  await ws.waitFor(16)
+  assert.deepEqual(ws.events.map((e) => e.seq), [...past.slice(10), ...live, fence].sort((a, b) => a - b))
   assert.ok(start < past[0])
 })
 
@@ -76,10 +77,10 @@ test('a WebSocket client killed and resumed gets exactly what it missed', async 
   await second.waitForMessage((m) => m.type === 'hello')
   second.send({ type: 'resume', after: lastSeen })
   const after = await emitMany(srv, 10)
-  await second.waitFor(50)
-  await sleep(100)
+  const [fence] = await emitMany(srv, 1)
+  await second.waitFor(51)
   const all = [...first.events, ...second.events].map((e) => e.seq)
-  assert.deepEqual(all, [...before, ...missed, ...after].sort((a, b) => a - b))
+  assert.deepEqual(all, [...before, ...missed, ...after, fence].sort((a, b) => a - b))
   assert.equal(new Set(all).size, all.length, 'nothing repeated')
 })
 
@@ -90,9 +91,11 @@ test('filters in the URL apply to the socket', async (t) => {
   await ws.waitForMessage((m) => m.type === 'hello')
   await emitMany(srv, 3)
   const mine = await post(srv, `/api/jobs/${job.id}/status`, { status: 'running' })
-  await ws.waitFor(1)
-  await sleep(100)
-  assert.deepEqual(ws.events.map((e) => e.seq), [mine.json.seq])
+  // The fence matches the filter: once it arrives, nothing else can still be on its way.
+  await emitMany(srv, 3)
+  const fence = await post(srv, `/api/jobs/${job.id}/status`, { status: 'completed' })
+  await ws.waitFor(2)
+  assert.deepEqual(ws.events.map((e) => e.seq), [mine.json.seq, fence.json.seq])
 })
 
 test('the handshake refuses a foreign Origin (403) and a plain GET (400); an allowed Origin opens', async (t) => {
