@@ -83,13 +83,14 @@ test('events prints the log after a cursor, one line per event, or NDJSON with -
 })
 
 test('events --follow prints new events as they are written', async () => {
-  const proc = spawn(process.execPath, [CLI, 'events', '--follow', '--json'], {
+  // From a known cursor, so the event below is followed however long the CLI takes to start.
+  const from = (await get(srv, '/healthz')).json.seq
+  const proc = spawn(process.execPath, [CLI, 'events', '--follow', '--json', '--after', String(from)], {
     env: { ...process.env, JOBWIRE_URL: srv.url, JOBWIRE_TOKEN: srv.token }
   })
   try {
     let out = ''
     proc.stdout.on('data', (c) => { out += c })
-    await new Promise((resolve) => setTimeout(resolve, 500))
     const written = await post(srv, '/api/events', { type: 'x.followed', data: {} })
     const deadline = Date.now() + 5000
     while (!out.includes('x.followed') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
