@@ -19,6 +19,20 @@ async function seed (core) {
   return { parent, child, other }
 }
 
+// core.serve on loopback, closed when the test ends; null (the test skipped) when this build
+// of the addon has no HTTP engine.
+async function serveOrSkip (t, core) {
+  try {
+    const server = await core.serve({ host: '127.0.0.1', port: 0 })
+    t.after(() => server.close())
+    return server
+  } catch (err) {
+    if (err.code !== 'unavailable') throw err
+    t.skip('this build of the addon has no HTTP engine (core.serve answers unavailable)')
+    return null
+  }
+}
+
 // A running job's duration is computed when it is read, so two reads a moment apart differ.
 function withoutLiveDurations (body) {
   const strip = (job) => (job && job.status === 'running' ? { ...job, duration_seconds: 'live' } : job)
@@ -28,15 +42,8 @@ function withoutLiveDurations (body) {
 
 test('query and HTTP GET answer the same JSON for every snapshot route', async (t) => {
   const { core, openWindow } = await bridgeFixture(t)
-  let server
-  try {
-    server = await core.serve({ host: '127.0.0.1', port: 0 })
-  } catch (err) {
-    if (err.code !== 'unavailable') throw err
-    t.skip('this build of the addon has no HTTP engine (core.serve answers unavailable)')
-    return
-  }
-  t.after(() => server.close())
+  const server = await serveOrSkip(t, core)
+  if (!server) return
   const { parent, child, other } = await seed(core)
   const { jobwire } = openWindow().window
 
@@ -79,15 +86,8 @@ test('query and HTTP GET answer the same JSON for every snapshot route', async (
 // answered 500 where HTTP answers 409 or 503, and committed a status write with a misspelt field.
 test('query honours the filters HTTP honours: project on lists; project, job and types on events', async (t) => {
   const { core, openWindow } = await bridgeFixture(t)
-  let server
-  try {
-    server = await core.serve({ host: '127.0.0.1', port: 0 })
-  } catch (err) {
-    if (err.code !== 'unavailable') throw err
-    t.skip('this build of the addon has no HTTP engine (core.serve answers unavailable)')
-    return
-  }
-  t.after(() => server.close())
+  const server = await serveOrSkip(t, core)
+  if (!server) return
   const { parent, other } = await seed(core)
   const { jobwire } = openWindow().window
   const paths = [

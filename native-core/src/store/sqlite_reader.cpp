@@ -202,18 +202,25 @@ Result<JobSet> SqliteReader::get_jobs(const std::vector<std::string>& ids) {
   return set;
 }
 
-Result<FileChanges> SqliteReader::file_changes(const std::string& project, int64_t since_seq) {
-  ReadTransaction tx(*this);
-  if (!tx.status().ok()) return tx.status();
+Result<int64_t> SqliteReader::head_for_cursor(const char* name, int64_t cursor) {
   auto bounds = log_bounds();
   if (!bounds.ok()) return bounds.status();
   const auto [head, pruned_through] = bounds.value();
-  if (since_seq < pruned_through)
-    return Status{Code::reset, "since_seq " + std::to_string(since_seq) + " is older than retention (oldest seq " +
+  if (cursor < pruned_through)
+    return Status{Code::reset, std::string(name) + " " + std::to_string(cursor) + " is older than retention (oldest seq " +
                                    std::to_string(pruned_through + 1) + ")"};
-  if (since_seq > head)
-    return Status{Code::reset, "since_seq " + std::to_string(since_seq) + " is beyond the newest seq " +
+  if (cursor > head)
+    return Status{Code::reset, std::string(name) + " " + std::to_string(cursor) + " is beyond the newest seq " +
                                    std::to_string(head) + ": the store was replaced"};
+  return head;
+}
+
+Result<FileChanges> SqliteReader::file_changes(const std::string& project, int64_t since_seq) {
+  ReadTransaction tx(*this);
+  if (!tx.status().ok()) return tx.status();
+  auto checked_head = head_for_cursor("since_seq", since_seq);
+  if (!checked_head.ok()) return checked_head.status();
+  const int64_t head = checked_head.value();
   FileChanges changes;
   changes.since_seq = since_seq;
   changes.seq = head;
@@ -248,15 +255,9 @@ Result<EventPage> SqliteReader::read_events(int64_t after, size_t limit, const E
   // them could otherwise hide a hole in the log.
   ReadTransaction tx(*this);
   if (!tx.status().ok()) return tx.status();
-  auto bounds = log_bounds();
-  if (!bounds.ok()) return bounds.status();
-  const auto [head, pruned_through] = bounds.value();
-  if (after < pruned_through)
-    return Status{Code::reset, "cursor " + std::to_string(after) + " is older than retention (oldest seq " +
-                                   std::to_string(pruned_through + 1) + ")"};
-  if (after > head)
-    return Status{Code::reset, "cursor " + std::to_string(after) + " is beyond the newest seq " +
-                                   std::to_string(head) + ": the store was replaced"};
+  auto checked_head = head_for_cursor("cursor", after);
+  if (!checked_head.ok()) return checked_head.status();
+  const int64_t head = checked_head.value();
 
   EventPage page;
   page.next = after;

@@ -34,6 +34,10 @@ class SqliteReader {
   };
   Result<int64_t> head_seq();
   Result<LogBounds> log_bounds();
+  // The cursor rule, in one place for every read that resumes from a seq: a cursor older
+  // than retention, or beyond the head (another store), is `reset`. Returns the head. Runs
+  // inside the read's own transaction, so a prune cannot slip between check and read.
+  Result<int64_t> head_for_cursor(const char* name, int64_t cursor);
 
   SqliteDb db_;
   Statement begin_, end_, log_bounds_;
