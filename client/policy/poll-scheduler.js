@@ -183,16 +183,8 @@ export class PollScheduler {
   }
 
   async retry (key, entry) {
-    if (entry.running) return
-    entry.running = true
-    let ok = false
-    try {
-      ok = await this.revalidate(key)
-    } catch {
-      ok = false
-    } finally {
-      entry.running = false
-    }
+    const ok = await this.revalidateOnce(key, entry)
+    if (ok === null) return
     if (this.keys.get(key) !== entry) return
     if (ok) {
       entry.failures.succeed()
@@ -290,17 +282,23 @@ export class PollScheduler {
     }, delayMs)
   }
 
-  async run (key, entry) {
-    if (entry.running) return
+  // One revalidation of the key at a time: null when one is already running, else whether
+  // it succeeded.
+  async revalidateOnce (key, entry) {
+    if (entry.running) return null
     entry.running = true
-    let ok = false
     try {
-      ok = await this.revalidate(key)
+      return await this.revalidate(key)
     } catch {
-      ok = false
+      return false
     } finally {
       entry.running = false
     }
+  }
+
+  async run (key, entry) {
+    const ok = await this.revalidateOnce(key, entry)
+    if (ok === null) return
     if (ok) {
       entry.failures.succeed()
       if (entry.state === 'error') this.setState(key, entry, 'active')

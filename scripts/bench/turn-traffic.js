@@ -22,20 +22,17 @@
 // Needs build/jobwired (or JOBWIRED_BIN) and /usr/bin/chromium (or CHROMIUM_PATH).
 const fs = require('node:fs')
 const os = require('node:os')
-const net = require('node:net')
 const path = require('node:path')
 const esbuild = require('esbuild')
 const { chromium } = require('playwright-core')
 const { startJobwired } = require('../../tests/helpers/jobwired.js')
+const { CHROMIUM, FLAGS, byteRelay } = require('./lib/browser-traffic')
 
 const args = process.argv.slice(2)
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback)
 const TURN_SECONDS = option('--seconds', Number(process.env.BENCH_SECONDS) || 60)
 const STALL_SECONDS = option('--stall-seconds', 180)
 const TAIL_SECONDS = 15
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const root = path.resolve(__dirname, '..', '..')
 
 // The page a jobwire client runs in: ?transport=sse|poll&turn=ID&project=P&since=N.
@@ -64,27 +61,6 @@ function buildWatcher (outDir) {
     logLevel: 'warning'
   })
   fs.writeFileSync(path.join(outDir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="watcher.js"></script>')
-}
-
-// A TCP relay to jobwired that counts the bytes both ways; reset() starts a new window.
-function byteRelay (targetPort) {
-  const counts = { bytes: 0 }
-  const sockets = new Set()
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1')
-    sockets.add(client); sockets.add(upstream)
-    client.on('data', (chunk) => { counts.bytes += chunk.length })
-    upstream.on('data', (chunk) => { counts.bytes += chunk.length })
-    client.pipe(upstream); upstream.pipe(client)
-    const end = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream) }
-    client.on('error', end); upstream.on('error', end); client.on('close', end); upstream.on('close', end)
-  })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${server.address().port}`,
-    counts,
-    reset () { counts.bytes = 0 },
-    close () { for (const s of sockets) s.destroy(); server.close() }
-  })))
 }
 
 // The design notes' poller: three plain GETs a second until the turn has ended.
