@@ -14,7 +14,7 @@ function ensurePeers () {
   // better-sqlite3 compiles from source where no prebuilt binary matches; a system Node
   // (Debian's nodejs) ships its headers under /usr, which spares a download of them.
   if (!env.npm_config_nodedir && fs.existsSync('/usr/include/node/node_api.h')) env.npm_config_nodedir = '/usr'
-  console.log('installing the benchmark peers (better-sqlite3) into scripts/bench/peers/node_modules …')
+  console.log(`installing the benchmark peers (better-sqlite3) into ${path.join(dir, 'node_modules')} …`)
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
   const r = spawnSync(npm, ['ci', '--prefix', dir, '--no-audit', '--no-fund'], { stdio: 'inherit', env })
   if (r.status !== 0) throw new Error(`npm ci --prefix ${dir} failed (exit ${r.status})`)
