@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark in turn (after the usual set-up), or lists them with --list.
 // Each prints its own figures and its peer's, from the same run; see BENCHMARKS.md.
-//   npm run bench [-- --list] [-- --only core,addon,addon-builds,http-rest,http-fanout,client,electron]
+//   npm run bench [-- --list] [-- --only core,addon,addon-writes,addon-builds,http-rest,http-fanout,client,electron]
 'use strict'
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
@@ -11,6 +11,7 @@ const node = process.execPath
 const BENCHMARKS = [
   { name: 'core', cmd: path.join(root, 'build', 'bench_core'), args: ['--seconds', '3'] },
   { name: 'addon', cmd: node, args: ['scripts/bench/addon-delivery.js'] },
+  { name: 'addon-writes', cmd: node, args: ['scripts/bench/addon-writes.js'] },
   { name: 'addon-builds', cmd: node, args: ['scripts/bench/addon-builds.js'], prebuild: true },
   { name: 'http-rest', cmd: node, args: ['scripts/bench/http-rest.js'] },
   { name: 'http-fanout', cmd: 'bash', args: ['scripts/bench/http-fanout.sh'] },
