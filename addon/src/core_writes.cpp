@@ -5,7 +5,6 @@
 #include "args.h"
 #include "core_wrap.h"
 #include "errors.h"
-#include "job_answer.h"
 
 namespace jobwire::addon {
 
@@ -22,7 +21,7 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
     head = std::max(head, committed.event ? committed.event->seq : 0);
     std::string text;
     if (committed.job && !completion.resolve_with_event) {
-      text = job_answer(*committed.job, now);
+      text = job_to_json(*committed.job, now);
     } else if (committed.event) {
       text = committed.event->json;
     } else {
