@@ -23,6 +23,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { EventEmitter } = require('node:events')
 const jobwire = require('../..')
+const { sleep, percentile, mainThreadCpuMs } = require('./lib/measure')
 
 function parseArgs (argv) {
   const args = { events: 1_000_000, rates: [1_000, 10_000, 100_000], seconds: 3, json: false }
@@ -36,30 +37,13 @@ function parseArgs (argv) {
   return args
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function percentile (sorted, p) {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
-}
-
-// CPU time of the JS thread in ms: Linux schedstat counts only time on a CPU, so a thread
-// kept waiting by other processes is not charged. Elsewhere the event loop's active time
-// (wall clock while not idle) stands in.
-function jsThreadCpuMs () {
-  try {
-    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
-  } catch {
-    return performance.eventLoopUtilization().active
-  }
-}
-
 // Runs fn(done) and measures wall time and the JS thread's CPU time until done() is called.
 async function measure (fn) {
-  const cpu = jsThreadCpuMs()
+  const cpu = mainThreadCpuMs()
   const started = performance.now()
   await new Promise((resolve) => fn(resolve))
   const ms = performance.now() - started
-  return { ms, activeMs: jsThreadCpuMs() - cpu }
+  return { ms, activeMs: mainThreadCpuMs() - cpu }
 }
 
 async function fill (core, total) {

@@ -24,6 +24,7 @@ const os = require('node:os')
 const path = require('node:path')
 const jobwire = require('../..')
 const { ensurePeers } = require('./peers/install')
+const { sleep, percentile, mainThreadCpuMs } = require('./lib/measure')
 
 const PRODUCERS = 16
 const IN_FLIGHT = 64
@@ -36,22 +37,6 @@ function parseArgs (argv) {
     else throw new Error(`unknown argument ${argv[i]}`)
   }
   return args
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function percentile (sorted, p) {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
-}
-
-// CPU time of the main thread in ms (see addon-delivery.js): schedstat counts only time on
-// a CPU; elsewhere the event loop's active time stands in.
-function mainThreadCpuMs () {
-  try {
-    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
-  } catch {
-    return performance.eventLoopUtilization().active
-  }
 }
 
 // Each system as the benchmark drives it: createJob() → id, setProgress(id, percent) → a

@@ -5,7 +5,7 @@
 // (Electron's IPC replaced by the stand-in in harness/).
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { bridgeFixture } = require('./harness/bridge-fixture')
+const { bridgeFixture, serveOrSkip } = require('./harness/bridge-fixture')
 
 async function seed (core) {
   const parent = await core.createJob({ type: 'build', project: 'alpha' })
@@ -17,20 +17,6 @@ async function seed (core) {
   await core.registerFile(parent.id, { path: 'out/app.tar', change: 'created' })
   await core.setStatus(other.id, 'failed', 'lint errors')
   return { parent, child, other }
-}
-
-// core.serve on loopback, closed when the test ends; null (the test skipped) when this build
-// of the addon has no HTTP engine.
-async function serveOrSkip (t, core) {
-  try {
-    const server = await core.serve({ host: '127.0.0.1', port: 0 })
-    t.after(() => server.close())
-    return server
-  } catch (err) {
-    if (err.code !== 'unavailable') throw err
-    t.skip('this build of the addon has no HTTP engine (core.serve answers unavailable)')
-    return null
-  }
 }
 
 // A running job's duration is computed when it is read, so two reads a moment apart differ.

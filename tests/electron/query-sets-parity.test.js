@@ -4,19 +4,7 @@
 // (the 400s, and the 410 reset of a cursor behind retention). Both read one real core.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { bridgeFixture, waitFor } = require('./harness/bridge-fixture')
-
-async function serveOrSkip (t, core) {
-  try {
-    const server = await core.serve({ host: '127.0.0.1', port: 0 })
-    t.after(() => server.close())
-    return server
-  } catch (err) {
-    if (err.code !== 'unavailable') throw err
-    t.skip('this build of the addon has no HTTP engine (core.serve answers unavailable)')
-    return null
-  }
-}
+const { bridgeFixture, serveOrSkip, waitFor } = require('./harness/bridge-fixture')
 
 test('query and HTTP answer ids=, fields= and /api/files alike, and refuse the same input alike', async (t) => {
   const { core, openWindow } = await bridgeFixture(t, {}, { retentionEvents: 5 })

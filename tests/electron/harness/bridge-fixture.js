@@ -26,6 +26,20 @@ async function bridgeFixture (t, bridgeOptions = {}, coreOptions = {}) {
   return { core, ipcMain, bridge, openWindow }
 }
 
+// core.serve on loopback, closed when the test ends; null (the test skipped) when this build
+// of the addon has no HTTP engine.
+async function serveOrSkip (t, core) {
+  try {
+    const server = await core.serve({ host: '127.0.0.1', port: 0 })
+    t.after(() => server.close())
+    return server
+  } catch (err) {
+    if (err.code !== 'unavailable') throw err
+    t.skip('this build of the addon has no HTTP engine (core.serve answers unavailable)')
+    return null
+  }
+}
+
 // Subscribes through window.jobwire and keeps every message, in arrival order.
 function collect (world, options) {
   const messages = []
@@ -48,4 +62,4 @@ async function burst (core, n, type = 'burst') {
   return jobs
 }
 
-module.exports = { bridgeFixture, collect, waitFor, burst, APP_URL, ALLOW }
+module.exports = { bridgeFixture, serveOrSkip, collect, waitFor, burst, APP_URL, ALLOW }
