@@ -7,25 +7,29 @@ import { JobDetail } from './job-detail.jsx'
 import { SubmitForm } from './submit-form.jsx'
 import { TurnView } from './turn-view.jsx'
 
+// The bar every view starts with: the name and the connection's state.
+function TopBar () {
+  return (
+    <header className="top">
+      <h1>jobwire</h1>
+      <ConnectionBar />
+    </header>
+  )
+}
+
 export function App ({ tokenControl, turn }) {
   const [selected, setSelected] = useState(null)
   if (turn) {
     return (
       <div className="app">
-        <header className="top">
-          <h1>jobwire</h1>
-          <ConnectionBar />
-        </header>
+        <TopBar />
         <main className="single"><TurnView id={turn} /></main>
       </div>
     )
   }
   return (
     <div className="app">
-      <header className="top">
-        <h1>jobwire</h1>
-        <ConnectionBar />
-      </header>
+      <TopBar />
       <SubmitForm tokenControl={tokenControl} onSubmitted={setSelected} />
       <main className="panes">
         <JobsPanel selected={selected} onSelect={setSelected} />
