@@ -25,43 +25,47 @@ class Core {
     if (this.#closing) throw closedError()
   }
 
-  // Writes. Each resolves with the job as committed (emit: the stored event envelope).
+  // Writes. Each resolves with the job as committed (emit: the stored event envelope). The
+  // last argument of each, `{ idempotencyKey }`, makes a retry safe: the same key with the
+  // same request commits once and resolves with the first answer again; with another
+  // request it rejects with code `conflict`.
 
-  async createJob (job) {
+  async createJob (job, options) {
     this.#checkOpen()
-    return JSON.parse(await this.#native.createJob(req.newJob(job)))
+    return JSON.parse(await this.#native.createJob(req.newJob(job), req.writeOptions(options)))
   }
 
-  async setStatus (id, status, errorMessage) {
+  async setStatus (id, status, errorMessage, options) {
     this.#checkOpen()
-    return JSON.parse(await this.#native.setStatus(req.id(id), req.status(status), req.errorMessage(errorMessage)))
+    return JSON.parse(await this.#native.setStatus(req.id(id), req.status(status), req.errorMessage(errorMessage),
+      req.writeOptions(options)))
   }
 
-  async setProgress (id, percent) {
+  async setProgress (id, percent, options) {
     this.#checkOpen()
-    return JSON.parse(await this.#native.setProgress(req.id(id), req.percent(percent)))
+    return JSON.parse(await this.#native.setProgress(req.id(id), req.percent(percent), req.writeOptions(options)))
   }
 
-  async updateJob (id, patch) {
+  async updateJob (id, patch, options) {
     this.#checkOpen()
-    return JSON.parse(await this.#native.updateJob(req.id(id), req.patch(patch)))
+    return JSON.parse(await this.#native.updateJob(req.id(id), req.patch(patch), req.writeOptions(options)))
   }
 
-  async appendLog (id, lines) {
+  async appendLog (id, lines, options) {
     this.#checkOpen()
-    return JSON.parse(await this.#native.appendLog(req.id(id), req.lines(lines)))
+    return JSON.parse(await this.#native.appendLog(req.id(id), req.lines(lines), req.writeOptions(options)))
   }
 
-  async registerFile (id, file) {
+  async registerFile (id, file, options) {
     this.#checkOpen()
     const { path, change } = req.file(file)
-    return JSON.parse(await this.#native.registerFile(req.id(id), path, change))
+    return JSON.parse(await this.#native.registerFile(req.id(id), path, change, req.writeOptions(options)))
   }
 
-  async emit (type, options) {
+  async emit (type, event, options) {
     this.#checkOpen()
-    const event = req.customEvent(type, options)
-    return JSON.parse(await this.#native.emit(event.type, event.job, event.data))
+    const request = req.customEvent(type, event)
+    return JSON.parse(await this.#native.emit(request.type, request.job, request.data, req.writeOptions(options)))
   }
 
   // Reads. Snapshots carry the seq they reflect and the store's epoch.

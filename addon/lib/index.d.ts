@@ -76,6 +76,10 @@ export interface OpenOptions {
   subscriberQueueLimit?: number
   /** Progress events closer than this for one job may be coalesced (default 250; 0: never). */
   progressFlushMs?: number
+  /** How long an idempotency key answers retries (default 24 h). */
+  idempotencyKeyMs?: number
+  /** How many idempotency keys are kept, newest first (default 100,000). */
+  idempotencyKeyCount?: number
 }
 
 export interface NewJob {
@@ -217,18 +221,31 @@ export interface LogInfo {
   oldest: number
 }
 
+/** The last argument of every write. */
+export interface WriteOptions {
+  /**
+   * 1 to 200 bytes, chosen by the caller once per logical write and sent again on each retry:
+   * the same key with the same request commits once and resolves with the first answer again;
+   * with another request it rejects with code 'conflict'. Keys are kept 24 h / 100,000 by
+   * default (open options idempotencyKeyMs, idempotencyKeyCount).
+   */
+  idempotencyKey?: string
+}
+
 export declare class Core {
   private constructor()
   /** Resolves after commit with the job as stored. */
-  createJob(job: NewJob): Promise<Job>
+  createJob(job: NewJob, options?: WriteOptions): Promise<Job>
   /** Refused transitions reject with code 'invalid_transition' and write nothing. */
-  setStatus(id: string, status: JobStatus, errorMessage?: string | { error_message?: string }): Promise<Job>
-  setProgress(id: string, percent: number): Promise<Job>
-  updateJob(id: string, patch: JobPatch): Promise<Job>
-  appendLog(id: string, lines: string | string[]): Promise<Job>
-  registerFile(id: string, file: { path: string; change?: FileChange }): Promise<Job>
+  setStatus(id: string, status: JobStatus, errorMessage?: string | { error_message?: string } | null,
+    options?: WriteOptions): Promise<Job>
+  setProgress(id: string, percent: number, options?: WriteOptions): Promise<Job>
+  updateJob(id: string, patch: JobPatch, options?: WriteOptions): Promise<Job>
+  appendLog(id: string, lines: string | string[], options?: WriteOptions): Promise<Job>
+  registerFile(id: string, file: { path: string; change?: FileChange }, options?: WriteOptions): Promise<Job>
   /** A producer-defined event; `type` starts with 'x.'. Resolves with the stored envelope. */
-  emit<D extends Json = Json>(type: `x.${string}`, options?: { job?: string; data?: D }): Promise<Envelope<D>>
+  emit<D extends Json = Json>(type: `x.${string}`, event?: { job?: string; data?: D },
+    options?: WriteOptions): Promise<Envelope<D>>
 
   getJob(id: string): Promise<JobSnapshot>
   listJobs(filter?: JobFilter): Promise<JobPage>

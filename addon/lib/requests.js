@@ -10,7 +10,7 @@ const INT32_MAX = 2147483647
 
 function openOptions (value) {
   const o = v.options(value, 'open options', ['path', 'store', 'durability', 'retentionEvents', 'retentionMs',
-    'subscriberQueueLimit', 'progressFlushMs'])
+    'subscriberQueueLimit', 'progressFlushMs', 'idempotencyKeyMs', 'idempotencyKeyCount'])
   if (o.store !== undefined) v.fail('store: only an embedded SQLite file (path) is supported by this build')
   return {
     path: v.optional(o.path, v.string, 'path') ?? 'jobwire.db',
@@ -19,7 +19,16 @@ function openOptions (value) {
     retentionMs: v.optional(o.retentionMs, v.integer, 'retentionMs', 1, Number.MAX_SAFE_INTEGER),
     subscriberQueueLimit: v.optional(o.subscriberQueueLimit, v.integer, 'subscriberQueueLimit', 1, 1e9),
     progressFlushMs: v.optional(o.progressFlushMs, v.integer, 'progressFlushMs', 0, 60000),
+    idempotencyKeyMs: v.optional(o.idempotencyKeyMs, v.integer, 'idempotencyKeyMs', 1, Number.MAX_SAFE_INTEGER),
+    idempotencyKeyCount: v.optional(o.idempotencyKeyCount, v.integer, 'idempotencyKeyCount', 1, Number.MAX_SAFE_INTEGER),
   }
+}
+
+// The last argument of every write: { idempotencyKey }. The core checks the key's length and
+// characters (model/validation.h), as it does for the HTTP header.
+function writeOptions (value) {
+  const o = v.options(value, 'write options', ['idempotencyKey'])
+  return v.optional(o.idempotencyKey, v.string, 'idempotencyKey')
 }
 
 function id (value) {
@@ -183,6 +192,7 @@ function serveOptions (value) {
 }
 
 module.exports = {
+  writeOptions,
   openOptions, id, newJob, status, errorMessage, percent, patch, lines, file, customEvent,
   listFilter, logPage, eventPage, subscription, serveOptions, jobIds, fileChanges,
 }

@@ -107,6 +107,8 @@ Napi::Value CoreWrap::open(const Napi::CallbackInfo& info) {
   std::optional<int64_t> retention_ms = args.optional_integer(options, "retentionMs");
   std::optional<int64_t> queue_limit = args.optional_integer(options, "subscriberQueueLimit");
   std::optional<int64_t> flush_ms = args.optional_integer(options, "progressFlushMs");
+  std::optional<int64_t> key_ms = args.optional_integer(options, "idempotencyKeyMs");
+  std::optional<int64_t> key_count = args.optional_integer(options, "idempotencyKeyCount");
   if (!args.ok()) return rejected(env, args.status());
   if (state_->core || state_->closing) return rejected(env, bad_argument("open() was already called"));
   if (durability == "power") core_options.durability = Durability::power;
@@ -114,6 +116,8 @@ Napi::Value CoreWrap::open(const Napi::CallbackInfo& info) {
   if (retention_ms) core_options.retention_ms = *retention_ms;
   if (queue_limit && *queue_limit > 0) core_options.subscriber_queue_limit = static_cast<size_t>(*queue_limit);
   if (flush_ms) core_options.progress_flush_ms = static_cast<int>(*flush_ms);
+  if (key_ms) core_options.idempotency_key_ms = *key_ms;
+  if (key_count) core_options.idempotency_key_count = *key_count;
 
   return TaskWorker<std::shared_ptr<Core>>::start(
       env, "jobwire.open", [core_options] { return Core::open(core_options); },

@@ -10,7 +10,6 @@ namespace jobwire::addon {
 
 void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state) {
   int64_t head = 0;
-  int64_t now = now_ms();
   for (Completion& completion : completions) {
     Napi::HandleScope scope(env);
     if (!completion.result.ok()) {
@@ -21,7 +20,8 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
     head = std::max(head, committed.event ? committed.event->seq : 0);
     std::string text;
     if (committed.job && !completion.resolve_with_event) {
-      text = job_to_json(*committed.job, now);
+      // As of its commit, as HTTP answers it: a replayed answer is the first one exactly.
+      text = job_to_json(*committed.job, committed.event->ts_ms);
     } else if (committed.event) {
       text = committed.event->json;
     } else {
@@ -36,6 +36,11 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
     state->known_head = head;
     for (auto& [id, pump] : state->pumps) pump->expect(env, head);
   }
+}
+
+// The last argument of every write: its idempotency key, when the caller gave one.
+static WriteOptions write_options(Args& args, size_t index) {
+  return WriteOptions{args.optional_string(index, "idempotency_key")};
 }
 
 WriteDone CoreWrap::settle_later(Napi::Env env, napi_value* promise, bool resolve_with_event) {
@@ -61,10 +66,11 @@ Napi::Value CoreWrap::create_job(const Napi::CallbackInfo& info) {
   job.policy_name = args.optional_string(fields, "policy_name");
   job.output_path = args.optional_string(fields, "output_path");
   job.summary_json = args.optional_string(fields, "summary_json");
+  WriteOptions options = write_options(args, 1);
   Napi::Value answer;
   if (refused(args, *state_, &answer)) return answer;
   napi_value promise = nullptr;
-  state_->core->create_job(std::move(job), settle_later(info.Env(), &promise, false));
+  state_->core->create_job(std::move(job), settle_later(info.Env(), &promise, false), std::move(options));
   return Napi::Value(info.Env(), promise);
 }
 
@@ -74,11 +80,13 @@ Napi::Value CoreWrap::set_status(const Napi::CallbackInfo& info) {
   std::string name = args.string(1, "status");
   std::optional<std::string> error_message = args.optional_string(2, "error_message");
   std::optional<JobStatus> status = parse_job_status(name);
+  WriteOptions options = write_options(args, 3);
   Napi::Value answer;
   if (refused(args, *state_, &answer)) return answer;
   if (!status) return rejected(info.Env(), bad_argument("unknown status: " + name));
   napi_value promise = nullptr;
-  state_->core->set_status(std::move(id), *status, std::move(error_message), settle_later(info.Env(), &promise, false));
+  state_->core->set_status(std::move(id), *status, std::move(error_message), settle_later(info.Env(), &promise, false),
+                           std::move(options));
   return Napi::Value(info.Env(), promise);
 }
 
@@ -86,10 +94,11 @@ Napi::Value CoreWrap::set_progress(const Napi::CallbackInfo& info) {
   Args args(info);
   std::string id = args.string(0, "id");
   double percent = args.number(1, "percent");
+  WriteOptions options = write_options(args, 2);
   Napi::Value answer;
   if (refused(args, *state_, &answer)) return answer;
   napi_value promise = nullptr;
-  state_->core->set_progress(std::move(id), percent, settle_later(info.Env(), &promise, false));
+  state_->core->set_progress(std::move(id), percent, settle_later(info.Env(), &promise, false), std::move(options));
   return Napi::Value(info.Env(), promise);
 }
 
@@ -107,10 +116,12 @@ Napi::Value CoreWrap::update_job(const Napi::CallbackInfo& info) {
   if (std::optional<int64_t> priority = args.optional_integer(fields, "priority")) {
     patch.priority = static_cast<int>(*priority);
   }
+  WriteOptions options = write_options(args, 2);
   Napi::Value answer;
   if (refused(args, *state_, &answer)) return answer;
   napi_value promise = nullptr;
-  state_->core->update_job(std::move(id), std::move(patch), settle_later(info.Env(), &promise, false));
+  state_->core->update_job(std::move(id), std::move(patch), settle_later(info.Env(), &promise, false),
+                           std::move(options));
   return Napi::Value(info.Env(), promise);
 }
 
@@ -118,10 +129,12 @@ Napi::Value CoreWrap::append_log(const Napi::CallbackInfo& info) {
   Args args(info);
   std::string id = args.string(0, "id");
   std::vector<std::string> lines = args.strings(1, "lines");
+  WriteOptions options = write_options(args, 2);
   Napi::Value answer;
   if (refused(args, *state_, &answer)) return answer;
   napi_value promise = nullptr;
-  state_->core->append_log(std::move(id), std::move(lines), settle_later(info.Env(), &promise, false));
+  state_->core->append_log(std::move(id), std::move(lines), settle_later(info.Env(), &promise, false),
+                           std::move(options));
   return Napi::Value(info.Env(), promise);
 }
 
@@ -131,11 +144,13 @@ Napi::Value CoreWrap::register_file(const Napi::CallbackInfo& info) {
   std::string path = args.string(1, "path");
   std::string name = args.string(2, "change");
   std::optional<FileChange> change = parse_file_change(name);
+  WriteOptions options = write_options(args, 3);
   Napi::Value answer;
   if (refused(args, *state_, &answer)) return answer;
   if (!change) return rejected(info.Env(), bad_argument("unknown file change: " + name));
   napi_value promise = nullptr;
-  state_->core->register_file(std::move(id), std::move(path), *change, settle_later(info.Env(), &promise, false));
+  state_->core->register_file(std::move(id), std::move(path), *change, settle_later(info.Env(), &promise, false),
+                              std::move(options));
   return Napi::Value(info.Env(), promise);
 }
 
@@ -144,10 +159,12 @@ Napi::Value CoreWrap::emit(const Napi::CallbackInfo& info) {
   std::string type = args.string(0, "type");
   std::optional<std::string> job = args.optional_string(1, "job");
   std::string data_json = args.string(2, "data_json");
+  WriteOptions options = write_options(args, 3);
   Napi::Value answer;
   if (refused(args, *state_, &answer)) return answer;
   napi_value promise = nullptr;
-  state_->core->emit(std::move(type), std::move(job), std::move(data_json), settle_later(info.Env(), &promise, true));
+  state_->core->emit(std::move(type), std::move(job), std::move(data_json), settle_later(info.Env(), &promise, true),
+                     std::move(options));
   return Napi::Value(info.Env(), promise);
 }
 

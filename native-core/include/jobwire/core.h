@@ -41,6 +41,20 @@ struct CoreOptions {
   // Past this size writes wait until the WAL has started over: where the disk cannot keep up,
   // it sets the write pace and the WAL stays bounded. Not below wal_restart_bytes.
   int64_t wal_limit_bytes = 64 << 20;
+  // How long and how many idempotency keys are kept (WriteOptions): a retry within this
+  // window is answered from the first commit; past it, the key is forgotten.
+  int64_t idempotency_key_ms = 24LL * 3600 * 1000;
+  int64_t idempotency_key_count = 100'000;
+};
+
+// What a caller may add to any write.
+struct WriteOptions {
+  // A producer-chosen key (1 to 200 bytes) for one logical write. The first write with it
+  // commits and stores its Committed in the same transaction; a later write with the same key
+  // and the same request commits nothing and is answered with that stored Committed
+  // (`replayed`); with the same key and another request it is refused with `conflict`. A
+  // refused write stores nothing, so its key may be used again.
+  std::optional<std::string> idempotency_key;
 };
 
 // What a write leaves behind: the job as it is after the change (absent for an x.* event
@@ -48,6 +62,9 @@ struct CoreOptions {
 struct Committed {
   std::optional<Job> job;
   EventPtr event;
+  // Answered from an idempotency key's stored result: nothing new was committed, and `job`
+  // and `event` are as the first write with that key left them.
+  bool replayed = false;
 };
 
 using WriteDone = std::function<void(Result<Committed>)>;
@@ -104,25 +121,29 @@ class Core {
 
   // Writes. Never block; `done` runs once, after commit, on the writer thread (or at once
   // on the calling thread when the request is refused before queuing).
-  virtual void create_job(NewJob job, WriteDone done) = 0;
+  virtual void create_job(NewJob job, WriteDone done, WriteOptions options = {}) = 0;
   virtual void set_status(std::string id, JobStatus status, std::optional<std::string> error_message,
-                          WriteDone done) = 0;
-  virtual void set_progress(std::string id, double percent, WriteDone done) = 0;
-  virtual void update_job(std::string id, JobPatch patch, WriteDone done) = 0;
-  virtual void append_log(std::string id, std::vector<std::string> lines, WriteDone done) = 0;
-  virtual void register_file(std::string id, std::string path, FileChange change, WriteDone done) = 0;
+                          WriteDone done, WriteOptions options = {}) = 0;
+  virtual void set_progress(std::string id, double percent, WriteDone done, WriteOptions options = {}) = 0;
+  virtual void update_job(std::string id, JobPatch patch, WriteDone done, WriteOptions options = {}) = 0;
+  virtual void append_log(std::string id, std::vector<std::string> lines, WriteDone done,
+                          WriteOptions options = {}) = 0;
+  virtual void register_file(std::string id, std::string path, FileChange change, WriteDone done,
+                             WriteOptions options = {}) = 0;
   // A producer-defined event: `type` starts with "x.", `job` is optional, `data_json` any JSON.
-  virtual void emit(std::string type, std::optional<std::string> job, std::string data_json,
-                    WriteDone done) = 0;
+  virtual void emit(std::string type, std::optional<std::string> job, std::string data_json, WriteDone done,
+                    WriteOptions options = {}) = 0;
 
   // Blocking forms of the writes, for C++ producers: return after commit.
-  Result<Committed> create_job(NewJob job);
-  Result<Committed> set_status(std::string id, JobStatus status, std::optional<std::string> error_message = {});
-  Result<Committed> set_progress(std::string id, double percent);
-  Result<Committed> update_job(std::string id, JobPatch patch);
-  Result<Committed> append_log(std::string id, std::vector<std::string> lines);
-  Result<Committed> register_file(std::string id, std::string path, FileChange change);
-  Result<Committed> emit(std::string type, std::optional<std::string> job, std::string data_json);
+  Result<Committed> create_job(NewJob job, WriteOptions options = {});
+  Result<Committed> set_status(std::string id, JobStatus status, std::optional<std::string> error_message = {},
+                               WriteOptions options = {});
+  Result<Committed> set_progress(std::string id, double percent, WriteOptions options = {});
+  Result<Committed> update_job(std::string id, JobPatch patch, WriteOptions options = {});
+  Result<Committed> append_log(std::string id, std::vector<std::string> lines, WriteOptions options = {});
+  Result<Committed> register_file(std::string id, std::string path, FileChange change, WriteOptions options = {});
+  Result<Committed> emit(std::string type, std::optional<std::string> job, std::string data_json,
+                         WriteOptions options = {});
 
   // Reads, on the calling thread. Thread-safe.
   virtual Result<Job> get_job(const std::string& id) = 0;

@@ -1,5 +1,7 @@
 #include "core/core_impl.h"
 
+#include "core/write_keys.h"
+
 #include "hub/live_subscription.h"
 #include "model/validation.h"
 
@@ -24,6 +26,8 @@ Result<std::shared_ptr<Core>> Core::open(const CoreOptions& options) {
   if (options.wal_limit_bytes < options.wal_restart_bytes)
     return invalid("wal_limit_bytes must not be below wal_restart_bytes");
   if (options.retention_events < 0 || options.retention_ms < 0) return invalid("retention must not be negative");
+  if (options.idempotency_key_ms < 1 || options.idempotency_key_count < 1)
+    return invalid("idempotency keys must be kept for at least 1 ms and 1 key");
   auto hub = std::make_shared<Hub>();
   auto etags = std::make_shared<EtagCache>();
   auto store = SqliteStore::open(options, [hub, etags](const std::vector<EventPtr>& events) {
@@ -40,65 +44,100 @@ CoreImpl::CoreImpl(const CoreOptions& options, std::shared_ptr<Hub> hub, std::sh
 
 CoreImpl::~CoreImpl() { close(); }
 
-void CoreImpl::submit(const Status& check, WriteDone& done,
+void CoreImpl::submit(const Status& check, WriteDone& done, Result<std::optional<WriteKey>> key,
                       std::function<Result<Committed>(SqliteWriter&, int64_t)> apply) {
   if (!check.ok()) return done(check);
+  if (!key.ok()) return done(key.status());
   if (closed_.load()) return done(closed_status());
+  if (key.value()) {
+    apply = [key = std::move(*key.value()), apply = std::move(apply)](SqliteWriter& w, int64_t now) {
+      return w.once(key, now, [&] { return apply(w, now); });
+    };
+  }
   store_->submit(WriteRequest{std::move(apply), std::move(done)});
 }
 
-void CoreImpl::create_job(NewJob job, WriteDone done) {
+// Each write's canonical request (write_keys.h) names the operation and every argument that
+// changes what it commits.
+void CoreImpl::create_job(NewJob job, WriteDone done, WriteOptions options) {
   Status check = check_new_job(job);
-  submit(check, done, [job = std::move(job)](SqliteWriter& w, int64_t now) { return w.create_job(job, now); });
+  auto key = write_key(options, [&] {
+    return json::array({"create_job", job.id ? json(*job.id) : json(), job.type, job.project,
+                        job.parent ? json(*job.parent) : json(), job.priority,
+                        job.file_path ? json(*job.file_path) : json(), job.policy_name ? json(*job.policy_name) : json(),
+                        job.output_path ? json(*job.output_path) : json(),
+                        job.summary_json ? json(*job.summary_json) : json()});
+  });
+  submit(check, done, std::move(key),
+         [job = std::move(job)](SqliteWriter& w, int64_t now) { return w.create_job(job, now); });
 }
 
 void CoreImpl::set_status(std::string id, JobStatus status, std::optional<std::string> error_message,
-                          WriteDone done) {
+                          WriteDone done, WriteOptions options) {
   Status check = check_name("id", id);
   if (check.ok() && error_message) check = check_text("error_message", *error_message, limits::kMessageLength);
-  submit(check, done, [id = std::move(id), status, error = std::move(error_message)](SqliteWriter& w, int64_t now) {
-    return w.set_status(id, status, error, now);
+  auto key = write_key(options, [&] {
+    return json::array({"set_status", id, job_status_name(status), error_message ? json(*error_message) : json()});
   });
+  submit(check, done, std::move(key),
+         [id = std::move(id), status, error = std::move(error_message)](SqliteWriter& w, int64_t now) {
+           return w.set_status(id, status, error, now);
+         });
 }
 
-void CoreImpl::set_progress(std::string id, double percent, WriteDone done) {
+void CoreImpl::set_progress(std::string id, double percent, WriteDone done, WriteOptions options) {
   Status check = check_name("id", id);
   if (check.ok()) check = check_progress(percent);
-  submit(check, done,
+  auto key = write_key(options, [&] { return json::array({"set_progress", id, percent}); });
+  submit(check, done, std::move(key),
          [id = std::move(id), percent](SqliteWriter& w, int64_t now) { return w.set_progress(id, percent, now); });
 }
 
-void CoreImpl::update_job(std::string id, JobPatch patch, WriteDone done) {
+void CoreImpl::update_job(std::string id, JobPatch patch, WriteDone done, WriteOptions options) {
   Status check = check_name("id", id);
   if (check.ok()) check = check_patch(patch);
-  submit(check, done, [id = std::move(id), patch = std::move(patch)](SqliteWriter& w, int64_t now) {
+  auto key = write_key(options, [&] {
+    auto text = [](const std::optional<std::string>& value) { return value ? json(*value) : json(); };
+    return json::array({"update_job", id, text(patch.summary_json), text(patch.validation_json),
+                        text(patch.error_message), text(patch.output_path), text(patch.file_path),
+                        text(patch.policy_name), patch.priority ? json(*patch.priority) : json()});
+  });
+  submit(check, done, std::move(key), [id = std::move(id), patch = std::move(patch)](SqliteWriter& w, int64_t now) {
     return w.update_job(id, patch, now);
   });
 }
 
-void CoreImpl::append_log(std::string id, std::vector<std::string> lines, WriteDone done) {
+void CoreImpl::append_log(std::string id, std::vector<std::string> lines, WriteDone done, WriteOptions options) {
   Status check = check_name("id", id);
   if (check.ok()) check = check_log_lines(lines);
-  submit(check, done, [id = std::move(id), lines = std::move(lines)](SqliteWriter& w, int64_t now) {
+  auto key = write_key(options, [&] { return json::array({"append_log", id, lines}); });
+  submit(check, done, std::move(key), [id = std::move(id), lines = std::move(lines)](SqliteWriter& w, int64_t now) {
     return w.append_log(id, lines, now);
   });
 }
 
-void CoreImpl::register_file(std::string id, std::string path, FileChange change, WriteDone done) {
+void CoreImpl::register_file(std::string id, std::string path, FileChange change, WriteDone done,
+                             WriteOptions options) {
   Status check = check_name("id", id);
   if (check.ok() && path.empty()) check = invalid("path must not be empty");
   if (check.ok()) check = check_text("path", path, limits::kTextLength);
-  submit(check, done, [id = std::move(id), path = std::move(path), change](SqliteWriter& w, int64_t now) {
-    return w.register_file(id, path, change, now);
-  });
+  auto key = write_key(options, [&] { return json::array({"register_file", id, path, file_change_name(change)}); });
+  submit(check, done, std::move(key),
+         [id = std::move(id), path = std::move(path), change](SqliteWriter& w, int64_t now) {
+           return w.register_file(id, path, change, now);
+         });
 }
 
-void CoreImpl::emit(std::string type, std::optional<std::string> job, std::string data_json, WriteDone done) {
+void CoreImpl::emit(std::string type, std::optional<std::string> job, std::string data_json, WriteDone done,
+                    WriteOptions options) {
   Status check = check_custom_event_type(type);
   if (check.ok() && job) check = check_name("job", *job);
   if (check.ok()) check = check_json("data", data_json);
-  submit(check, done, [type = std::move(type), job = std::move(job), data = std::move(data_json)](
-                          SqliteWriter& w, int64_t now) { return w.emit(type, job, data, now); });
+  auto key = write_key(options, [&] { return json::array({"emit", type, job ? json(*job) : json(), data_json}); });
+  submit(check, done, std::move(key),
+         [type = std::move(type), job = std::move(job), data = std::move(data_json)](SqliteWriter& w, int64_t now) {
+           return w.emit(type, job, data, now);
+         });
 }
 
 // Reads check their names as writes do (validation.h), so a malformed id is invalid_argument

@@ -25,14 +25,16 @@ class CoreImpl final : public Core {
   using Core::set_status;
   using Core::update_job;
 
-  void create_job(NewJob job, WriteDone done) override;
-  void set_status(std::string id, JobStatus status, std::optional<std::string> error_message,
-                  WriteDone done) override;
-  void set_progress(std::string id, double percent, WriteDone done) override;
-  void update_job(std::string id, JobPatch patch, WriteDone done) override;
-  void append_log(std::string id, std::vector<std::string> lines, WriteDone done) override;
-  void register_file(std::string id, std::string path, FileChange change, WriteDone done) override;
-  void emit(std::string type, std::optional<std::string> job, std::string data_json, WriteDone done) override;
+  void create_job(NewJob job, WriteDone done, WriteOptions options) override;
+  void set_status(std::string id, JobStatus status, std::optional<std::string> error_message, WriteDone done,
+                  WriteOptions options) override;
+  void set_progress(std::string id, double percent, WriteDone done, WriteOptions options) override;
+  void update_job(std::string id, JobPatch patch, WriteDone done, WriteOptions options) override;
+  void append_log(std::string id, std::vector<std::string> lines, WriteDone done, WriteOptions options) override;
+  void register_file(std::string id, std::string path, FileChange change, WriteDone done,
+                     WriteOptions options) override;
+  void emit(std::string type, std::optional<std::string> job, std::string data_json, WriteDone done,
+            WriteOptions options) override;
 
   Result<Job> get_job(const std::string& id) override;
   Result<JobPage> list_jobs(const JobFilter& filter) override;
@@ -52,8 +54,10 @@ class CoreImpl final : public Core {
   bool closed() const override { return closed_.load(); }
 
  private:
-  // Refuses at once (on this thread) when `check` failed or the core is closed; queues otherwise.
-  void submit(const Status& check, WriteDone& done, std::function<Result<Committed>(SqliteWriter&, int64_t)> apply);
+  // Refuses at once (on this thread) when `check` or the key failed or the core is closed;
+  // queues otherwise, once per idempotency key.
+  void submit(const Status& check, WriteDone& done, Result<std::optional<WriteKey>> key,
+              std::function<Result<Committed>(SqliteWriter&, int64_t)> apply);
 
   const CoreOptions options_;
   std::shared_ptr<Hub> hub_;

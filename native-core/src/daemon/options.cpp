@@ -38,6 +38,8 @@ const char* usage_text() {
          "  --json                 machine-readable startup lines\n"
          "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; 2000..60000)\n"
          "  --poll-log-interval-ms N  the same for logs   --no-polling  tell clients not to poll\n"
+         "  --idempotency-key-ms N     how long an Idempotency-Key answers retries (default 86400000: 24 h)\n"
+         "  --idempotency-key-count N  how many keys are kept, newest first (default 100000)\n"
          "tuning:\n"
          "  --heartbeat-ms N  --request-timeout-ms N  --max-connections N  --max-body-bytes N\n"
          "  --max-write-buffer-bytes N  --retention-events N  --durability process|power\n";
@@ -135,6 +137,13 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
     } else if (flag == "--retention-events") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int<int64_t>(*v, 1, INT64_MAX, options.core.retention_events)) return bad(flag, "must be at least 1");
+    } else if (flag == "--idempotency-key-ms") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int<int64_t>(*v, 1, INT64_MAX, options.core.idempotency_key_ms)) return bad(flag, "must be at least 1");
+    } else if (flag == "--idempotency-key-count") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int<int64_t>(*v, 1, INT64_MAX, options.core.idempotency_key_count))
+        return bad(flag, "must be at least 1");
     } else if (flag == "--durability") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (*v == "process") options.core.durability = Durability::process;

@@ -95,7 +95,7 @@ void Access::add_cors(const Request& request, Response& response) const {
   if (!origin || !origin_allowed(*origin)) return;
   response.headers.emplace_back("Access-Control-Allow-Origin", std::string(*origin));
   response.headers.emplace_back("Access-Control-Allow-Credentials", "true");
-  response.headers.emplace_back("Access-Control-Expose-Headers", "ETag");
+  response.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Idempotent-Replayed");
   response.headers.emplace_back("Vary", "Origin");
 }
 
@@ -108,7 +108,7 @@ Response Access::preflight(const Request& request) const {
   // Allow-Origin itself is added by the connection, as on every answer.
   response.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, PATCH, OPTIONS");
   response.headers.emplace_back("Access-Control-Allow-Headers",
-                                "Authorization, Content-Type, If-None-Match, Last-Event-ID");
+                                "Authorization, Content-Type, If-None-Match, Last-Event-ID, Idempotency-Key");
   response.headers.emplace_back("Access-Control-Max-Age", "600");
   return response;
 }

@@ -1,7 +1,5 @@
 // The write API for producers in any language. A write goes to the core's writer thread;
 // its callback runs there after commit and posts the answer back to the loop thread.
-#include <chrono>
-
 #include "http/connection.h"
 #include "http/handlers.h"
 #include "http/json_text.h"
@@ -12,17 +10,13 @@
 namespace jobwire::http {
 namespace {
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // Builds the body of a successful write from what was committed.
 using Render = std::string (*)(const Committed& committed, const std::string& epoch);
 
+// The job as of its commit (duration_seconds too), so a replayed answer is the same bytes.
 std::string render_job(const Committed& committed, const std::string& epoch) {
   if (!committed.job) return committed.event->json;
-  std::string body = job_to_json(*committed.job, wall_ms());
+  std::string body = job_to_json(*committed.job, committed.event->ts_ms);
   append_fields(body, {{"seq", committed.event->seq}, {"epoch", epoch}});
   return body;
 }
@@ -59,7 +53,10 @@ WriteDone answer_when_committed(RouteContext& ctx, int status, Render render) {
           conn.respond(error_response(result.status()));
           return;
         }
-        conn.respond(json_response(render(result.value(), server->epoch()), status));
+        Response response = json_response(render(result.value(), server->epoch()), status);
+        // As Stripe's API says it: the answer is the first write's, and nothing new committed.
+        if (result.value().replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
+        conn.respond(std::move(response));
       });
     });
   };
@@ -72,13 +69,21 @@ bool parsed_or_refused(RouteContext& ctx, const Result<T>& parsed) {
   return parsed.ok();
 }
 
+// The Idempotency-Key header, as the core's write option; the core checks it.
+WriteOptions write_options(const RouteContext& ctx) {
+  WriteOptions options;
+  if (auto key = ctx.request.header("idempotency-key")) options.idempotency_key = std::string(*key);
+  return options;
+}
+
 }  // namespace
 
 void post_job(RouteContext& ctx) {
   // The model parses the body: unknown fields and wrong types are refused there, once.
   auto job = new_job_from_json(ctx.request.body);
   if (!parsed_or_refused(ctx, job)) return;
-  ctx.server.core().create_job(std::move(job).value(), answer_when_committed(ctx, 201, &render_job));
+  ctx.server.core().create_job(std::move(job).value(), answer_when_committed(ctx, 201, &render_job),
+                                write_options(ctx));
 }
 
 // Each body is parsed by the model alone (write_json.h): an unknown field is refused there
@@ -87,39 +92,39 @@ void post_status(RouteContext& ctx) {
   auto body = status_body_from_json(ctx.request.body);
   if (!parsed_or_refused(ctx, body)) return;
   ctx.server.core().set_status(ctx.id, body->status, std::move(body->error_message),
-                               answer_when_committed(ctx, 200, &render_job));
+                               answer_when_committed(ctx, 200, &render_job), write_options(ctx));
 }
 
 void post_progress(RouteContext& ctx) {
   auto percent = progress_body_from_json(ctx.request.body);
   if (!parsed_or_refused(ctx, percent)) return;
-  ctx.server.core().set_progress(ctx.id, percent.value(), answer_when_committed(ctx, 200, &render_job));
+  ctx.server.core().set_progress(ctx.id, percent.value(), answer_when_committed(ctx, 200, &render_job), write_options(ctx));
 }
 
 void post_logs(RouteContext& ctx) {
   auto lines = log_body_from_json(ctx.request.body);
   if (!parsed_or_refused(ctx, lines)) return;
-  ctx.server.core().append_log(ctx.id, std::move(lines).value(), answer_when_committed(ctx, 201, &render_entries));
+  ctx.server.core().append_log(ctx.id, std::move(lines).value(), answer_when_committed(ctx, 201, &render_entries), write_options(ctx));
 }
 
 void post_files(RouteContext& ctx) {
   auto file = file_body_from_json(ctx.request.body);
   if (!parsed_or_refused(ctx, file)) return;
   ctx.server.core().register_file(ctx.id, std::move(file->path), file->change,
-                                  answer_when_committed(ctx, 201, &render_entries));
+                                  answer_when_committed(ctx, 201, &render_entries), write_options(ctx));
 }
 
 void patch_job(RouteContext& ctx) {
   auto patch = job_patch_from_json(ctx.request.body);
   if (!parsed_or_refused(ctx, patch)) return;
-  ctx.server.core().update_job(ctx.id, std::move(patch).value(), answer_when_committed(ctx, 200, &render_job));
+  ctx.server.core().update_job(ctx.id, std::move(patch).value(), answer_when_committed(ctx, 200, &render_job), write_options(ctx));
 }
 
 void post_event(RouteContext& ctx) {
   auto event = event_body_from_json(ctx.request.body);
   if (!parsed_or_refused(ctx, event)) return;
   ctx.server.core().emit(std::move(event->type), std::move(event->job), std::move(event->data_json),
-                         answer_when_committed(ctx, 201, &render_event));
+                         answer_when_committed(ctx, 201, &render_event), write_options(ctx));
 }
 
 }  // namespace jobwire::http

@@ -47,6 +47,14 @@ Status check_text(const char* field, const std::string& value, size_t max_length
   return Status::Ok();
 }
 
+Status check_idempotency_key(const std::string& key) {
+  if (key.empty()) return invalid("the idempotency key must not be empty");
+  if (Status s = check_text("the idempotency key", key, limits::kIdempotencyKeyLength); !s.ok()) return s;
+  for (unsigned char c : key)
+    if (c < 0x20 || c == 0x7f) return invalid("the idempotency key must not hold control characters");
+  return Status::Ok();
+}
+
 Status check_json(const char* field, const std::string& value) {
   if (value.size() > limits::kJsonBytes)
     return invalid(std::string(field) + " is larger than " + std::to_string(limits::kJsonBytes) + " bytes");

@@ -93,7 +93,8 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
         results.pop_back();  // that write failed in the store, not by refusal
         break;
       }
-      if (results.back().ok()) events.push_back(results.back().value().event);
+      // A replayed answer committed nothing new: its event was published the first time.
+      if (results.back().ok() && !results.back().value().replayed) events.push_back(results.back().value().event);
     }
   }
   // Retention deletes ride in the same transaction, at most twice the group's own rows, so

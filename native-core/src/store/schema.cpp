@@ -66,6 +66,24 @@ const char* const kMigrations[] = {
     R"sql(
     DROP INDEX events_by_ts;
     )sql",
+    // Idempotency keys (store/idempotency_keys.h): each with the request's fingerprint and the
+    // job and event its first write committed, which answer every retry.
+    R"sql(
+    CREATE TABLE idempotency_keys (
+      key TEXT NOT NULL UNIQUE,
+      fingerprint TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      job_snapshot TEXT,
+      seq INTEGER NOT NULL,
+      type TEXT NOT NULL,
+      ts INTEGER NOT NULL,
+      job TEXT NOT NULL,
+      project TEXT NOT NULL,
+      tree_path TEXT NOT NULL,
+      envelope TEXT NOT NULL
+    );
+    CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+    )sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

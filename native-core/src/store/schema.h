@@ -9,7 +9,7 @@
 
 namespace jobwire {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Brings the database to kSchemaVersion, creating it (and its epoch) when empty.
 Status migrate(SqliteDb& db);

@@ -13,7 +13,8 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& option
   std::shared_ptr<SqliteStore> store(new SqliteStore());
   store->path_ = options.path;
   Status s = store->lock_.acquire(options.path);
-  if (s.ok()) s = store->writer_.open(options.path, options.durability);
+  if (s.ok()) s = store->writer_.open(options.path, options.durability,
+                                             KeyRetention{options.idempotency_key_ms, options.idempotency_key_count});
   if (s.ok()) s = store->checkpointer_.start(options.path, kCheckpointEveryMs, options.wal_restart_bytes,
                                                        options.wal_limit_bytes, store->writer_turn_);
   if (!s.ok()) return s;

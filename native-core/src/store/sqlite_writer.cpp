@@ -14,7 +14,7 @@ constexpr size_t kCachedJobs = 10'000;
 
 }  // namespace
 
-Status SqliteWriter::open(const std::string& path, Durability durability) {
+Status SqliteWriter::open(const std::string& path, Durability durability, KeyRetention key_retention) {
   Status s = db_.open(path, /*read_only=*/false);
   if (s.ok()) s = db_.exec("PRAGMA journal_mode=WAL");
   if (s.ok())
@@ -70,6 +70,7 @@ Status SqliteWriter::open(const std::string& path, Durability durability) {
                           &save_pruned_})
     if (!stmt->valid()) return stmt->status();
   if (!(s = event_times_.prepare(h)).ok()) return s;
+  if (!(s = keys_.prepare(h, key_retention)).ok()) return s;
 
   // The newest event by rowid: its stamp is the latest (the clock never goes back), and
   // with no index on ts, max(ts) would read the whole log.
@@ -219,6 +220,18 @@ void SqliteWriter::store_job(Loaded& entry, const Job& job, int64_t now) {
     entry.dirty = true;
     dirty_.push_back(&entry);
   }
+}
+
+Result<Committed> SqliteWriter::once(const WriteKey& key, int64_t now,
+                                     const std::function<Result<Committed>()>& apply) {
+  auto stored = keys_.find(key, now);
+  // `conflict` refuses this write alone; any other failure is the database's.
+  if (!stored.ok()) return stored.status().code() == Code::conflict ? stored.status() : checked(stored.status());
+  if (stored->has_value()) return std::move(*stored.value());
+  Result<Committed> result = apply();
+  if (!result.ok()) return result;
+  if (Status s = checked(keys_.remember(key, result.value(), now)); !s.ok()) return s;
+  return result;
 }
 
 Result<int64_t> SqliteWriter::prune(int64_t keep_events, int64_t keep_ms, int64_t now, int64_t max_rows) {

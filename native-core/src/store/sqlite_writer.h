@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "model/json_forms.h"
 #include "model/json_util.h"
 #include "store/event_times.h"
+#include "store/idempotency_keys.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 
@@ -20,7 +22,7 @@ namespace jobwire {
 
 class SqliteWriter {
  public:
-  Status open(const std::string& path, Durability durability);
+  Status open(const std::string& path, Durability durability, KeyRetention key_retention);
   const StoreMeta& meta() const noexcept { return meta_; }
   int64_t head_seq() const noexcept { return committed_head_; }
   // Frames in the WAL after the last commit, counted from where it last started over.
@@ -46,6 +48,11 @@ class SqliteWriter {
   Result<Committed> register_file(const std::string& id, const std::string& path, FileChange change, int64_t now);
   Result<Committed> emit(const std::string& type, const std::optional<std::string>& job,
                          const std::string& data_json, int64_t now);
+
+  // Runs `apply` once per key: a key already stored answers its stored Committed instead
+  // (or `conflict` for another request), and a new key is stored with what `apply` committed,
+  // in the same transaction.
+  Result<Committed> once(const WriteKey& key, int64_t now, const std::function<Result<Committed>()>& apply);
 
   // Deletes up to max_rows events past retention inside the open transaction; returns the
   // new pruned_through (unchanged when nothing was old enough), which meta() shows once
@@ -96,6 +103,7 @@ class SqliteWriter {
   Statement insert_event_, insert_log_, select_file_, upsert_file_;
   Statement prune_through_, save_pruned_;
   EventTimes event_times_;
+  IdempotencyKeys keys_;
 };
 
 }  // namespace jobwire

@@ -1,0 +1,87 @@
+#include "store/idempotency_keys.h"
+
+#include "model/job_snapshot.h"
+#include "store/job_rows.h"
+
+namespace jobwire {
+
+namespace {
+
+// Each keyed write forgets at most this many old keys: more than the one it adds, so the
+// table shrinks back to its bound after the bound is lowered.
+constexpr int64_t kForgetPerWrite = 2;
+
+}  // namespace
+
+Status IdempotencyKeys::prepare(sqlite3* db, KeyRetention retention) {
+  retention_ = retention;
+  select_ = Statement(db,
+                      "SELECT " JOBWIRE_EVENT_COLUMNS ", fingerprint, created_at, job_snapshot "
+                      "FROM idempotency_keys WHERE key = ?1");
+  // REPLACE: a key past keep_ms is still in the table until it is forgotten; using it again
+  // starts it over.
+  insert_ = Statement(db,
+                      "INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, created_at, job_snapshot, seq, type, ts, "
+                      "job, project, tree_path, envelope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  // Rowids grow with each insert, so the oldest keys have the smallest.
+  forget_beyond_count_ = Statement(db,
+                                   "DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys "
+                                   "WHERE rowid <= (SELECT max(rowid) FROM idempotency_keys) - ?1 ORDER BY rowid "
+                                   "LIMIT ?2)");
+  forget_older_than_ = Statement(db,
+                                 "DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys "
+                                 "WHERE created_at < ?1 LIMIT ?2)");
+  for (Statement* stmt : {&select_, &insert_, &forget_beyond_count_, &forget_older_than_})
+    if (!stmt->valid()) return stmt->status();
+  return Status::Ok();
+}
+
+Result<std::optional<Committed>> IdempotencyKeys::find(const WriteKey& key, int64_t now) {
+  select_.bind(1, std::string_view(key.key));
+  if (!select_.step()) {
+    Status s = select_.status();
+    select_.reset();
+    if (!s.ok()) return s;
+    return std::optional<Committed>();
+  }
+  const bool same_request = select_.text(7) == key.fingerprint;
+  const bool expired = select_.int64(8) < now - retention_.keep_ms;
+  Committed stored;
+  stored.replayed = true;
+  stored.event = event_from_row(select_);
+  std::optional<std::string> job = select_.optional_text(9);
+  select_.reset();
+  if (expired) return std::optional<Committed>();
+  if (!same_request)
+    return Status{Code::conflict, "this idempotency key was first used with a different request"};
+  if (job) {
+    auto snapshot = job_from_snapshot(*job);
+    if (!snapshot.ok()) return snapshot.status();
+    stored.job = std::move(snapshot).value();
+  }
+  return std::optional<Committed>(std::move(stored));
+}
+
+Status IdempotencyKeys::remember(const WriteKey& key, const Committed& committed, int64_t now) {
+  const Event& event = *committed.event;
+  std::optional<std::string> job;
+  // Rendered at the commit's time, as every transport renders a write's answer.
+  if (committed.job) job = job_to_json(*committed.job, event.ts_ms);
+  insert_.bind(1, std::string_view(key.key))
+      .bind(2, std::string_view(key.fingerprint))
+      .bind(3, now)
+      .bind(4, job)
+      .bind(5, event.seq)
+      .bind(6, std::string_view(event.type))
+      .bind(7, event.ts_ms)
+      .bind(8, std::string_view(event.job))
+      .bind(9, std::string_view(event.project))
+      .bind(10, std::string_view(event.tree_path))
+      .bind(11, std::string_view(event.json));
+  Status s = insert_.run();
+  if (s.ok()) s = forget_beyond_count_.bind(1, retention_.keep_count).bind(2, kForgetPerWrite).run();
+  if (s.ok()) s = forget_older_than_.bind(1, now - retention_.keep_ms).bind(2, kForgetPerWrite).run();
+  return s;
+}
+
+}  // namespace jobwire
