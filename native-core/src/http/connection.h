@@ -90,6 +90,7 @@ class Connection {
   bool count_header_bytes(size_t length);
   static int on_url(llhttp_t* parser, const char* at, size_t length);
   static int on_header_field(llhttp_t* parser, const char* at, size_t length);
+  static int on_header_field_complete(llhttp_t* parser);
   static int on_header_value(llhttp_t* parser, const char* at, size_t length);
   static int on_headers_complete(llhttp_t* parser);
   static int on_body(llhttp_t* parser, const char* at, size_t length);

@@ -111,6 +111,7 @@ const llhttp_settings_t& Connection::parser_settings() {
     s.on_message_begin = &Connection::on_message_begin;
     s.on_url = &Connection::on_url;
     s.on_header_field = &Connection::on_header_field;
+    s.on_header_field_complete = &Connection::on_header_field_complete;
     s.on_header_value = &Connection::on_header_value;
     s.on_headers_complete = &Connection::on_headers_complete;
     s.on_body = &Connection::on_body;
@@ -162,10 +163,16 @@ int Connection::on_header_field(llhttp_t* parser, const char* at, size_t length)
   return 0;
 }
 
+// The name is whole: the next name starts a new header even when this one's value is empty
+// (an empty value gets no on_header_value call at all).
+int Connection::on_header_field_complete(llhttp_t* parser) {
+  owner(parser)->reading_value_ = true;
+  return 0;
+}
+
 int Connection::on_header_value(llhttp_t* parser, const char* at, size_t length) {
   Connection* self = owner(parser);
   if (!self->count_header_bytes(length)) return -1;
-  self->reading_value_ = true;
   self->request_.headers.back().second.append(at, length);
   return 0;
 }
