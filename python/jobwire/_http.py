@@ -2,8 +2,8 @@
 
 http.client connections are not thread-safe, and one shared connection would serialise
 every thread's calls; a connection per thread (threading.local) needs no lock on the
-request path and reuses each thread's socket for all its calls. The client keeps a weak
-registry of them only so that close() can close every thread's socket.
+request path and reuses each thread's socket for all its calls. A thread's socket is closed
+when the thread ends (its locals are dropped) or when the client is closed.
 """
 import http.client
 import threading
@@ -13,12 +13,20 @@ from typing import Dict, Tuple
 from ._base_url import BaseUrl
 
 
+class _ThreadConnection:
+    """A thread's connection, closed when the thread's locals are dropped."""
+
+    def __init__(self, connection: http.client.HTTPConnection) -> None:
+        self.connection = connection
+        weakref.finalize(self, connection.close)
+
+
 class ConnectionPerThread:
     def __init__(self, base_url: BaseUrl) -> None:
         self._base_url = base_url
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._open: "weakref.WeakSet[http.client.HTTPConnection]" = weakref.WeakSet()
+        self._open: "weakref.WeakSet[_ThreadConnection]" = weakref.WeakSet()  # for close()
 
     def request(self, method: str, path: str, body: bytes, headers: Dict[str, str],
                 timeout: float) -> Tuple[int, bytes]:
@@ -41,17 +49,16 @@ class ConnectionPerThread:
 
     def close(self) -> None:
         with self._lock:
-            connections = list(self._open)
-        for connection in connections:
-            connection.close()
+            held = list(self._open)
+        for thread_connection in held:
+            thread_connection.connection.close()
 
     def _connection(self) -> http.client.HTTPConnection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
+        held = getattr(self._local, "held", None)
+        if held is None:
             base = self._base_url
             kind = http.client.HTTPSConnection if base.scheme == "https" else http.client.HTTPConnection
-            connection = kind(base.host, base.port)
-            self._local.connection = connection
+            held = self._local.held = _ThreadConnection(kind(base.host, base.port))
             with self._lock:
-                self._open.add(connection)
-        return connection
+                self._open.add(held)
+        return held.connection

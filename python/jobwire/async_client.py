@@ -102,10 +102,16 @@ class AsyncClient:
     async def list_files(self, job_id: str) -> Json:
         return await self._send(_api.list_files(job_id))
 
+    async def events_after(self, after: int = 0, *, limit: Optional[int] = None, project: Optional[str] = None,
+                           job: Optional[str] = None, types: Optional[Iterable[str]] = None) -> Json:
+        return await self._send(_api.events_page(after, 0, limit, project, job, types))
+
     def events(self, after: int = 0, *, epoch: Optional[str] = None, wait: float = 30, limit: Optional[int] = None,
                project: Optional[str] = None, job: Optional[str] = None,
                types: Optional[Iterable[str]] = None) -> "AsyncEventStream":
         """``async for event in client.events(after=N)``: as ``Client.events``."""
+        if wait < 1:
+            raise ValueError("wait must be at least 1 s: events() follows the log, a page at a time")
         return AsyncEventStream(self, EventCursor(after, epoch), wait, limit, project, job, types)
 
     # --- one call, with its retries ---------------------------------------------------

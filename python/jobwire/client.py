@@ -101,6 +101,12 @@ class Client:
     def list_files(self, job_id: str) -> Json:
         return self._send(_api.list_files(job_id))
 
+    def events_after(self, after: int = 0, *, limit: Optional[int] = None, project: Optional[str] = None,
+                     job: Optional[str] = None, types: Optional[Iterable[str]] = None) -> Json:
+        """One page of the log: ``{events, next}``, the events after seq ``after`` (at most
+        ``limit``, 100 by default) and the cursor to ask from next. Raises Reset like events()."""
+        return self._send(_api.events_page(after, 0, limit, project, job, types))
+
     def events(self, after: int = 0, *, epoch: Optional[str] = None, wait: float = 30, limit: Optional[int] = None,
                project: Optional[str] = None, job: Optional[str] = None,
                types: Optional[Iterable[str]] = None) -> "EventStream":
@@ -112,6 +118,8 @@ class Client:
         to have that checked at start too): refetch your snapshots, then follow
         ``events(after=err.seq, epoch=err.epoch)``.
         """
+        if wait < 1:
+            raise ValueError("wait must be at least 1 s: events() follows the log, a page at a time")
         return EventStream(self, EventCursor(after, epoch), wait, limit, project, job, types)
 
     # --- one call, with its retries ---------------------------------------------------

@@ -73,8 +73,17 @@ class ClientCallsTest(unittest.TestCase):
         event = self.client.emit("x.intervention_request", job=job["id"], data={"reason": "needs approval"})
         self.assertEqual((event["type"], event["job"], event["data"]), ("x.intervention_request", job["id"],
                                                                         {"reason": "needs approval"}))
-        logged = next(self.client.events(after=event["seq"] - 1, wait=0))
-        self.assertEqual(logged, event)
+        self.assertEqual(self.client.events_after(event["seq"] - 1)["events"], [event])
+
+    def test_events_after_pages_the_log_with_filters(self) -> None:
+        job = self.client.create_job("build")
+        self.client.create_job("build")  # another job, whose events the job filter skips
+        self.client.append_log(job["id"], "one")
+        page = self.client.events_after(0, limit=2)
+        self.assertEqual(([e["seq"] for e in page["events"]], page["next"]), ([1, 2], 2))
+        mine = self.client.events_after(0, job=job["id"], types=["job.log"])
+        self.assertEqual([(e["type"], e["job"]) for e in mine["events"]], [("job.log", job["id"])])
+        self.assertEqual(mine["next"], 3)  # the cursor moved past what the filter skipped
 
     def test_list_jobs_filters_pages_and_counts(self) -> None:
         for job_type in ("build", "build", "test"):

@@ -58,7 +58,7 @@ class ErrorsFromTheServerTest(unittest.TestCase):
     def test_a_cursor_beyond_the_head_raises_Reset_with_where_the_log_stands(self) -> None:
         created = self.client.create_job("build")
         with self.assertRaises(jobwire.Reset) as caught:
-            next(self.client.events(after=created["seq"] + 1000, wait=0))
+            self.client.events_after(created["seq"] + 1000)
         reset = caught.exception
         self.assertEqual((reset.code, reset.http_status), ("reset", 410))
         self.assertEqual((reset.oldest, reset.seq, reset.epoch), (1, created["seq"], created["epoch"]))
