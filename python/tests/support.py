@@ -111,16 +111,17 @@ def _spawn(command: List[str]) -> subprocess.Popen:
             time.sleep(0.2)
 
 
-def start_jobwired(test: unittest.TestCase, *, args: Optional[List[str]] = None,
-                   db_path: Optional[str] = None) -> Jobwired:
-    """A started jobwired that is stopped, and its temp dir removed, when ``test`` ends."""
-    if db_path is None:
-        folder = tempfile.mkdtemp(prefix="jobwire-py-test-")
-        test.addCleanup(shutil.rmtree, folder, ignore_errors=True)
-        db_path = os.path.join(folder, "jobwire.db")
-    server = Jobwired(db_path, args=args)
+def start_jobwired(test: unittest.TestCase, *, args: Optional[List[str]] = None) -> Jobwired:
+    """A started jobwired on a fresh db, stopped and its temp dir removed when ``test`` ends."""
+    server = Jobwired(temp_db_path(test), args=args)
     test.addCleanup(server.stop)
     return server.start()
+
+
+def temp_db_path(test: unittest.TestCase) -> str:
+    folder = tempfile.mkdtemp(prefix="jobwire-py-test-")
+    test.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+    return os.path.join(folder, "jobwire.db")
 
 
 def client_for(test: unittest.TestCase, server: Jobwired, **options: object) -> jobwire.Client:

@@ -9,8 +9,10 @@ import jobwire
 
 
 class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
+    def setUp(self) -> None:
+        self.server = start_jobwired(self)  # before the loop runs: starting it blocks
+
     async def asyncSetUp(self) -> None:
-        self.server = start_jobwired(self)
         self.client = jobwire.AsyncClient(self.server.url, self.server.token, retries=12, backoff=0.05,
                                           max_backoff=0.5)
 

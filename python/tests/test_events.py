@@ -1,13 +1,10 @@
 """Client.events(): the log in order, by long-poll, resuming across restarts, Reset when the
 cursor means nothing any more."""
-import os
-import shutil
-import tempfile
 import time
 import unittest
 from itertools import islice
 
-from support import Jobwired, client_for, run_in_thread, start_jobwired
+from support import Jobwired, client_for, run_in_thread, start_jobwired, temp_db_path
 
 import jobwire
 
@@ -66,9 +63,7 @@ class EventsTest(unittest.TestCase):
         next(stream)
         # Another store with a longer log, served on the same port: the cursor still "fits"
         # there, and only the epoch tells that it means nothing.
-        other_dir = tempfile.mkdtemp(prefix="jobwire-py-test-")
-        self.addCleanup(shutil.rmtree, other_dir, ignore_errors=True)
-        other_db = os.path.join(other_dir, "other.db")
+        other_db = temp_db_path(self)
         filler = Jobwired(other_db, token=self.server.token)
         self.addCleanup(filler.stop)
         with jobwire.Client(filler.start().url, filler.token) as client:
