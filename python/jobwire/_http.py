@@ -6,11 +6,29 @@ request path and reuses each thread's socket for all its calls. A thread's socke
 when the thread ends (its locals are dropped) or when the client is closed.
 """
 import http.client
+import socket
 import threading
 import weakref
 from typing import Dict, Tuple
 
 from ._base_url import BaseUrl
+
+
+class _NoDelay:
+    """http.client sends a request's headers and its body in two writes; with Nagle's
+    algorithm on, the body can wait for the server to acknowledge the headers."""
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # type: ignore[attr-defined]
+
+
+class _HTTPConnection(_NoDelay, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_NoDelay, http.client.HTTPSConnection):
+    pass
 
 
 class _ThreadConnection:
@@ -57,7 +75,7 @@ class ConnectionPerThread:
         held = getattr(self._local, "held", None)
         if held is None:
             base = self._base_url
-            kind = http.client.HTTPSConnection if base.scheme == "https" else http.client.HTTPConnection
+            kind = _HTTPSConnection if base.scheme == "https" else _HTTPConnection
             held = self._local.held = _ThreadConnection(kind(base.host, base.port))
             with self._lock:
                 self._open.add(held)
