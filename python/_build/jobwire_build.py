@@ -14,11 +14,14 @@ import re
 import tarfile
 import zipfile
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
+Settings = Optional[Dict[str, Any]]  # pip's --config-settings; none are used
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "jobwire"
-VERSION = re.search(r'__version__ = "([^"]+)"', (ROOT / PACKAGE / "version.py").read_text()).group(1)
+_VERSION_LINE = re.search(r'__version__ = "([^"]+)"', (ROOT / PACKAGE / "version.py").read_text())
+assert _VERSION_LINE, "jobwire/version.py must set __version__"
+VERSION = _VERSION_LINE.group(1)
 DIST_INFO = f"{PACKAGE}-{VERSION}.dist-info"
 TAG = "py3-none-any"
 METADATA = f"""Metadata-Version: 2.1
@@ -34,19 +37,19 @@ Description-Content-Type: text/markdown
 SDIST_ITEMS = ["pyproject.toml", "README.md", "_build", PACKAGE, "examples", "tests"]
 
 
-def get_requires_for_build_wheel(config_settings: Optional[dict] = None) -> List[str]:
+def get_requires_for_build_wheel(config_settings: Settings = None) -> List[str]:
     return []
 
 
-def get_requires_for_build_sdist(config_settings: Optional[dict] = None) -> List[str]:
+def get_requires_for_build_sdist(config_settings: Settings = None) -> List[str]:
     return []
 
 
-def get_requires_for_build_editable(config_settings: Optional[dict] = None) -> List[str]:
+def get_requires_for_build_editable(config_settings: Settings = None) -> List[str]:
     return []
 
 
-def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: Optional[dict] = None) -> str:
+def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: Settings = None) -> str:
     target = Path(metadata_directory) / DIST_INFO
     target.mkdir(parents=True, exist_ok=True)
     for name, data in _metadata_files().items():
@@ -57,19 +60,19 @@ def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: O
 prepare_metadata_for_build_editable = prepare_metadata_for_build_wheel
 
 
-def build_wheel(wheel_directory: str, config_settings: Optional[dict] = None,
+def build_wheel(wheel_directory: str, config_settings: Settings = None,
                 metadata_directory: Optional[str] = None) -> str:
     files = [(path.relative_to(ROOT).as_posix(), path.read_bytes()) for path in _package_files()]
     return _write_wheel(wheel_directory, files)
 
 
-def build_editable(wheel_directory: str, config_settings: Optional[dict] = None,
+def build_editable(wheel_directory: str, config_settings: Settings = None,
                    metadata_directory: Optional[str] = None) -> str:
     # A .pth line puts this folder on sys.path, so edits to jobwire/ show without reinstalling.
     return _write_wheel(wheel_directory, [(f"__editable__.{PACKAGE}.pth", f"{ROOT}\n".encode())])
 
 
-def build_sdist(sdist_directory: str, config_settings: Optional[dict] = None) -> str:
+def build_sdist(sdist_directory: str, config_settings: Settings = None) -> str:
     name = f"{PACKAGE}-{VERSION}"
     with tarfile.open(Path(sdist_directory) / f"{name}.tar.gz", "w:gz", format=tarfile.PAX_FORMAT) as tar:
         for item in SDIST_ITEMS:

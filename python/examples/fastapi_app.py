@@ -8,6 +8,7 @@ against a real jobwired); the app below is defined only where FastAPI is install
     JOBWIRE_URL=http://127.0.0.1:7700 JOBWIRE_TOKEN=… uvicorn fastapi_app:app
 """
 import asyncio
+import functools
 import os
 from typing import Awaitable, Callable, Sequence
 
@@ -35,7 +36,7 @@ def report_steps(pages: int) -> Sequence[Step]:
     async def render(page: int) -> str:
         await asyncio.sleep(0.5)
         return f"rendered page {page} of {pages}"
-    return [lambda page=page: render(page) for page in range(1, pages + 1)]
+    return [functools.partial(render, page) for page in range(1, pages + 1)]
 
 
 try:

@@ -107,7 +107,7 @@ async def _read_answer(reader: asyncio.StreamReader) -> Tuple[int, bytes, bool]:
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
-    chunks = []
+    chunks: List[bytes] = []
     while True:
         size = int((await reader.readline()).split(b";")[0], 16)
         if size == 0:

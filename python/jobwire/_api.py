@@ -39,10 +39,12 @@ class Call:
         return headers
 
 
-def decode(http_status: int, body: bytes) -> Any:
-    """The parsed JSON of a success; the matching JobwireError for anything else."""
+def decode(http_status: int, body: bytes) -> Json:
+    """The parsed JSON of a success (every route answers an object); the matching
+    JobwireError for anything else."""
     if 200 <= http_status < 300:
-        return json.loads(body) if body else None
+        answer: Json = json.loads(body)
+        return answer
     raise error_from_response(http_status, body)
 
 

@@ -9,7 +9,7 @@ import http.client
 import socket
 import threading
 import weakref
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 from ._base_url import BaseUrl
 
@@ -46,7 +46,7 @@ class ConnectionPerThread:
         self._lock = threading.Lock()
         self._open: "weakref.WeakSet[_ThreadConnection]" = weakref.WeakSet()  # for close()
 
-    def request(self, method: str, path: str, body: bytes, headers: Dict[str, str],
+    def request(self, method: str, path: str, body: Optional[bytes], headers: Dict[str, str],
                 timeout: float) -> Tuple[int, bytes]:
         """Sends one request and reads the whole answer: (status, body). Any failure closes
         the connection (a half-read answer cannot be reused) and propagates."""

@@ -116,7 +116,7 @@ class AsyncClient:
 
     # --- one call, with its retries ---------------------------------------------------
 
-    async def _send(self, call: Call) -> Any:
+    async def _send(self, call: Call) -> Json:
         failures = 0
         while True:
             try:
@@ -127,7 +127,7 @@ class AsyncClient:
                     raise give_up(exc, self.base_url, failures)
                 await asyncio.sleep(self._policy.delay(failures))
 
-    async def _attempt(self, call: Call) -> Any:
+    async def _attempt(self, call: Call) -> Json:
         status, body = await self._pool.request(call.method, call.path, call.body,
                                                 call.headers(self._token, USER_AGENT),
                                                 self._timeout + call.extra_timeout)
@@ -141,7 +141,7 @@ class AsyncEventStream(AsyncIterator[Event]):
                  project: Optional[str], job: Optional[str], types: Optional[Iterable[str]]) -> None:
         self._client = client
         self._cursor = cursor
-        self._page = lambda: _api.events_page(cursor.after, wait, limit, project, job, types)
+        self._filters = (wait, limit, project, job, types)
         self._pending: Deque[Event] = deque()
         self._store_checked = False
 
@@ -168,7 +168,7 @@ class AsyncEventStream(AsyncIterator[Event]):
                 if not self._store_checked:  # at start and after every reconnection
                     self._cursor.check_store(await self._client._attempt(_api.health()))
                     self._store_checked = True
-                return await self._client._attempt(self._page())
+                return await self._client._attempt(_api.events_page(self._cursor.after, *self._filters))
             except Exception as exc:
                 if not is_retryable(exc):
                     raise

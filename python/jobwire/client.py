@@ -124,7 +124,7 @@ class Client:
 
     # --- one call, with its retries ---------------------------------------------------
 
-    def _send(self, call: Call) -> Any:
+    def _send(self, call: Call) -> Json:
         failures = 0
         while True:
             try:
@@ -135,7 +135,7 @@ class Client:
                     raise give_up(exc, self.base_url, failures)
                 time.sleep(self._policy.delay(failures))
 
-    def _attempt(self, call: Call) -> Any:
+    def _attempt(self, call: Call) -> Json:
         status, body = self._connections.request(call.method, call.path, call.body,
                                                  call.headers(self._token, USER_AGENT),
                                                  self._timeout + call.extra_timeout)
@@ -150,7 +150,7 @@ class EventStream(Iterator[Event]):
                  project: Optional[str], job: Optional[str], types: Optional[Iterable[str]]) -> None:
         self._client = client
         self._cursor = cursor
-        self._page = lambda: _api.events_page(cursor.after, wait, limit, project, job, types)
+        self._filters = (wait, limit, project, job, types)
         self._pending: Deque[Event] = deque()
         self._store_checked = False
 
@@ -177,7 +177,7 @@ class EventStream(Iterator[Event]):
                 if not self._store_checked:  # at start and after every reconnection
                     self._cursor.check_store(self._client._attempt(_api.health()))
                     self._store_checked = True
-                return self._client._attempt(self._page())
+                return self._client._attempt(_api.events_page(self._cursor.after, *self._filters))
             except Exception as exc:
                 if not is_retryable(exc):
                     raise

@@ -1,5 +1,4 @@
 """The examples' logic against a real jobwired, without Django or FastAPI installed."""
-import asyncio
 import sys
 import unittest
 

@@ -7,7 +7,7 @@ import threading
 import unittest
 from typing import List, Optional, Tuple
 
-from support import client_for  # noqa: F401  (puts the package on sys.path)
+import support  # noqa: F401  (puts the package on sys.path)
 
 import jobwire
 
