@@ -7,8 +7,6 @@ connection, the attempt timed out, or the server said it is briefly unable (503,
 """
 import http.client
 import random
-from typing import Optional
-
 from .errors import JobwireError, Unavailable
 
 # Wire codes that mean "try again shortly"; everything else is the caller's to handle.
@@ -37,7 +35,7 @@ def is_retryable(exc: BaseException) -> bool:
     """True for a failure that a later attempt may not meet: a connection refused, reset or
     timed out (OSError covers each), a broken HTTP answer, or a 'try again' code."""
     if isinstance(exc, JobwireError):
-        return exc.code in RETRYABLE_CODES and exc.http_status is not None
+        return exc.code in RETRYABLE_CODES
     return isinstance(exc, (OSError, http.client.HTTPException))
 
 
@@ -46,7 +44,7 @@ def give_up(exc: BaseException, base_url: str, attempts: int) -> BaseException:
     transport failure as Unavailable (no HTTP status), with the cause chained."""
     if isinstance(exc, JobwireError):
         return exc
-    reason: Optional[str] = str(exc) or type(exc).__name__
+    reason = str(exc) or type(exc).__name__
     error = Unavailable("unavailable", f"no answer from {base_url} after {attempts} attempt(s): {reason}")
     error.__cause__ = exc
     return error
