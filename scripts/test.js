@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test: the C++ core under ctest (plain, then ASan+UBSan, then TSan builds),
-// then the Node suites (addon, HTTP, client, Electron, browser) with node --test, and last
-// the package suite (the release tarball installed into new projects).
+// then the Node suites (addon, HTTP, client, Electron, browser) with node --test, the Python
+// package's suite, and last the package suite (the release tarball installed into new projects).
 //   node scripts/test.js [--quick]   --quick skips the sanitizer builds (local iteration)
 'use strict'
 const fs = require('node:fs')
@@ -73,6 +73,10 @@ if (rest.length > 0) {
   step('Node, HTTP, client, Electron and browser suites (node --test)', process.execPath,
     ['--test', '--test-concurrency=2', '--test-timeout=240000', ...rest], thisBuild)
 }
+// The Python producer package against this build's jobwired (python/README.md), including
+// its offline `pip install ./python` into a new venv.
+step('Python producer package (python3 -m unittest)', 'python3',
+  ['-m', 'unittest', 'discover', '-s', 'python/tests', '-v'], { JOBWIRED_BIN: thisBuild.JOBWIRED_BIN })
 // Last and alone: it packs a release and builds one from source inside a new project.
 step('Package: npm run prebuild, npm pack, npm install in new projects (node --test)', process.execPath,
   ['--test', '--test-concurrency=1', '--test-timeout=1800000', ...nodeTestFiles(['package'])])

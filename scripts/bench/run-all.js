@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark in turn (after the usual set-up), or lists them with --list.
 // Each prints its own figures and its peer's, from the same run; see BENCHMARKS.md.
-//   npm run bench [-- --list] [-- --only core,addon,addon-writes,addon-builds,http-rest,http-fanout,client,electron]
+//   npm run bench [-- --list] [-- --only core,addon,addon-writes,addon-builds,http-rest,http-fanout,client,electron,python]
 'use strict'
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
@@ -18,7 +18,8 @@ const BENCHMARKS = [
   { name: 'client', cmd: node, args: ['scripts/bench/client-traffic.js'] },
   { name: 'client', cmd: node, args: ['scripts/bench/client-main-thread.js'] },
   { name: 'client', cmd: node, args: ['scripts/bench/turn-traffic.js'] },
-  { name: 'electron', cmd: node, args: ['scripts/bench/electron-bridge.js'] }
+  { name: 'electron', cmd: node, args: ['scripts/bench/electron-bridge.js'] },
+  { name: 'python', cmd: 'python3', args: ['scripts/bench/python-producer.py'] }
 ]
 
 const argv = process.argv.slice(2)

@@ -10,7 +10,8 @@ const { spawnSync } = require('node:child_process')
 const SOURCE = ['cmake', 'g++', 'make', 'pkg-config', 'libuv1-dev', 'libsqlite3-dev', 'nlohmann-json3-dev',
   'libwslay-dev', 'zlib1g-dev']
 const BUILD = [...SOURCE, 'catch2']
-const TEST = ['chromium', 'postgresql']
+// python3-venv: the Python suite installs python/ into a new venv, as a user would.
+const TEST = ['chromium', 'postgresql', 'python3', 'python3-venv']
 const PACKAGES = { build: BUILD, start: BUILD, test: [...BUILD, ...TEST] }
 // The tools of a source build, each with the Debian package that provides it.
 const TOOLS = { cmake: 'cmake', 'c++': 'g++', make: 'make', 'pkg-config': 'pkg-config' }
