@@ -3,6 +3,7 @@
 #include "http/handlers.h"
 #include "http/json_text.h"
 #include "http/long_poll.h"
+#include "http/off_loop.h"
 #include "http/query.h"
 #include "http/server_impl.h"
 
@@ -30,20 +31,38 @@ void get_events(RouteContext& ctx) {
       return;
     }
   }
-  EventFilter filter = event_filter(ctx.request);
-  auto page = ctx.server.core().events_after(after.value(), static_cast<size_t>(limit.value()), filter);
-  if (!page.ok()) {
-    ctx.conn.respond(page.status().code() == Code::reset ? reset_response(ctx.server.core().log_info())
-                                                         : error_response(page.status()));
-    return;
-  }
-  if (!page->events.empty() || wait.value() == 0 || ctx.server.stopping()) {
-    ctx.server.metrics().deliveries[static_cast<size_t>(Transport::http)] += page->events.size();
-    ctx.conn.respond(json_response(events_body(page->events, page->next)));
-    return;
-  }
-  LongPoll::start(ctx.server, ctx.conn, page->next, std::move(filter), static_cast<size_t>(limit.value()),
-                  static_cast<uint64_t>(wait.value()) * 1000);
+  // The read runs off the loop; parking a long-poll that found nothing is the loop's.
+  struct Read {
+    EventFilter filter;
+    Result<EventPage> page = Status{Code::internal, "not read"};
+    LogInfo info;  // where the log starts, for a reset
+  };
+  auto read = std::make_shared<Read>();
+  read->filter = event_filter(ctx.request);
+  Core* core = &ctx.server.core();
+  ServerImpl* server = &ctx.server;
+  const size_t page_limit = static_cast<size_t>(limit.value());
+  const uint64_t wait_ms = static_cast<uint64_t>(wait.value()) * 1000;
+  run_off_loop(
+      ctx,
+      [read, core, after = after.value(), page_limit] {
+        read->page = core->events_after(after, page_limit, read->filter);
+        if (!read->page.ok() && read->page.status().code() == Code::reset) read->info = core->log_info();
+      },
+      [read, server, page_limit, wait_ms](Connection& conn) {
+        if (!read->page.ok()) {
+          conn.respond(read->page.status().code() == Code::reset ? reset_response(read->info)
+                                                                 : error_response(read->page.status()));
+          return;
+        }
+        const EventPage& page = read->page.value();
+        if (!page.events.empty() || wait_ms == 0 || server->stopping()) {
+          server->metrics().deliveries[static_cast<size_t>(Transport::http)] += page.events.size();
+          conn.respond(json_response(events_body(page.events, page.next)));
+          return;
+        }
+        LongPoll::start(*server, conn, page.next, std::move(read->filter), page_limit, wait_ms);
+      });
 }
 
 void get_status_since(RouteContext& ctx) {
@@ -65,14 +84,14 @@ void get_status_since(RouteContext& ctx) {
     ctx.conn.respond(error_response(limit.status()));
     return;
   }
-  auto page = ctx.server.core().events_since(*since, static_cast<size_t>(limit.value()));
-  if (!page.ok()) {
-    ctx.conn.respond(error_response(page.status()));
-    return;
-  }
-  std::string body = events_body(page->events, page->next);
-  append_fields(body, {{"seq", ctx.server.core().log_info().head_seq}, {"epoch", ctx.server.epoch()}});
-  ctx.conn.respond(json_response(std::move(body)));
+  answer_off_loop(ctx, [core = &ctx.server.core(), epoch = ctx.server.epoch(), since = *since,
+                        limit = static_cast<size_t>(limit.value())] {
+    auto page = core->events_since(since, limit);
+    if (!page.ok()) return error_response(page.status());
+    std::string body = events_body(page->events, page->next);
+    append_fields(body, {{"seq", core->log_info().head_seq}, {"epoch", epoch}});
+    return json_response(std::move(body));
+  });
 }
 
 }  // namespace jobwire::http

@@ -1,12 +1,14 @@
 // Snapshot routes. Each answer carries the seq it reflects and the store's epoch, and an
 // ETag "<epoch>-<seq>"; a matching If-None-Match is answered 304 from memory (the hub's
-// last-touched seq per job, or the head seq for lists) before the store is read.
+// last-touched seq per job, or the head seq for lists) on the loop thread; otherwise the
+// store is read off it (off_loop.h).
 #include <chrono>
 
 #include "http/connection.h"
 #include "http/handlers.h"
 #include "http/job_fields.h"
 #include "http/json_text.h"
+#include "http/off_loop.h"
 #include "http/query.h"
 #include "http/server_impl.h"
 
@@ -51,7 +53,7 @@ void get_jobs(RouteContext& ctx) {
     get_jobs_by_ids(ctx);
     return;
   }
-  const std::string& epoch = ctx.server.epoch();
+  const std::string epoch = ctx.server.epoch();
   // Any change anywhere moves the head, so an unchanged head means an unchanged list.
   std::string head_etag = make_etag(epoch, ctx.server.core().log_info().head_seq);
   if (etag_matches(request.header("if-none-match"), head_etag)) {
@@ -82,35 +84,33 @@ void get_jobs(RouteContext& ctx) {
   filter.since_ms = since.value();
   filter.offset = offset.value();
   filter.limit = limit.value();
-  auto page = ctx.server.core().list_jobs(filter);
-  if (!page.ok()) {
-    ctx.conn.respond(error_response(page.status()));
-    return;
-  }
-  int64_t now = wall_ms();
-  std::string jobs = "[";
-  for (size_t i = 0; i < page->jobs.size(); ++i) {
-    if (i > 0) jobs += ',';
-    jobs += fields->empty() ? job_to_json(page->jobs[i], now) : job_fields_json(page->jobs[i], fields.value());
-  }
-  jobs += ']';
-  std::string body = "{}";
-  append_raw_field(body, "jobs", jobs);
-  append_fields(body, {{"total", page->total}, {"offset", page->offset}, {"limit", filter.limit},
-                       {"seq", page->seq}, {"epoch", epoch}});
-  ctx.conn.respond(snapshot(std::move(body), epoch, page->seq));
+  answer_off_loop(ctx, [core = &ctx.server.core(), epoch, filter, fields = std::move(fields).value()] {
+    auto page = core->list_jobs(filter);
+    if (!page.ok()) return error_response(page.status());
+    int64_t now = wall_ms();
+    std::string jobs = "[";
+    for (size_t i = 0; i < page->jobs.size(); ++i) {
+      if (i > 0) jobs += ',';
+      jobs += fields.empty() ? job_to_json(page->jobs[i], now) : job_fields_json(page->jobs[i], fields);
+    }
+    jobs += ']';
+    std::string body = "{}";
+    append_raw_field(body, "jobs", jobs);
+    append_fields(body, {{"total", page->total}, {"offset", page->offset}, {"limit", filter.limit},
+                         {"seq", page->seq}, {"epoch", epoch}});
+    return snapshot(std::move(body), epoch, page->seq);
+  });
 }
 
 void get_job(RouteContext& ctx) {
   if (answered_from_memory(ctx)) return;
-  auto job = ctx.server.core().get_job(ctx.id);
-  if (!job.ok()) {
-    ctx.conn.respond(error_response(job.status()));
-    return;
-  }
-  std::string body = job_to_json(job.value(), wall_ms());
-  append_fields(body, {{"seq", job->updated_seq}, {"epoch", ctx.server.epoch()}});
-  ctx.conn.respond(snapshot(std::move(body), ctx.server.epoch(), job->updated_seq));
+  answer_off_loop(ctx, [core = &ctx.server.core(), epoch = ctx.server.epoch(), id = ctx.id] {
+    auto job = core->get_job(id);
+    if (!job.ok()) return error_response(job.status());
+    std::string body = job_to_json(job.value(), wall_ms());
+    append_fields(body, {{"seq", job->updated_seq}, {"epoch", epoch}});
+    return snapshot(std::move(body), epoch, job->updated_seq);
+  });
 }
 
 void get_logs(RouteContext& ctx) {
@@ -121,36 +121,33 @@ void get_logs(RouteContext& ctx) {
     return;
   }
   if (answered_from_memory(ctx)) return;
-  auto page = ctx.server.core().get_logs(ctx.id, offset.value(), limit.value());
-  if (!page.ok()) {
-    ctx.conn.respond(error_response(page.status()));
-    return;
-  }
-  nlohmann::json body = {{"job_id", page->job_id},   {"lines", page->lines},   {"total_lines", page->total_lines},
-                         {"offset", page->offset},   {"has_more", page->has_more}, {"seq", page->seq},
-                         {"epoch", ctx.server.epoch()}};
-  ctx.conn.respond(snapshot(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                            ctx.server.epoch(), page->seq));
+  answer_off_loop(ctx, [core = &ctx.server.core(), epoch = ctx.server.epoch(), id = ctx.id, offset = offset.value(),
+                        limit = limit.value()] {
+    auto page = core->get_logs(id, offset, limit);
+    if (!page.ok()) return error_response(page.status());
+    nlohmann::json body = {{"job_id", page->job_id}, {"lines", page->lines},       {"total_lines", page->total_lines},
+                           {"offset", page->offset}, {"has_more", page->has_more}, {"seq", page->seq},
+                           {"epoch", epoch}};
+    return snapshot(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), epoch, page->seq);
+  });
 }
 
 void get_files(RouteContext& ctx) {
   if (answered_from_memory(ctx)) return;
-  auto list = ctx.server.core().list_files(ctx.id);
-  if (!list.ok()) {
-    ctx.conn.respond(error_response(list.status()));
-    return;
-  }
-  nlohmann::json files = nlohmann::json::array();
-  for (const FileEntry& file : list->files) {
-    files.push_back({{"file_id", file.file_id},
-                     {"job_id", file.job_id},
-                     {"path", file.path},
-                     {"change", file_change_name(file.change)},
-                     {"updated_at", iso_time(file.updated_at_ms)}});
-  }
-  nlohmann::json body = {{"files", std::move(files)}, {"seq", list->seq}, {"epoch", ctx.server.epoch()}};
-  ctx.conn.respond(snapshot(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                            ctx.server.epoch(), list->seq));
+  answer_off_loop(ctx, [core = &ctx.server.core(), epoch = ctx.server.epoch(), id = ctx.id] {
+    auto list = core->list_files(id);
+    if (!list.ok()) return error_response(list.status());
+    nlohmann::json files = nlohmann::json::array();
+    for (const FileEntry& file : list->files) {
+      files.push_back({{"file_id", file.file_id},
+                       {"job_id", file.job_id},
+                       {"path", file.path},
+                       {"change", file_change_name(file.change)},
+                       {"updated_at", iso_time(file.updated_at_ms)}});
+    }
+    nlohmann::json body = {{"files", std::move(files)}, {"seq", list->seq}, {"epoch", epoch}};
+    return snapshot(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), epoch, list->seq);
+  });
 }
 
 void get_polling_config(RouteContext& ctx) {

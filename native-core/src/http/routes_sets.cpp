@@ -9,6 +9,7 @@
 #include "http/handlers.h"
 #include "http/job_fields.h"
 #include "http/json_text.h"
+#include "http/off_loop.h"
 #include "http/query.h"
 #include "http/server_impl.h"
 
@@ -35,11 +36,17 @@ std::optional<int64_t> changed_seq_from_memory(const Core& core, const std::vect
   return newest;
 }
 
-bool answer_not_modified(RouteContext& ctx, int64_t changed_seq) {
-  std::string etag = make_etag(ctx.server.epoch(), changed_seq);
-  if (!etag_matches(ctx.request.header("if-none-match"), etag)) return false;
-  ctx.conn.respond(not_modified(std::move(etag)));
-  return true;
+// A 304 when the client's copy (its If-None-Match, copied off the request) is current.
+std::optional<Response> not_modified_since(const std::optional<std::string>& if_none_match, const std::string& epoch,
+                                           int64_t changed_seq) {
+  std::string etag = make_etag(epoch, changed_seq);
+  if (!etag_matches(if_none_match, etag)) return std::nullopt;
+  return not_modified(std::move(etag));
+}
+
+std::optional<std::string> if_none_match(const Request& request) {
+  auto header = request.header("if-none-match");
+  return header ? std::optional<std::string>(*header) : std::nullopt;
 }
 
 Response snapshot(std::string body, const std::string& epoch, int64_t etag_seq) {
@@ -72,24 +79,29 @@ void get_jobs_by_ids(RouteContext& ctx) {
     return;
   }
   Core& core = ctx.server.core();
-  if (auto seq = changed_seq_from_memory(core, ids); seq && answer_not_modified(ctx, *seq)) return;
-  auto set = core.get_jobs(ids);
-  if (!set.ok()) {
-    ctx.conn.respond(error_response(set.status()));
-    return;
+  if (auto seq = changed_seq_from_memory(core, ids)) {
+    if (auto unchanged = not_modified_since(if_none_match(request), ctx.server.epoch(), *seq)) {
+      ctx.conn.respond(std::move(*unchanged));
+      return;
+    }
   }
-  if (answer_not_modified(ctx, set->changed_seq)) return;
-  int64_t now = wall_ms();
-  std::string jobs = "[";
-  for (const Job& job : set->jobs) {
-    if (jobs.size() > 1) jobs += ',';
-    jobs += fields->empty() ? job_to_json(job, now) : job_fields_json(job, fields.value());
-  }
-  jobs += ']';
-  std::string body = "{}";
-  append_raw_field(body, "jobs", jobs);
-  append_fields(body, {{"missing", set->missing}, {"seq", set->seq}, {"epoch", ctx.server.epoch()}});
-  ctx.conn.respond(snapshot(std::move(body), ctx.server.epoch(), set->changed_seq));
+  answer_off_loop(ctx, [core = &core, epoch = ctx.server.epoch(), ids = std::move(ids), fields = std::move(fields).value(),
+                        if_none_match = if_none_match(request)] {
+    auto set = core->get_jobs(ids);
+    if (!set.ok()) return error_response(set.status());
+    if (auto unchanged = not_modified_since(if_none_match, epoch, set->changed_seq)) return std::move(*unchanged);
+    int64_t now = wall_ms();
+    std::string jobs = "[";
+    for (const Job& job : set->jobs) {
+      if (jobs.size() > 1) jobs += ',';
+      jobs += fields.empty() ? job_to_json(job, now) : job_fields_json(job, fields);
+    }
+    jobs += ']';
+    std::string body = "{}";
+    append_raw_field(body, "jobs", jobs);
+    append_fields(body, {{"missing", set->missing}, {"seq", set->seq}, {"epoch", epoch}});
+    return snapshot(std::move(body), epoch, set->changed_seq);
+  });
 }
 
 void get_file_changes(RouteContext& ctx) {
@@ -103,34 +115,36 @@ void get_file_changes(RouteContext& ctx) {
     ctx.conn.respond(error_response(since.status()));
     return;
   }
-  auto changes = ctx.server.core().file_changes(std::string(*project), since.value());
-  if (!changes.ok()) {
-    Response response = error_response(changes.status());
-    if (changes.status().code() == Code::reset) {
-      // As GET /api/events: where the log now starts, so the client can start over from it.
-      LogInfo info = ctx.server.core().log_info();
-      append_fields(response.body, {{"oldest", info.oldest_seq}, {"seq", info.head_seq}, {"epoch", info.epoch}});
+  answer_off_loop(ctx, [core = &ctx.server.core(), epoch = ctx.server.epoch(), project = std::string(*project),
+                        since = since.value(), if_none_match = if_none_match(ctx.request)] {
+    auto changes = core->file_changes(project, since);
+    if (!changes.ok()) {
+      Response response = error_response(changes.status());
+      if (changes.status().code() == Code::reset) {
+        // As GET /api/events: where the log now starts, so the client can start over from it.
+        LogInfo info = core->log_info();
+        append_fields(response.body, {{"oldest", info.oldest_seq}, {"seq", info.head_seq}, {"epoch", info.epoch}});
+      }
+      return response;
     }
-    ctx.conn.respond(std::move(response));
-    return;
-  }
-  if (answer_not_modified(ctx, changes->changed_seq)) return;
-  nlohmann::json files = nlohmann::json::array();
-  for (const FileChangeEntry& file : changes->files) {
-    files.push_back({{"path", file.path},
-                     {"change", file_change_name(file.change)},
-                     {"job_id", file.job_id},
-                     {"file_id", file.file_id},
-                     {"seq", file.seq},
-                     {"ts", iso_time(file.ts_ms)}});
-  }
-  nlohmann::json body = {{"project", std::string(*project)},
-                         {"since_seq", changes->since_seq},
-                         {"files", std::move(files)},
-                         {"seq", changes->seq},
-                         {"epoch", ctx.server.epoch()}};
-  ctx.conn.respond(snapshot(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                            ctx.server.epoch(), changes->changed_seq));
+    if (auto unchanged = not_modified_since(if_none_match, epoch, changes->changed_seq)) return std::move(*unchanged);
+    nlohmann::json files = nlohmann::json::array();
+    for (const FileChangeEntry& file : changes->files) {
+      files.push_back({{"path", file.path},
+                       {"change", file_change_name(file.change)},
+                       {"job_id", file.job_id},
+                       {"file_id", file.file_id},
+                       {"seq", file.seq},
+                       {"ts", iso_time(file.ts_ms)}});
+    }
+    nlohmann::json body = {{"project", project},
+                           {"since_seq", changes->since_seq},
+                           {"files", std::move(files)},
+                           {"seq", changes->seq},
+                           {"epoch", epoch}};
+    return snapshot(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), epoch,
+                    changes->changed_seq);
+  });
 }
 
 }  // namespace jobwire::http

@@ -39,7 +39,7 @@ std::string render_event(const Committed& committed, const std::string&) { retur
 // Defers the connection's answer until the core has committed (or refused) the write.
 WriteDone answer_when_committed(RouteContext& ctx, int status, Render render) {
   ctx.conn.defer();
-  ctx.server.write_started();
+  ctx.server.work_started();
   ServerImpl* server = &ctx.server;
   uint64_t id = ctx.conn.id();
   std::shared_ptr<Mailbox> mailbox = ctx.server.mailbox();
@@ -47,7 +47,7 @@ WriteDone answer_when_committed(RouteContext& ctx, int status, Render render) {
     // On the writer thread: only post. The server stays alive until every write it
     // started has come back (stop() waits), and a closed mailbox drops the task.
     mailbox->post([server, id, status, render, result = std::move(result)] {
-      server->write_finished();
+      server->work_finished();
       server->with_connection(id, [&](Connection& conn) {
         if (!result.ok()) {
           conn.respond(error_response(result.status()));

@@ -175,8 +175,8 @@ void ServerImpl::begin_shutdown() {
   maybe_finish_shutdown();
 }
 
-void ServerImpl::write_finished() {
-  --writes_in_flight_;
+void ServerImpl::work_finished() {
+  --work_in_flight_;
   if (stopping_) maybe_finish_shutdown();
 }
 
@@ -186,7 +186,7 @@ void ServerImpl::maybe_finish_shutdown() {
   if (overdue) {
     for (auto& [id, conn] : connections_) conn->abort();
   }
-  if (!connections_.empty() || (writes_in_flight_ > 0 && !overdue)) return;
+  if (!connections_.empty() || (work_in_flight_ > 0 && !overdue)) return;
   // Everything answered: close our own handles; the loop ends when they are closed.
   handles_closed_ = true;
   mailbox_->close();

@@ -50,9 +50,9 @@ class ServerImpl final : public Server {
   uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_.data(), static_cast<unsigned>(read_buffer_.size())); }
   // Counts by transport, for /metrics.
   std::array<size_t, kTransportCount> connections_by_transport() const;
-  // The core write in flight on behalf of a request: stop() waits for these.
-  void write_started() noexcept { ++writes_in_flight_; }
-  void write_finished();
+  // Core work in flight on behalf of a request (a write, an off-loop read): stop() waits for it.
+  void work_started() noexcept { ++work_in_flight_; }
+  void work_finished();
   // Calls `fn` with connection `id` if it is still open.
   template <class Fn>
   void with_connection(uint64_t id, Fn&& fn) {
@@ -91,7 +91,7 @@ class ServerImpl final : public Server {
   bool handles_closed_ = false;
   uint64_t shutdown_deadline_ms_ = 0;
   uint64_t metrics_sampled_ms_ = 0;
-  size_t writes_in_flight_ = 0;
+  size_t work_in_flight_ = 0;
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   Metrics metrics_;

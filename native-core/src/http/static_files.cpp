@@ -1,5 +1,6 @@
 // GET / and the dashboard's files, from ServerOptions::static_dir; without one, a plain page
-// that says where the API is. Files are small and read on the loop thread.
+// that says where the API is. Files are found and read off the loop thread (off_loop.h): a
+// cold disk must not stall the streams.
 #include <sys/stat.h>
 
 #include <climits>
@@ -9,6 +10,7 @@
 
 #include "http/connection.h"
 #include "http/handlers.h"
+#include "http/off_loop.h"
 #include "http/server_impl.h"
 
 namespace jobwire::http {
@@ -65,28 +67,26 @@ void get_static(RouteContext& ctx) {
     ctx.conn.respond(std::move(page));
     return;
   }
-  std::string file = resolve(root, ctx.request.path);
-  if (file.empty()) {
-    ctx.conn.respond(error_response(Code::not_found, "no such file: " + ctx.request.path));
-    return;
-  }
-  struct stat info {};
-  stat(file.c_str(), &info);
-  std::string etag = "\"f" + std::to_string(static_cast<long long>(info.st_mtime)) + "-" +
-                     std::to_string(static_cast<long long>(info.st_size)) + "\"";
-  if (etag_matches(ctx.request.header("if-none-match"), etag)) {
-    ctx.conn.respond(not_modified(std::move(etag)));
-    return;
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  Response response;
-  response.content_type = content_type(file);
-  response.body = contents.str();
-  response.headers.emplace_back("ETag", std::move(etag));
-  response.headers.emplace_back("Cache-Control", "no-cache");
-  ctx.conn.respond(std::move(response));
+  auto header = ctx.request.header("if-none-match");
+  answer_off_loop(ctx, [root, path = ctx.request.path,
+                        if_none_match = header ? std::optional<std::string>(*header) : std::nullopt] {
+    std::string file = resolve(root, path);
+    if (file.empty()) return error_response(Code::not_found, "no such file: " + path);
+    struct stat info {};
+    stat(file.c_str(), &info);
+    std::string etag = "\"f" + std::to_string(static_cast<long long>(info.st_mtime)) + "-" +
+                       std::to_string(static_cast<long long>(info.st_size)) + "\"";
+    if (etag_matches(if_none_match, etag)) return not_modified(std::move(etag));
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    Response response;
+    response.content_type = content_type(file);
+    response.body = contents.str();
+    response.headers.emplace_back("ETag", std::move(etag));
+    response.headers.emplace_back("Cache-Control", "no-cache");
+    return response;
+  });
 }
 
 }  // namespace jobwire::http
