@@ -102,15 +102,38 @@ void get_jobs(RouteContext& ctx) {
   });
 }
 
+namespace {
+
+// The 200 of a job, as of `now` (duration_seconds of a running job grows with it).
+Response job_answer(const Job& job, const std::string& epoch, int64_t now) {
+  std::string body = job_to_json(job, now);
+  append_fields(body, {{"seq", job.updated_seq}, {"epoch", epoch}});
+  return snapshot(std::move(body), epoch, job.updated_seq);
+}
+
+}  // namespace
+
 void get_job(RouteContext& ctx) {
   if (answered_from_memory(ctx)) return;
-  answer_off_loop(ctx, [core = &ctx.server.core(), epoch = ctx.server.epoch(), id = ctx.id] {
-    auto job = core->get_job(id);
-    if (!job.ok()) return error_response(job.status());
-    std::string body = job_to_json(job.value(), wall_ms());
-    append_fields(body, {{"seq", job->updated_seq}, {"epoch", epoch}});
-    return snapshot(std::move(body), epoch, job->updated_seq);
-  });
+  if (auto seq = ctx.server.core().job_etag(ctx.id)) {
+    if (const Job* job = ctx.server.job_cache().find(ctx.id, *seq)) {
+      ctx.conn.respond(job_answer(*job, ctx.server.epoch(), wall_ms()));
+      return;
+    }
+  }
+  auto job = std::make_shared<Result<Job>>(Status{Code::internal, "not read"});
+  auto response = std::make_shared<Response>();
+  ServerImpl* server = &ctx.server;
+  run_off_loop(
+      ctx,
+      [job, response, core = &ctx.server.core(), epoch = ctx.server.epoch(), id = ctx.id] {
+        *job = core->get_job(id);
+        *response = job->ok() ? job_answer(job->value(), epoch, wall_ms()) : error_response(job->status());
+      },
+      [job, response, server](Connection& conn) {
+        if (job->ok()) server->job_cache().keep(job->value());
+        conn.respond(std::move(*response));
+      });
 }
 
 void get_logs(RouteContext& ctx) {

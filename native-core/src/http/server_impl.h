@@ -18,6 +18,7 @@
 #include "http/access.h"
 #include "http/connection.h"
 #include "http/fan_out.h"
+#include "http/job_cache.h"
 #include "http/mailbox.h"
 #include "http/metrics.h"
 #include "http/sse_frames.h"
@@ -27,6 +28,8 @@ namespace jobwire::http {
 
 class ServerImpl final : public Server {
  public:
+  static constexpr size_t kCachedJobs = 10'000;
+
   ServerImpl(std::shared_ptr<Core> core, ServerOptions options);
   ~ServerImpl() override;
 
@@ -42,6 +45,7 @@ class ServerImpl final : public Server {
   const std::shared_ptr<Mailbox>& mailbox() noexcept { return mailbox_; }
   Metrics& metrics() noexcept { return metrics_; }
   SseFrames& sse_frames() noexcept { return sse_frames_; }
+  JobCache& job_cache() noexcept { return job_cache_; }
   const Access& access() const noexcept { return access_; }
   uint64_t now_ms() const noexcept { return uv_now(const_cast<uv_loop_t*>(&loop_)); }
   const std::string& epoch() const noexcept { return epoch_; }
@@ -96,6 +100,7 @@ class ServerImpl final : public Server {
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   Metrics metrics_;
   SseFrames sse_frames_;
+  JobCache job_cache_{kCachedJobs};
   std::array<char, 64 * 1024> read_buffer_{};
 };
 
