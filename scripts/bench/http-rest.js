@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict'
 // 304s/s and 200s/s on GET /api/jobs/{id} with keep-alive, measured by wrk, for jobwired and
-// the Node peer in the same run.
-//   node scripts/bench/http-rest.js [--seconds 8] [--connections 50] [--threads 1]
+// the Node peer in the same run, with each server's CPU time per response (its own CPU time,
+// so the load generator sharing the cores does not hide it). --compare BIN adds another
+// jobwired binary (a build before a change) to the same run.
+//   node scripts/bench/http-rest.js [--seconds 8] [--connections 50] [--threads 1] [--compare BIN]
 const os = require('node:os')
 const { spawnSync } = require('node:child_process')
 const { startJobwired, startPeer, cpuSeconds } = require('./lib/servers')
@@ -14,6 +16,7 @@ function arg (name, fallback) {
 const seconds = Number(arg('seconds', 8))
 const connections = Number(arg('connections', 50))
 const threads = Number(arg('threads', 1))
+const compareBin = arg('compare', null)
 
 async function createJob (server) {
   const res = await fetch(`${server.url}/api/jobs`, {
@@ -50,7 +53,11 @@ async function measure (server) {
 async function main () {
   console.log(`# GET /api/jobs/{id}, keep-alive, wrk -t${threads} -c${connections} -d${seconds}s, ${os.cpus().length} CPUs (${os.cpus()[0].model})`)
   const results = []
-  for (const start of [startJobwired, startPeer]) {
+  const starters = [startJobwired, startPeer]
+  if (compareBin) {
+    starters.push(async () => ({ ...(await startJobwired([], compareBin)), name: `jobwired (${compareBin})` }))
+  }
+  for (const start of starters) {
     const server = await start()
     try {
       results.push({ name: server.name, ...(await measure(server)) })
@@ -58,10 +65,12 @@ async function main () {
       await server.stop()
     }
   }
-  console.log('| server | 304/s | p99 | server CPU | 200/s | p99 | server CPU |')
-  console.log('|---|---:|---:|---:|---:|---:|---:|')
+  const usPer = (m) => (m.cpu / m.rps * 1e6).toFixed(1)
+  console.log('| server | 304/s | p99 | server CPU | µs/304 | 200/s | p99 | server CPU | µs/200 |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const r of results) {
-    console.log(`| ${r.name} | ${Math.round(r.notModified.rps)} | ${r.notModified.p99} | ${(r.notModified.cpu * 100).toFixed(0)}% | ${Math.round(r.ok.rps)} | ${r.ok.p99} | ${(r.ok.cpu * 100).toFixed(0)}% |`)
+    console.log(`| ${r.name} | ${Math.round(r.notModified.rps)} | ${r.notModified.p99} | ${(r.notModified.cpu * 100).toFixed(0)}% | ${usPer(r.notModified)} | ` +
+      `${Math.round(r.ok.rps)} | ${r.ok.p99} | ${(r.ok.cpu * 100).toFixed(0)}% | ${usPer(r.ok)} |`)
     for (const m of [r.notModified, r.ok]) if (m.socketErrors) console.log(`  (${r.name}: socket errors ${m.socketErrors})`)
   }
   const [ours, peer] = results

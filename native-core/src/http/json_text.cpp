@@ -19,6 +19,12 @@ void append_raw_field(std::string& object, const char* key, const std::string& r
   object += '}';
 }
 
+std::string job_snapshot_body(const Job& job, const std::string& epoch, int64_t now_ms) {
+  std::string body = job_to_json(job, now_ms);
+  append_fields(body, {{"seq", job.updated_seq}, {"epoch", epoch}});
+  return body;
+}
+
 std::string events_array(const std::vector<EventPtr>& events) {
   size_t size = 2;
   for (const auto& event : events) size += event->json.size() + 1;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "jobwire/event.h"
+#include "jobwire/job.h"
 #include "jobwire/status.h"
 
 namespace jobwire::http {
@@ -16,6 +17,8 @@ namespace jobwire::http {
 void append_fields(std::string& object, const nlohmann::json& fields);
 // Appends `"key":` and the serialized value `raw` to the serialized object `object`.
 void append_raw_field(std::string& object, const char* key, const std::string& raw);
+// A job's answer: the job as of now_ms (job_to_json), with its seq and the store's epoch.
+std::string job_snapshot_body(const Job& job, const std::string& epoch, int64_t now_ms);
 // [json, json, …] of the events' envelopes.
 std::string events_array(const std::vector<EventPtr>& events);
 // Parses a request body that must be a JSON object (invalid JSON and invalid UTF-8 refused).

@@ -102,22 +102,11 @@ void get_jobs(RouteContext& ctx) {
   });
 }
 
-namespace {
-
-// The 200 of a job, as of `now` (duration_seconds of a running job grows with it).
-Response job_answer(const Job& job, const std::string& epoch, int64_t now) {
-  std::string body = job_to_json(job, now);
-  append_fields(body, {{"seq", job.updated_seq}, {"epoch", epoch}});
-  return snapshot(std::move(body), epoch, job.updated_seq);
-}
-
-}  // namespace
-
 void get_job(RouteContext& ctx) {
   if (answered_from_memory(ctx)) return;
   if (auto seq = ctx.server.core().job_etag(ctx.id)) {
-    if (const Job* job = ctx.server.job_cache().find(ctx.id, *seq)) {
-      ctx.conn.respond(job_answer(*job, ctx.server.epoch(), wall_ms()));
+    if (const std::string* body = ctx.server.job_cache().body(ctx.id, *seq, wall_ms())) {
+      ctx.conn.respond(snapshot(*body, ctx.server.epoch(), *seq));
       return;
     }
   }
@@ -128,7 +117,8 @@ void get_job(RouteContext& ctx) {
       ctx,
       [job, response, core = &ctx.server.core(), epoch = ctx.server.epoch(), id = ctx.id] {
         *job = core->get_job(id);
-        *response = job->ok() ? job_answer(job->value(), epoch, wall_ms()) : error_response(job->status());
+        *response = job->ok() ? snapshot(job_snapshot_body(job->value(), epoch, wall_ms()), epoch, job->value().updated_seq)
+                              : error_response(job->status());
       },
       [job, response, server](Connection& conn) {
         if (job->ok()) server->job_cache().keep(job->value());

@@ -16,9 +16,7 @@ using Render = std::string (*)(const Committed& committed, const std::string& ep
 // The job as of its commit (duration_seconds too), so a replayed answer is the same bytes.
 std::string render_job(const Committed& committed, const std::string& epoch) {
   if (!committed.job) return committed.event->json;
-  std::string body = job_to_json(*committed.job, committed.event->ts_ms);
-  append_fields(body, {{"seq", committed.event->seq}, {"epoch", epoch}});
-  return body;
+  return job_snapshot_body(*committed.job, epoch, committed.event->ts_ms);
 }
 
 // The new entries (log lines, a file): the event's data with the job id and seq. Parsing

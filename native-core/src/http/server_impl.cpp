@@ -1,5 +1,7 @@
 #include "http/server_impl.h"
 
+#include "http/json_text.h"
+
 #include <algorithm>
 
 #include "platform/platform.h"
@@ -30,7 +32,10 @@ Status uv_status(const char* what, int rc) {
 }  // namespace
 
 ServerImpl::ServerImpl(std::shared_ptr<Core> core, ServerOptions options)
-    : core_(std::move(core)), options_(std::move(options)), access_(options_) {}
+    : core_(std::move(core)),
+      options_(std::move(options)),
+      access_(options_),
+      job_cache_(kCachedJobs, [this](const Job& job, int64_t now_ms) { return job_snapshot_body(job, epoch_, now_ms); }) {}
 
 ServerImpl::~ServerImpl() { stop(); }
 

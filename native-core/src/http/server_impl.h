@@ -100,7 +100,7 @@ class ServerImpl final : public Server {
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   Metrics metrics_;
   SseFrames sse_frames_;
-  JobCache job_cache_{kCachedJobs};
+  JobCache job_cache_;
   std::array<char, 64 * 1024> read_buffer_{};
 };
 

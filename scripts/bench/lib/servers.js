@@ -32,8 +32,7 @@ function stopper (proc, cleanup = () => {}) {
   })
 }
 
-async function startJobwired (extraArgs = []) {
-  const bin = process.env.JOBWIRED_BIN || path.join(root, 'build', 'jobwired')
+async function startJobwired (extraArgs = [], bin = process.env.JOBWIRED_BIN || path.join(root, 'build', 'jobwired')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobwire-bench-'))
   const token = 'bench-token'
   const proc = spawn(bin, ['--port', '0', '--token', token, '--db', path.join(dir, 'bench.db'), ...extraArgs],
