@@ -10,10 +10,10 @@ const { startDemoProducer } = require('./demo-producer')
 
 const root = path.resolve(__dirname, '..', '..')
 
-// ipcMain: Electron's (or the harness's stand-in). dataDir: where jobwire.db lives.
+// ipcMain: Electron's (or the harness's stand-in); screen: Electron's, for each window's frame. dataDir: where jobwire.db lives.
 // dashboardUrlPrefix: the only URLs whose frames may use the bridge. dashboardDir: the
 // bundle the HTTP server (when enabled) serves at / to a second client.
-async function startDesktop ({ ipcMain, dataDir, dashboardUrlPrefix, dashboardDir, settings, demoOptions, log = console.log }) {
+async function startDesktop ({ ipcMain, screen, dataDir, dashboardUrlPrefix, dashboardDir, settings, demoOptions, log = console.log }) {
   const jobwire = require(root)
   fs.mkdirSync(dataDir, { recursive: true })
   const core = await jobwire.open({ path: path.join(dataDir, 'jobwire.db') })
@@ -21,7 +21,7 @@ async function startDesktop ({ ipcMain, dataDir, dashboardUrlPrefix, dashboardDi
   let producer = null
   let server = null
   try {
-    bridge = await createBridge({ core, ipcMain, allow: [dashboardUrlPrefix], writes: true })
+    bridge = await createBridge({ core, ipcMain, screen, allow: [dashboardUrlPrefix], writes: true })
     if (settings.demo) producer = startDemoProducer(core, demoOptions)
     if (settings.serve.enabled) {
       server = await core.serve({ host: settings.serve.host, port: settings.serve.port, staticDir: dashboardDir })

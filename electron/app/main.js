@@ -4,7 +4,7 @@
 // jobwire-app://dashboard/, and only frames at that origin may use window.jobwire.
 const path = require('node:path')
 const { pathToFileURL } = require('node:url')
-const { app, BrowserWindow, ipcMain, net, protocol } = require('electron')
+const { app, BrowserWindow, ipcMain, net, protocol, screen } = require('electron')
 const { webPreferences } = require('../main')
 const { startDesktop } = require('./desktop')
 const { loadSettings } = require('./settings')
@@ -56,7 +56,7 @@ async function main () {
   serveDashboard(dir)
   const userData = app.getPath('userData')
   const settings = loadSettings({ file: path.join(userData, 'jobwire-settings.json'), argv: process.argv })
-  const desktop = await startDesktop({ ipcMain, dataDir: userData, dashboardUrlPrefix: DASHBOARD_URL, dashboardDir: dir, settings })
+  const desktop = await startDesktop({ ipcMain, screen, dataDir: userData, dashboardUrlPrefix: DASHBOARD_URL, dashboardDir: dir, settings })
   console.log(`jobwire: store ${path.join(userData, 'jobwire.db')}${settings.demo ? ', demo producer on' : ''}`)
 
   openWindow(desktop)

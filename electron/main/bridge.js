@@ -8,9 +8,9 @@ const { CHANNELS } = require('./channels')
 const { WindowSession } = require('./window-session')
 const { createQueryRouter } = require('./query-router')
 const { createFrameAllowlist } = require('./frame-allowlist')
+const { displayFrameMs } = require('./display-frame')
 
 const DEFAULTS = Object.freeze({
-  frameMs: 16, // one IPC message per window per frame, at most
   maxPending: 50_000, // events one window may hold between frames before it is sent `gap`
   resumeLimit: 5_000, // events one resume answer carries
 })
@@ -30,8 +30,12 @@ function checkOptions (options) {
   if (!ipcMain || typeof ipcMain.handle !== 'function' || typeof ipcMain.removeHandler !== 'function') {
     throw new TypeError('createBridge: ipcMain must be Electron\'s ipcMain')
   }
+  if (options.screen !== undefined && typeof options.screen?.getDisplayMatching !== 'function') {
+    throw new TypeError('createBridge: screen must be Electron\'s screen module')
+  }
   for (const name of ['frameMs', 'maxPending', 'resumeLimit']) {
     const value = options[name] ?? DEFAULTS[name]
+    if (value === undefined) continue
     if (!Number.isInteger(value) || value < 0) throw new TypeError(`createBridge: ${name} must be a non-negative integer`)
   }
   const resumeLimit = options.resumeLimit ?? DEFAULTS.resumeLimit
@@ -43,11 +47,16 @@ class Bridge {
     this.core = options.core
     this.ipcMain = options.ipcMain
     this.isAllowed = createFrameAllowlist(options.allow)
-    this.frameMs = options.frameMs ?? DEFAULTS.frameMs
+    // One IPC message per window per frame, at most: a fixed frameMs, or else each window's
+    // display refresh interval (display-frame.js).
+    this.fixedFrameMs = options.frameMs ?? null
+    this.screen = options.screen ?? null
+    this.onDisplaysChanged = () => this.refreshFrames()
     this.maxPending = options.maxPending ?? DEFAULTS.maxPending
     this.resumeLimit = options.resumeLimit ?? DEFAULTS.resumeLimit
     this.answerQuery = createQueryRouter({ core: this.core, polling: options.polling, writes: options.writes === true })
     this.sessions = new Map() // webContents.id → WindowSession
+    this.windows = new Map() // webContents.id → its BrowserWindow, when attach was given one
     this.detachers = new Map() // webContents.id → function releasing its listeners
     this.seen = null // the newest seq the core subscription delivered
     this.unsubscribe = null
@@ -61,7 +70,17 @@ class Bridge {
     this.unsubscribe = this.core.subscribe((batch) => this.deliver(batch), { after: head })
     this.ipcMain.handle(CHANNELS.query, (event, request) => this.onQuery(event, request))
     this.ipcMain.handle(CHANNELS.resume, (event, after) => this.onResume(event, after))
+    if (this.fixedFrameMs === null) this.screen?.on?.('display-metrics-changed', this.onDisplaysChanged)
     return this
+  }
+
+  // Each window's frame again: a display changed its refresh rate, or a window moved.
+  refreshFrames () {
+    for (const [id, session] of this.sessions) session.frameMs = this.frameMsOf(this.windows.get(id))
+  }
+
+  frameMsOf (window) {
+    return this.fixedFrameMs ?? displayFrameMs(this.screen, window)
   }
 
   // A batch from the core subscription: seq order, each above the previous batch. A batch
@@ -81,12 +100,14 @@ class Bridge {
   attach (windowOrContents) {
     if (this.closed) throw refuse('the bridge is closed')
     const contents = windowOrContents?.webContents ?? windowOrContents
+    const window = windowOrContents?.webContents ? windowOrContents : null
     if (!contents || typeof contents.send !== 'function' || typeof contents.on !== 'function') {
       throw new TypeError('attach takes a BrowserWindow or its webContents')
     }
     if (this.sessions.has(contents.id)) return this.detachers.get(contents.id)
 
-    const session = new WindowSession({ webContents: contents, isAllowed: this.isAllowed, frameMs: this.frameMs, maxPending: this.maxPending })
+    const session = new WindowSession({ webContents: contents, isAllowed: this.isAllowed, frameMs: this.frameMsOf(window), maxPending: this.maxPending })
+    const onMoved = () => { session.frameMs = this.frameMsOf(window) }
     const onNavigation = (...args) => {
       // Electron ≥ 25 passes a details object; older versions (event, url, isInPlace, isMainFrame).
       const details = args[0]?.isMainFrame !== undefined ? args[0] : { isSameDocument: args[2], isMainFrame: args[3] }
@@ -98,13 +119,20 @@ class Bridge {
       contents.removeListener('did-start-navigation', onNavigation)
       contents.removeListener('render-process-gone', onGone)
       contents.removeListener('destroyed', detach)
+      window?.removeListener?.('move', onMoved)
       session.close()
       this.sessions.delete(contents.id)
+      this.windows.delete(contents.id)
       this.detachers.delete(contents.id)
     }
     contents.on('did-start-navigation', onNavigation)
     contents.on('render-process-gone', onGone)
     contents.once('destroyed', detach)
+    // Dragged to another display: its refresh rate may differ.
+    if (window && this.fixedFrameMs === null) {
+      window.on?.('move', onMoved)
+      this.windows.set(contents.id, window)
+    }
     this.sessions.set(contents.id, session)
     this.detachers.set(contents.id, detach)
     return detach
@@ -155,14 +183,17 @@ class Bridge {
     for (const detach of [...this.detachers.values()]) detach()
     this.ipcMain.removeHandler(CHANNELS.query)
     this.ipcMain.removeHandler(CHANNELS.resume)
+    this.screen?.removeListener?.('display-metrics-changed', this.onDisplaysChanged)
     if (this.unsubscribe) this.unsubscribe()
     this.unsubscribe = null
   }
 }
 
-// Creates and starts a bridge. Options: core, ipcMain, allow (URL prefixes or predicates of
-// the frames that may use jobwire), writes (let the renderer submit and cancel jobs),
-// polling (the /api/config/polling answer), frameMs, maxPending, resumeLimit.
+// Creates and starts a bridge. Options: core, ipcMain, screen (Electron's: each window's frame
+// is then its display's refresh interval; without it, 60 Hz), allow (URL prefixes or predicates
+// of the frames that may use jobwire), writes (let the renderer submit and cancel jobs),
+// polling (the /api/config/polling answer), frameMs (a fixed frame instead), maxPending,
+// resumeLimit.
 async function createBridge (options) {
   checkOptions(options)
   return new Bridge(options).start()

@@ -2,7 +2,7 @@
 // jobwire/electron: attach a jobwire Core to an Electron app's windows.
 //
 //   const { createBridge, webPreferences } = require('jobwire/electron')
-//   const bridge = await createBridge({ core, ipcMain, allow: [dashboardUrlPrefix] })
+//   const bridge = await createBridge({ core, ipcMain, screen, allow: [dashboardUrlPrefix] })
 //   const win = new BrowserWindow({ webPreferences: webPreferences() })
 //   bridge.attach(win)
 //
