@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every test: the C++ core under ctest (plain, then ASan+UBSan, then TSan builds),
-// then the Node suites (addon, HTTP, client, Electron, browser) with node --test, the Python
-// package's suite, and last the package suite (the release tarball installed into new projects).
+// Runs every test: the C++ core under ctest (plain, then ASan+UBSan, then TSan builds) and the
+// libFuzzer targets briefly, then the Node suites (addon, HTTP, client, Electron, browser) with
+// node --test, the Python package's suite, and last the package suite (the release tarball
+// installed into new projects).
 //   node scripts/test.js [--quick]   --quick skips the sanitizer builds (local iteration)
 'use strict'
 const fs = require('node:fs')
@@ -55,6 +56,10 @@ if (!quick) {
   ctest('build-asan', 'C++ core under ASan+UBSan', { ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' })
   sanitizerBuild('JOBWIRE_TSAN', 'build-tsan')
   ctest('build-tsan', 'C++ core under TSan', { TSAN_OPTIONS: 'halt_on_error=1 second_deadlock_stack=1' })
+  // libFuzzer (clang), briefly: each run also replays the seed corpus, which keeps every
+  // input that once failed (tests/fuzz/corpus). `node scripts/fuzz.js --seconds-each N` runs longer.
+  step('libFuzzer targets, 15 s each, ASan+UBSan (scripts/fuzz.js)', process.execPath,
+    [path.join(root, 'scripts', 'fuzz.js'), '--seconds-each', '15'])
 }
 // Suites that assert a time bound an issue names (the event loop held ≤ 50 ms, a long-poll
 // answered within 50 ms) run first and alone: next to a headless Chromium suite on two cores

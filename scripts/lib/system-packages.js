@@ -11,7 +11,8 @@ const SOURCE = ['cmake', 'g++', 'make', 'pkg-config', 'libuv1-dev', 'libsqlite3-
   'libwslay-dev', 'zlib1g-dev']
 const BUILD = [...SOURCE, 'catch2']
 // python3-venv: the Python suite installs python/ into a new venv, as a user would.
-const TEST = ['chromium', 'postgresql', 'python3', 'python3-venv']
+// clang and its libFuzzer runtime: the fuzz targets (tests/fuzz) build with them.
+const TEST = ['chromium', 'postgresql', 'python3', 'python3-venv', 'clang', 'libclang-rt-14-dev']
 const PACKAGES = { build: BUILD, start: BUILD, test: [...BUILD, ...TEST] }
 // The tools of a source build, each with the Debian package that provides it.
 const TOOLS = { cmake: 'cmake', 'c++': 'g++', make: 'make', 'pkg-config': 'pkg-config' }

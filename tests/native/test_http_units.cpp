@@ -24,6 +24,9 @@ TEST_CASE("http query: targets decode percent-escapes and refuse malformed ones"
   CHECK_FALSE(parse_target("/a?x=%zz", path, query));
   CHECK_FALSE(parse_target("/a%0", path, query));
   CHECK_FALSE(parse_target("/a%00b", path, query));
+  // A raw NUL too (found by fuzz_query): no name is ever cut short by one.
+  CHECK_FALSE(parse_target(std::string_view("/a?x=1\0&y=2", 12), path, query));
+  CHECK_FALSE(parse_target(std::string_view("/a\0b", 4), path, query));
   CHECK_FALSE(parse_target("http://host/a", path, query));
 }
 

@@ -25,11 +25,12 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
       int low = hex_value(text[i + 2]);
       if (high < 0 || low < 0) return std::nullopt;
       c = static_cast<char>(high * 16 + low);
-      if (c == '\0') return std::nullopt;
       i += 2;
     } else if (c == '+' && plus_is_space) {
       c = ' ';
     }
+    // A NUL, escaped or raw, would cut a name short wherever it is used as a C string.
+    if (c == '\0') return std::nullopt;
     out.push_back(c);
   }
   return out;

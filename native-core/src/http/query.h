@@ -15,7 +15,7 @@
 namespace jobwire::http {
 
 // Decodes %XX (and '+' as space when `plus_is_space`); nullopt on a malformed escape or a
-// decoded NUL.
+// NUL (escaped or raw).
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
 // Splits a request target into the decoded path and query; false when malformed.
