@@ -93,23 +93,36 @@ class SlowReads final : public Core {
   std::shared_ptr<Core> core_;
 };
 
-std::unique_ptr<Server> start(std::shared_ptr<Core> core) {
-  ServerOptions options;
-  options.port = 0;
-  options.token = "secret";
-  auto server = Server::start(std::move(core), std::move(options));
-  INFO(server.status().message());
-  REQUIRE(server.ok());
-  return std::move(server).value();
-}
+// A server on a slowed real core, with a running job to read.
+struct SlowServer {
+  SlowServer() {
+    core = std::make_shared<SlowReads>(jobwire_test::open_core(dir.file("jobs.db")));
+    ServerOptions options;
+    options.port = 0;
+    options.token = "secret";
+    auto started = Server::start(core, std::move(options));
+    INFO(started.status().message());
+    REQUIRE(started.ok());
+    server = std::move(started).value();
+    job_id = jobwire_test::running_job(*core);
+  }
+  ~SlowServer() {
+    server->stop();
+    core->close();
+  }
+
+  jobwire_test::TempDir dir;
+  std::shared_ptr<SlowReads> core;
+  std::unique_ptr<Server> server;
+  std::string job_id;
+};
 
 }  // namespace
 
 TEST_CASE("http slow reads: a stream's events and write answers are not held up by slow reads") {
-  jobwire_test::TempDir dir;
-  auto core = std::make_shared<SlowReads>(jobwire_test::open_core(dir.file("jobs.db")));
-  auto server = start(core);
-  std::string id = jobwire_test::running_job(*core);
+  SlowServer slow;
+  auto& server = slow.server;
+  const std::string& id = slow.job_id;
 
   HttpClient stream(server->port());
   stream.send("GET /api/events/stream HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -160,15 +173,12 @@ TEST_CASE("http slow reads: a stream's events and write answers are not held up 
   CHECK(slowest_ack < kSlowRead / 2);
   CHECK(slowest_delivery < kSlowRead / 2);
   CHECK(reads_answered.load() >= 5);
-  server->stop();
-  core->close();
 }
 
 TEST_CASE("http slow reads: a client gone before its read returns, and a stop with reads in flight, are safe") {
-  jobwire_test::TempDir dir;
-  auto core = std::make_shared<SlowReads>(jobwire_test::open_core(dir.file("jobs.db")));
-  auto server = start(core);
-  std::string id = jobwire_test::running_job(*core);
+  SlowServer slow;
+  auto& server = slow.server;
+  const std::string& id = slow.job_id;
   {
     HttpClient gone(server->port());
     gone.send(jobwire_test::request_bytes("GET", "/api/jobs/" + id));
@@ -181,5 +191,4 @@ TEST_CASE("http slow reads: a client gone before its read returns, and a stop wi
   server->stop();
   std::string answer = waiting.response();
   CHECK(status_of(answer) == 200);
-  core->close();
 }
