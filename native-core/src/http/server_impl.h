@@ -50,6 +50,8 @@ class ServerImpl final : public Server {
   uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_.data(), static_cast<unsigned>(read_buffer_.size())); }
   // Counts by transport, for /metrics.
   std::array<size_t, kTransportCount> connections_by_transport() const;
+  // What the streams hold unwritten now, and the core's queue drops, for /metrics.
+  StreamGauges stream_gauges() const;
   // The core write in flight on behalf of a request: stop() waits for these.
   void write_started() noexcept { ++writes_in_flight_; }
   void write_finished();
