@@ -19,9 +19,15 @@ constexpr size_t kGzipMinBytes = 1024;
 // Longest wait for a client to close after we did.
 constexpr int kLingerMs = 2'000;
 
+// The kernel send buffer of a stream's socket, fixed rather than autotuned: Linux grows an
+// unread socket's buffer to megabytes (loopback: ~2-4 MB each, a gigabyte of kernel memory
+// for 1,000 sleeping tabs, all of it written by the loop first). The kernel doubles this.
+// 128 KiB still carries a stream at megabytes a second over a 100 ms round trip.
+constexpr int kStreamSendBufferBytes = 128 * 1024;
+
 // Buffers handed to one write: a bounded gather, so a write ends (and the stall clock sees
 // progress) often.
-constexpr size_t kMaxWriteBufs = 32;
+constexpr size_t kMaxWriteBufs = 16;
 
 struct WriteRequest {
   uv_write_t req;  // first member: the uv_write_t* libuv hands back is this object
@@ -112,6 +118,8 @@ void Connection::respond(Response response) {
 
 void Connection::begin_stream(int status, std::string_view head, std::unique_ptr<Session> session) {
   server_.metrics().count_status(status);
+  int send_buffer = kStreamSendBufferBytes;
+  uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &send_buffer);
   send(head);
   flush();
   session_ = std::move(session);

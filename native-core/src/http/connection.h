@@ -73,7 +73,7 @@ class Connection {
   uint64_t queued_total() const noexcept { return queued_total_; }
   // References a stream may hold before it waits for the socket: enough to keep a socket
   // busy, few enough that a stalled stream costs a few KiB.
-  static constexpr size_t kMaxHeldChunks = 64;
+  static constexpr size_t kMaxHeldChunks = 32;
   // True while the buffer is under the low watermark: a stream may take more events.
   bool writable() const noexcept;
   // Calls on_ready() once the buffer has drained under the low watermark.

@@ -132,7 +132,12 @@ void ServerImpl::accept_one() {
 }
 
 void ServerImpl::forget(uint64_t id) {
-  connections_.erase(id);
+  auto it = connections_.find(id);
+  if (it != connections_.end()) {
+    Transport transport = it->second->transport();
+    if (transport == Transport::sse || transport == Transport::websocket) ++streams_closed_since_trim_;
+    connections_.erase(it);
+  }
   if (stopping_) maybe_finish_shutdown();
 }
 
@@ -161,11 +166,19 @@ void ServerImpl::on_sweep(uv_timer_t* timer) {
   uint64_t now = uv_now(&self->loop_);
   // Timeouts may close connections; closing only unlinks them in a later callback.
   for (auto& [id, conn] : self->connections_) conn->check_timeouts(now);
+  self->maybe_release_memory(now);
   if (now >= self->metrics_sampled_ms_ + 1000) {
     self->metrics_.sample(self->core_->log_info().head_seq, now);
     self->metrics_sampled_ms_ = now;
   }
   if (self->stopping_) self->maybe_finish_shutdown();
+}
+
+void ServerImpl::maybe_release_memory(uint64_t now) {
+  if (streams_closed_since_trim_ == 0 || now < heap_trimmed_ms_ + 1000) return;
+  platform::release_free_memory();
+  streams_closed_since_trim_ = 0;
+  heap_trimmed_ms_ = now;
 }
 
 void ServerImpl::on_heartbeat(uv_timer_t* timer) {

@@ -73,6 +73,8 @@ class ServerImpl final : public Server {
   void accept_one();
   void begin_shutdown();
   void maybe_finish_shutdown();
+  // After streams closed, at most once a second: what they held goes back to the system.
+  void maybe_release_memory(uint64_t now);
 
   std::shared_ptr<Core> core_;
   ServerOptions options_;
@@ -93,6 +95,8 @@ class ServerImpl final : public Server {
   bool handles_closed_ = false;
   uint64_t shutdown_deadline_ms_ = 0;
   uint64_t metrics_sampled_ms_ = 0;
+  size_t streams_closed_since_trim_ = 0;  // SSE and WebSocket connections closed since the heap was last trimmed
+  uint64_t heap_trimmed_ms_ = 0;
   size_t writes_in_flight_ = 0;
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
