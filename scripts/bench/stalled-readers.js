@@ -145,6 +145,17 @@ function probeHealth (server) {
   return { latencies, stop: async () => { running = false; await loop; agent.destroy() } }
 }
 
+// What /metrics says of the stalled readers (a counter the binary lacks reads n/a).
+async function stallCounters (server) {
+  const text = await (await fetch(`${server.url}/metrics`)).text()
+  const value = (name) => {
+    const match = new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(text)
+    return match ? match[1] : 'n/a'
+  }
+  return ['jobwire_dropped_clients_total', 'jobwire_queue_drops_total', 'jobwire_gaps_total{transport="sse"}']
+    .map((name) => `${name} ${value(name)}`).join(', ')
+}
+
 async function run (stalledCount) {
   const server = await startJobwired()
   const job = (await json(server, 'POST', '/api/jobs', { type: 'bench' })).id
@@ -168,13 +179,15 @@ async function run (stalledCount) {
     await sleep(SETTLE * 1000)
     rssSettled = rssBytes(server.pid)
   }
+  const counters = await stallCounters(server)
   await server.stop()
   const sorted = (xs) => [...xs].sort((a, b) => a - b)
   return {
     rssBefore, rssPeak, rssEnd, rssSettled, writes,
     healthP99: percentile(sorted(health.latencies), 0.99),
     deliveryP99: percentile(sorted(reader.latencies), 0.99),
-    delivered: reader.latencies.length
+    delivered: reader.latencies.length,
+    counters
   }
 }
 
@@ -192,6 +205,7 @@ async function main () {
     `((peak − peak with none) / ${STALLED}); against its own pre-load RSS: ${((loaded.rssPeak - loaded.rssBefore) / STALLED / 1024).toFixed(1)} KiB`)
   console.log(`  acked writes/s: ${loaded.writes.perSecond.toFixed(0)} vs ${none.writes.perSecond.toFixed(0)} with none ` +
     `(${((100 * loaded.writes.perSecond) / none.writes.perSecond).toFixed(1)} %)`)
+  console.log(`  /metrics after the run with ${STALLED}: ${loaded.counters}`)
   console.log(`  RSS ${SETTLE} s after the stalled clients are gone: ${MiB(loaded.rssSettled)} MiB ` +
     `(pre-load ${MiB(loaded.rssBefore)} MiB; the run with none ended at ${MiB(none.rssEnd)} MiB)`)
 }
