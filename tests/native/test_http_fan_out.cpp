@@ -107,7 +107,7 @@ TEST_CASE("fan-out: a slice ends when its time budget is spent, however few byte
   for (size_t n : between) CHECK(n <= most);
 }
 
-TEST_CASE("fan-out: streams served at once stop at the budget; the rest are swept") {
+TEST_CASE("fan-out: streams served at once stop at the budget, and the rest are swept") {
   LoopFixture f;
   f.bytes_per_stream = FanOut::kSliceBytes / 8;
   f.fan_out.on_ready(ids_from(1, 100));

@@ -166,7 +166,7 @@ TEST_CASE("http output queue: shared frames are referenced, never copied") {
   CHECK(frame.use_count() == 1);
 }
 
-TEST_CASE("http output queue: own copies merge; partial writes resume mid-chunk; a write keeps what it holds") {
+TEST_CASE("http output queue: own copies merge, partial writes resume mid-chunk, a write keeps what it holds") {
   jobwire::http::OutputQueue queue;
   queue.push_copy("HTTP/1.1 200 OK\r\n");
   queue.push_copy("\r\n");

@@ -138,7 +138,7 @@ TEST_CASE("hub: a drained queue keeps a small capacity, not a burst's") {
   CHECK(queue.held_slots() <= 1024);
 }
 
-TEST_CASE("hub: a shed subscription is told gap and catches up from the log with no hole; queue drops are counted") {
+TEST_CASE("hub: a shed subscription is told gap and catches up from the log with no hole, and queue drops are counted") {
   TempDir dir;
   CoreOptions options;
   options.progress_flush_ms = 0;
