@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark in turn (after the usual set-up), or lists them with --list.
 // Each prints its own figures and its peer's, from the same run; see BENCHMARKS.md.
-//   npm run bench [-- --list] [-- --only core,addon,addon-writes,addon-builds,http-rest,http-fanout,client,electron,python]
+//   npm run bench [-- --list] [-- --only core,addon,addon-writes,addon-builds,http-rest,http-fanout,stalled-readers,client,electron,python]
 'use strict'
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
@@ -15,6 +15,7 @@ const BENCHMARKS = [
   { name: 'addon-builds', cmd: node, args: ['scripts/bench/addon-builds.js'], prebuild: true },
   { name: 'http-rest', cmd: node, args: ['scripts/bench/http-rest.js'] },
   { name: 'http-fanout', cmd: 'bash', args: ['scripts/bench/http-fanout.sh'] },
+  { name: 'stalled-readers', cmd: node, args: ['scripts/bench/stalled-readers.js'] },
   { name: 'client', cmd: node, args: ['scripts/bench/client-traffic.js'] },
   { name: 'client', cmd: node, args: ['scripts/bench/client-main-thread.js'] },
   { name: 'client', cmd: node, args: ['scripts/bench/turn-traffic.js'] },

@@ -125,8 +125,8 @@ test('a stream from a foreign Origin is 403; an allowed origin gets CORS (prefli
 })
 
 test('a client that stops reading is dropped and resumes from its cursor with nothing lost', async (t) => {
-  // A small buffer bound, and a stall limit of 1 s (the request timeout).
-  const small = await startJobwired({ args: ['--max-write-buffer-bytes', '262144', '--request-timeout-ms', '1000'] })
+  // A small buffer bound, and a stall limit of 1 s.
+  const small = await startJobwired({ args: ['--max-write-buffer-bytes', '262144', '--stall-timeout-ms', '1000'] })
   t.after(() => small.stop())
   const start = (await get(small, '/healthz')).json.seq
   // A raw socket that sends its request and then reads nothing.

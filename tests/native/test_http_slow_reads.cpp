@@ -82,6 +82,7 @@ class SlowReads final : public Core {
   }
   LogInfo log_info() const override { return core_->log_info(); }
   StoreStats store_stats() const override { return core_->store_stats(); }
+  uint64_t queue_drops() const override { return core_->queue_drops(); }
   std::optional<int64_t> job_etag(const std::string& id) const override { return core_->job_etag(id); }
   Result<std::shared_ptr<Subscription>> subscribe(SubscribeOptions options) override {
     return core_->subscribe(std::move(options));

@@ -6,6 +6,7 @@
 #include "http/gzip.h"
 #include "http/message.h"
 #include "http/metrics.h"
+#include "http/output_queue.h"
 #include "http/query.h"
 #include "http/sse_frames.h"
 #include "http/ws_accept.h"
@@ -66,7 +67,7 @@ TEST_CASE("http websocket: the accept value of RFC 6455's example") {
   CHECK(websocket_accept("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }
 
-TEST_CASE("http access: writes need the token; reads need it only off loopback") {
+TEST_CASE("http access: writes need the token, and reads need it only off loopback") {
   jobwire::ServerOptions options;
   options.token = "tok";
   Request anonymous;
@@ -96,7 +97,7 @@ TEST_CASE("http access: writes need the token; reads need it only off loopback")
   CHECK_FALSE(is_loopback_host("192.168.1.2"));
 }
 
-TEST_CASE("http access: streams from a foreign Origin are refused; own and allowed origins pass") {
+TEST_CASE("http access: streams from a foreign Origin are refused, own and allowed origins pass") {
   jobwire::ServerOptions options;
   options.allow_origins = {"http://app.example"};
   Access access(options);
@@ -125,14 +126,86 @@ TEST_CASE("http sse frames: each event's frame, the same from the cache and afte
     return e;
   };
   SseFrames frames;
-  std::string out = frames.frame(event(7, "job.log"));
-  out += frames.frame(event(7, "job.log"));
-  CHECK(out == "id: 7\nevent: job.log\ndata: {\"seq\":7}\n\nid: 7\nevent: job.log\ndata: {\"seq\":7}\n\n");
+  jobwire::http::SharedBytes first = frames.frame(event(7, "job.log"));
+  jobwire::http::SharedBytes again = frames.frame(event(7, "job.log"));
+  CHECK(*first == "id: 7\nevent: job.log\ndata: {\"seq\":7}\n\n");
+  CHECK(again == first);  // one frame, shared: not a copy per stream
   // Seqs far apart share a slot: the newer one is formatted afresh, never served stale.
   for (int64_t seq : {int64_t{1}, int64_t{1} + 4096, int64_t{1} + 8192, int64_t{1}}) {
-    std::string one = frames.frame(event(seq, "x.tick"));
+    std::string one = *frames.frame(event(seq, "x.tick"));
     CHECK(one == "id: " + std::to_string(seq) + "\nevent: x.tick\ndata: {\"seq\":" + std::to_string(seq) + "}\n\n");
   }
+  // A stream still holding a frame whose slot was reused keeps it whole.
+  jobwire::http::SharedBytes held = frames.frame(event(9, "job.log"));
+  frames.frame(event(9 + 4096, "job.log"));
+  CHECK(*held == "id: 9\nevent: job.log\ndata: {\"seq\":9}\n\n");
+}
+
+namespace {
+
+std::string gathered(const jobwire::http::OutputQueue& queue, size_t max_bufs = 64) {
+  std::vector<uv_buf_t> bufs(max_bufs);
+  size_t count = queue.gather(bufs.data(), bufs.size());
+  std::string out;
+  for (size_t i = 0; i < count; ++i) out.append(bufs[i].base, bufs[i].len);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("http output queue: shared frames are referenced, never copied") {
+  jobwire::http::OutputQueue queue;
+  auto frame = std::make_shared<const std::string>("id: 1\n\n");
+  queue.push(frame);
+  queue.push(frame);
+  CHECK(frame.use_count() == 3);  // two references, one frame
+  CHECK(queue.chunks() == 2);
+  CHECK(queue.bytes() == 2 * frame->size());
+  std::vector<uv_buf_t> bufs(2);
+  REQUIRE(queue.gather(bufs.data(), bufs.size()) == 2);
+  CHECK(bufs[0].base == frame->data());  // the socket is handed the shared bytes themselves
+  CHECK(bufs[1].base == frame->data());
+  queue.clear();
+  CHECK(frame.use_count() == 1);
+}
+
+TEST_CASE("http output queue: own copies merge, partial writes resume mid-chunk, a write keeps what it holds") {
+  jobwire::http::OutputQueue queue;
+  queue.push_copy("HTTP/1.1 200 OK\r\n");
+  queue.push_copy("\r\n");
+  CHECK(queue.chunks() == 1);  // small pieces of our own share one chunk
+  auto frame = std::make_shared<const std::string>("data: x\n\n");
+  queue.push(frame);
+  queue.push_copy(": hb\n\n");
+  CHECK(queue.chunks() == 3);
+  CHECK(gathered(queue) == "HTTP/1.1 200 OK\r\n\r\ndata: x\n\n: hb\n\n");
+
+  queue.consume(5);  // the socket took "HTTP/"
+  CHECK(gathered(queue) == "1.1 200 OK\r\n\r\ndata: x\n\n: hb\n\n");
+  CHECK(queue.bytes() == gathered(queue).size());
+  CHECK(gathered(queue, 2) == "1.1 200 OK\r\n\r\ndata: x\n\n");
+
+  std::vector<jobwire::http::SharedBytes> in_flight = queue.take_front(2);
+  CHECK(in_flight.size() == 2);
+  CHECK(in_flight[1] == frame);
+  CHECK(queue.chunks() == 1);
+  CHECK(gathered(queue) == ": hb\n\n");
+  CHECK(queue.bytes() == 6);
+}
+
+TEST_CASE("http output queue: dropping the unsent keeps a chunk already begun, so what is left ends whole") {
+  jobwire::http::OutputQueue queue;
+  for (const char* text : {"id: 1\n\n", "id: 2\n\n", "id: 3\n\n"})
+    queue.push(std::make_shared<const std::string>(text));
+  queue.consume(3);  // "id:" of the first frame went out
+  CHECK(queue.drop_unstarted() == 14);
+  CHECK(gathered(queue) == " 1\n\n");
+  queue.consume(4);
+  CHECK(queue.empty());
+  queue.push(std::make_shared<const std::string>("id: 4\n\n"));
+  CHECK(queue.drop_unstarted() == 7);
+  CHECK(queue.empty());
+  CHECK(queue.bytes() == 0);
 }
 
 // True when the exposition text holds exactly this line.
@@ -166,4 +239,19 @@ TEST_CASE("http metrics: the store's WAL and the time writes waited for its limi
   CHECK(has_line(text, "# TYPE jobwire_wal_limit_waits_total counter"));
   CHECK(has_line(text, "jobwire_wal_limit_waits_total 3"));
   CHECK(has_line(text, "jobwire_wal_limit_wait_seconds_total 1.500000"));
+}
+
+TEST_CASE("http metrics: queue drops, gaps by transport and what streams hold") {
+  Metrics metrics;
+  metrics.gaps[static_cast<size_t>(jobwire::http::Transport::sse)] = 3;
+  jobwire::http::StreamGauges streams;
+  streams.queue_drops = 5;
+  streams.held_bytes = 4096;
+  streams.held_frames = 4;
+  std::string text = metrics.render({}, jobwire::StoreStats{}, streams);
+  CHECK(has_line(text, "jobwire_queue_drops_total 5"));
+  CHECK(has_line(text, "jobwire_gaps_total{transport=\"sse\"} 3"));
+  CHECK(has_line(text, "jobwire_gaps_total{transport=\"ws\"} 0"));
+  CHECK(has_line(text, "jobwire_stream_held_bytes 4096"));
+  CHECK(has_line(text, "jobwire_stream_held_frames 4"));
 }

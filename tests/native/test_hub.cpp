@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "collector.h"
+#include "hub/subscriber_queue.h"
 #include "temp_store.h"
 
 using namespace jobwire;
@@ -89,7 +90,84 @@ TEST_CASE("hub: a subscriber that stops reading gets gap while producers and oth
   stalled->close();
 }
 
-TEST_CASE("hub: undelivered progress is coalesced, latest wins; status and logs never are") {
+TEST_CASE("hub: a queue gives its memory back on overflow and keeps nothing until the overflow is taken") {
+  std::atomic<int> wakes{0};
+  SubscriberQueue queue(EventFilter{}, 100, 0, [&] { ++wakes; });
+  auto batch = [](int64_t first, int count) {
+    std::vector<EventPtr> events;
+    for (int64_t seq = first; seq < first + count; ++seq) {
+      auto event = std::make_shared<Event>();
+      event->seq = seq;
+      event->type = "job.log";
+      events.push_back(std::move(event));
+    }
+    return events;
+  };
+  CHECK(queue.offer(batch(1, 100)).handed == 100);
+  CHECK(queue.held_slots() >= 100);
+  SubscriberQueue::Offered overflowing = queue.offer(batch(101, 50));
+  CHECK(overflowing.overflowed);
+  CHECK(queue.held_slots() == 0);      // released, not cleared
+  CHECK(queue.offer(batch(151, 500)).handed == 0);  // the log holds these: nothing is queued
+  CHECK(queue.held_slots() == 0);
+  CHECK(queue.overflows() == 1);
+
+  SubscriberQueue::Taken taken = queue.take(1000);
+  CHECK(taken.overflowed);
+  CHECK(taken.last_offered == 650);
+  CHECK(queue.live_from() == 0);  // catch-up reads the log until the queue holds something
+  CHECK(queue.offer(batch(651, 10)).handed == 10);
+  CHECK(queue.live_from() == 651);
+  taken = queue.take(1000);
+  CHECK(taken.events.size() == 10);
+  CHECK(taken.drained);
+}
+
+TEST_CASE("hub: a drained queue keeps a small capacity, not a burst's") {
+  SubscriberQueue queue(EventFilter{}, 10'000, 0, nullptr);
+  std::vector<EventPtr> burst;
+  for (int64_t seq = 1; seq <= 5000; ++seq) {
+    auto event = std::make_shared<Event>();
+    event->seq = seq;
+    burst.push_back(std::move(event));
+  }
+  queue.offer(burst);
+  CHECK(queue.held_slots() >= 5000);
+  while (!queue.take(512).drained) {
+  }
+  CHECK(queue.held_slots() <= 1024);
+}
+
+TEST_CASE("hub: a shed subscription is told gap and catches up from the log with no hole, and queue drops are counted") {
+  TempDir dir;
+  CoreOptions options;
+  options.progress_flush_ms = 0;
+  auto core = open_core(dir.file("jobs.db"), options);
+  std::string id = running_job(*core);
+  const int64_t start = core->log_info().head_seq;
+  auto subscription = core->subscribe({}).value();
+  for (int i = 0; i < 300; ++i) REQUIRE(core->append_log(id, {"before"}).ok());
+  CHECK(core->queue_drops() == 0);
+  subscription->shed();
+  subscription->shed();  // already shed: not counted twice
+  CHECK(core->queue_drops() == 1);
+  for (int i = 0; i < 300; ++i) REQUIRE(core->append_log(id, {"after"}).ok());
+  std::vector<EventPtr> received;
+  bool saw_gap = false;
+  while (subscription->ready()) {
+    Delivery d = subscription->take(128);
+    saw_gap = saw_gap || d.gap;
+    received.insert(received.end(), d.events.begin(), d.events.end());
+  }
+  REQUIRE(core->append_log(id, {"live"}).ok());
+  Delivery live = subscription->take(128);
+  received.insert(received.end(), live.events.begin(), live.events.end());
+  CHECK(saw_gap);
+  CHECK(contiguous(received, start + 1, core->log_info().head_seq));
+  subscription->close();
+}
+
+TEST_CASE("hub: undelivered progress is coalesced, latest wins, and status and logs never are") {
   TempDir dir;
   CoreOptions options;
   options.progress_flush_ms = 60'000;

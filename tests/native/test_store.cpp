@@ -271,7 +271,7 @@ TEST_CASE("store: a cursor older than retention answers reset") {
   CHECK(fresh.value().events.front()->seq == info.oldest_seq);
 }
 
-TEST_CASE("store: reopening keeps jobs, the log and the epoch; a new file has a new epoch") {
+TEST_CASE("store: reopening keeps jobs, the log and the epoch, and a new file has a new epoch") {
   TempDir dir;
   std::string epoch;
   std::string id;

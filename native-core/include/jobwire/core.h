@@ -99,6 +99,10 @@ class Subscription {
   // True when a take would return something now.
   virtual bool ready() const = 0;
   virtual int64_t cursor() const = 0;
+  // The consumer cannot take for a while (its socket stopped): the queue is dropped now
+  // rather than left to fill up, and the next take reports a gap and catches up from the
+  // log. Call from the thread that takes.
+  virtual void shed() = 0;
   // Detaches from the hub. The wake callback is never called once close has returned.
   virtual void close() = 0;
 };
@@ -163,6 +167,9 @@ class Core {
   virtual Result<EventPage> events_since(int64_t since_ms, size_t limit) = 0;
   virtual LogInfo log_info() const = 0;
   virtual StoreStats store_stats() const = 0;
+  // Subscriber queues emptied so far because their consumer fell behind (each one's
+  // subscriber is told `gap` and catches up from the log when it next takes).
+  virtual uint64_t queue_drops() const = 0;
   // The seq of the last event that touched a job (its ETag), from memory; nullopt if unknown.
   virtual std::optional<int64_t> job_etag(const std::string& id) const = 0;
 

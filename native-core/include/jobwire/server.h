@@ -25,6 +25,10 @@ struct ServerOptions {
   size_t max_headers = 100;
   int request_timeout_ms = 10'000;       // a request must arrive whole within this
   size_t max_write_buffer_bytes = 4 << 20;  // a client that stops reading is dropped past this
+  // A stream (SSE, WebSocket) whose socket takes no byte for this long is told `gap` (if the
+  // socket will take it) and closed; it resumes from its cursor. After a quarter of it, the
+  // stream stops queueing events (it catches up from the log if it drains).
+  int stall_timeout_ms = 2'000;
   int poll_interval_ms = 3'000;          // /api/config/polling
   int poll_log_interval_ms = 15'000;
   bool polling_enabled = true;

@@ -46,6 +46,7 @@ class CoreImpl final : public Core {
   Result<EventPage> events_since(int64_t since_ms, size_t limit) override;
   LogInfo log_info() const override;
   StoreStats store_stats() const override;
+  uint64_t queue_drops() const override { return hub_->queue_drops(); }
   std::optional<int64_t> job_etag(const std::string& id) const override;
 
   Result<std::shared_ptr<Subscription>> subscribe(SubscribeOptions options) override;

@@ -42,7 +42,8 @@ const char* usage_text() {
          "  --idempotency-key-count N  how many keys are kept, newest first (default 100000)\n"
          "tuning:\n"
          "  --heartbeat-ms N  --request-timeout-ms N  --max-connections N  --max-body-bytes N\n"
-         "  --max-write-buffer-bytes N  --retention-events N  --durability process|power\n";
+         "  --max-write-buffer-bytes N  --stall-timeout-ms N  --retention-events N\n"
+         "  --durability process|power\n";
 }
 
 Result<DaemonOptions> parse_options(int argc, char** argv) {
@@ -116,6 +117,9 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
     } else if (flag == "--request-timeout-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int(*v, 100, 3'600'000, options.server.request_timeout_ms)) return bad(flag, "must be 100..3600000");
+    } else if (flag == "--stall-timeout-ms") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int(*v, 100, 3'600'000, options.server.stall_timeout_ms)) return bad(flag, "must be 100..3600000");
     } else if (flag == "--max-connections") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int<size_t>(*v, 1, 10'000'000, options.server.max_connections)) return bad(flag, "must be at least 1");

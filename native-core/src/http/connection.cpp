@@ -3,6 +3,8 @@
 #include "http/connection.h"
 
 #include <algorithm>
+#include <array>
+#include <vector>
 
 #include "http/gzip.h"
 #include "http/server_impl.h"
@@ -17,9 +19,20 @@ constexpr size_t kGzipMinBytes = 1024;
 // Longest wait for a client to close after we did.
 constexpr int kLingerMs = 2'000;
 
+// The kernel send buffer of a stream's socket, fixed rather than autotuned: Linux grows an
+// unread socket's buffer to megabytes (loopback: ~2-4 MB each, a gigabyte of kernel memory
+// for 1,000 sleeping tabs, all of it written by the loop first). The kernel doubles this.
+// 128 KiB still carries a stream at megabytes a second over a 100 ms round trip.
+constexpr int kStreamSendBufferBytes = 128 * 1024;
+
+// Buffers handed to one write: a bounded gather, so a write ends (and the stall clock sees
+// progress) often.
+constexpr size_t kMaxWriteBufs = 16;
+
 struct WriteRequest {
   uv_write_t req;  // first member: the uv_write_t* libuv hands back is this object
-  std::string data;
+  std::vector<SharedBytes> held;  // alive until the write callback
+  size_t bytes = 0;
 };
 
 }  // namespace
@@ -105,6 +118,8 @@ void Connection::respond(Response response) {
 
 void Connection::begin_stream(int status, std::string_view head, std::unique_ptr<Session> session) {
   server_.metrics().count_status(status);
+  int send_buffer = kStreamSendBufferBytes;
+  uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &send_buffer);
   send(head);
   flush();
   session_ = std::move(session);
@@ -183,42 +198,50 @@ std::string Connection::serialize(Response& response) const {
 
 void Connection::send(std::string_view bytes) {
   if (handle_closed_) return;
-  out_.append(bytes);
+  queued_total_ += bytes.size();
+  out_.push_copy(bytes);
+}
+
+void Connection::send(SharedBytes frame) {
+  if (handle_closed_ || !frame) return;
+  queued_total_ += frame->size();
+  out_.push(std::move(frame));
 }
 
 void Connection::flush() {
-  if (handle_closed_ || out_.empty()) return;
+  // One write at a time: its callback flushes the rest.
+  if (handle_closed_ || out_.empty() || writes_in_flight_ > 0) return;
   auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
-  if (writes_in_flight_ == 0) {
-    uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
-    int written = uv_try_write(stream, &buf, 1);
-    if (written > 0) {
-      last_write_progress_ms_ = server_.now_ms();
-      if (static_cast<size_t>(written) == out_.size()) {
-        out_.clear();
-        if (closing_ && writes_in_flight_ == 0) finish_close();
-        return;
-      }
-      out_.erase(0, static_cast<size_t>(written));
-    } else if (written != UV_EAGAIN) {
-      abort();
+  std::array<uv_buf_t, kMaxWriteBufs> bufs;
+  size_t count = out_.gather(bufs.data(), bufs.size());
+  int written = uv_try_write(stream, bufs.data(), static_cast<unsigned>(count));
+  if (written > 0) {
+    last_write_progress_ms_ = server_.now_ms();
+    out_.consume(static_cast<size_t>(written));
+    if (out_.empty()) {
+      if (closing_) finish_close();
       return;
     }
+  } else if (written != UV_EAGAIN) {
+    abort();
+    return;
   }
   if (buffered_bytes() > server_.options().max_write_buffer_bytes) {
     drop_slow_client();
     return;
   }
-  if (in_flight_bytes_ == 0) last_write_progress_ms_ = server_.now_ms();  // the stall clock starts now
+  last_write_progress_ms_ = server_.now_ms();  // the stall clock starts now
   auto* request = new WriteRequest{};
-  request->data = std::move(out_);
-  out_ = std::string();
   request->req.data = this;
-  uv_buf_t buf = uv_buf_init(request->data.data(), static_cast<unsigned>(request->data.size()));
-  in_flight_bytes_ += request->data.size();
+  count = out_.gather(bufs.data(), bufs.size());
+  for (size_t i = 0; i < count; ++i) request->bytes += bufs[i].len;
+  request->held = out_.take_front(count);
+  in_flight_bytes_ += request->bytes;
+  in_flight_chunks_ += request->held.size();
   ++writes_in_flight_;
-  if (uv_write(&request->req, stream, &buf, 1, &Connection::on_write) != 0) {
-    in_flight_bytes_ -= request->data.size();
+  if (uv_write(&request->req, stream, bufs.data(), static_cast<unsigned>(count), &Connection::on_write) != 0) {
+    in_flight_bytes_ -= request->bytes;
+    in_flight_chunks_ -= request->held.size();
     --writes_in_flight_;
     delete request;
     abort();
@@ -228,7 +251,8 @@ void Connection::flush() {
 void Connection::on_write(uv_write_t* req, int status) {
   auto* request = reinterpret_cast<WriteRequest*>(req);
   auto* self = static_cast<Connection*>(req->data);
-  self->in_flight_bytes_ -= request->data.size();
+  self->in_flight_bytes_ -= request->bytes;
+  self->in_flight_chunks_ -= request->held.size();
   --self->writes_in_flight_;
   delete request;
   if (status < 0) {
@@ -236,9 +260,10 @@ void Connection::on_write(uv_write_t* req, int status) {
     return;
   }
   self->last_write_progress_ms_ = self->server_.now_ms();
-  if (!self->out_.empty()) self->flush();
+  self->flush();
   if (self->wants_drain_ && self->writable() && !self->closing_) {
     self->wants_drain_ = false;
+    self->shed_ = false;
     self->on_ready();
   }
   if (self->closing_ && self->writes_in_flight_ == 0 && self->out_.empty()) self->finish_close();
@@ -321,8 +346,15 @@ void Connection::on_shutdown() {
   // A request being answered closes the connection once its answer is written.
 }
 
+void Connection::wait_for_drain() noexcept {
+  if (wants_drain_) return;
+  wants_drain_ = true;
+  drain_wait_since_ms_ = server_.now_ms();
+}
+
 bool Connection::writable() const noexcept {
-  return buffered_bytes() <= server_.options().max_write_buffer_bytes / 4;
+  return buffered_bytes() <= server_.options().max_write_buffer_bytes / 4 &&
+         held_chunks() <= kMaxHeldChunks;
 }
 
 void Connection::drop_slow_client() {
@@ -337,9 +369,29 @@ void Connection::check_timeouts(uint64_t now) {
     if (now >= linger_deadline_ms_) close_handle();
     return;
   }
-  if (!writable() && now >= last_write_progress_ms_ + static_cast<uint64_t>(server_.options().request_timeout_ms)) {
-    drop_slow_client();  // it stopped reading
+  if (close_deadline_ms_ != 0) {
+    if (now >= close_deadline_ms_) abort();  // its last write never ended
     return;
+  }
+  if (writes_in_flight_ > 0) {
+    note_partial_progress(now);
+    const uint64_t stalled_ms = now - std::min(now, last_write_progress_ms_);
+    if (session_ && session_->takes_over()) {
+      const auto stall_ms = static_cast<uint64_t>(server_.options().stall_timeout_ms);
+      if (stalled_ms >= stall_ms) {
+        drop_stalled_stream(now);  // it stopped reading
+        return;
+      }
+      if (wants_drain_ && !shed_ && now >= drain_wait_since_ms_ + stall_ms / 4) {
+        // A queue left to fill while the socket is slow costs memory for events the log
+        // holds anyway: drop it; the stream catches up from the log once drained.
+        shed_ = true;
+        session_->on_stalled();
+      }
+    } else if (!writable() && stalled_ms >= static_cast<uint64_t>(server_.options().request_timeout_ms)) {
+      drop_slow_client();  // a response it stopped reading
+      return;
+    }
   }
   if (deadline_ms_ == 0 || now < deadline_ms_) return;
   deadline_ms_ = 0;
@@ -348,6 +400,21 @@ void Connection::check_timeouts(uint64_t now) {
   } else {
     close();
   }
+}
+
+void Connection::note_partial_progress(uint64_t now) {
+  size_t queued = uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&tcp_));
+  if (queued < last_write_queue_size_) last_write_progress_ms_ = now;
+  last_write_queue_size_ = queued;
+}
+
+void Connection::drop_stalled_stream(uint64_t now) {
+  ++server_.metrics().dropped_clients;
+  out_.drop_unstarted();
+  if (session_) session_->on_stall_close();
+  close();
+  // The write in flight gets a short grace to end (and carry the gap); then the socket goes.
+  if (!handle_closed_) close_deadline_ms_ = now + static_cast<uint64_t>(server_.options().stall_timeout_ms) / 4;
 }
 
 void Connection::release_retired() noexcept { retired_session_.reset(); }

@@ -2,12 +2,17 @@
 // whole request to the router, writes responses in order (keep-alive, pipelining), and may
 // be taken over by a session (long-poll, SSE, WebSocket).
 //
-// Backpressure: everything written is buffered until the socket takes it. Streams take
-// events only while the buffer is under a low watermark (a quarter of
-// ServerOptions::max_write_buffer_bytes). A client whose buffer passes the bound, or stays
-// above the watermark without the socket taking a byte for request_timeout_ms (it stopped
-// reading), is dropped; it resumes from its cursor when it reconnects. While a request is
-// being answered, reading stops, so a client cannot queue unbounded work.
+// Backpressure: everything written is queued until the socket takes it, as references to
+// shared frames (OutputQueue), with one write handed to libuv at a time. Streams take
+// events only while the queue is under a low watermark (a quarter of
+// ServerOptions::max_write_buffer_bytes, and kMaxHeldChunks references). A client whose
+// queue passes the bound is dropped. A stream that has waited a quarter of
+// ServerOptions::stall_timeout_ms for its socket to drain sheds its subscriber queue (it
+// catches up from the log, after a gap, once drained); one whose socket takes no byte for
+// the whole stall timeout has its unsent frames dropped, is told `gap` if the socket takes
+// it, and is closed.
+// Either way it resumes from its cursor when it reconnects. While a request is being
+// answered, reading stops, so a client cannot queue unbounded work.
 #pragma once
 
 #include <llhttp.h>
@@ -20,6 +25,7 @@
 #include <string_view>
 
 #include "http/message.h"
+#include "http/output_queue.h"
 #include "http/session.h"
 #include "jobwire/status.h"
 
@@ -58,12 +64,20 @@ class Connection {
 
   // --- raw output, for sessions and the status line of a takeover ---
   void send(std::string_view bytes);
+  // Queues a reference to a shared frame (no copy).
+  void send(SharedBytes frame);
   void flush();
-  size_t buffered_bytes() const noexcept { return out_.size() + in_flight_bytes_; }
+  size_t buffered_bytes() const noexcept { return out_.bytes() + in_flight_bytes_; }
+  size_t held_chunks() const noexcept { return out_.chunks() + in_flight_chunks_; }
+  // Bytes ever queued by send(): what serving a stream cost, for the fan-out's budget.
+  uint64_t queued_total() const noexcept { return queued_total_; }
+  // References a stream may hold before it waits for the socket: enough to keep a socket
+  // busy, few enough that a stalled stream costs a few KiB.
+  static constexpr size_t kMaxHeldChunks = 32;
   // True while the buffer is under the low watermark: a stream may take more events.
   bool writable() const noexcept;
   // Calls on_ready() once the buffer has drained under the low watermark.
-  void wait_for_drain() noexcept { wants_drain_ = true; }
+  void wait_for_drain() noexcept;
   // Closes once everything buffered is written (after a refused request, half-closes and
   // waits briefly for the client to close, so it reads the answer rather than a reset).
   void close();
@@ -110,6 +124,11 @@ class Connection {
   void finish_close();
   void linger();
   void drop_slow_client();
+  // Write progress since the last check (libuv's write queue shrank), for the stall clock.
+  void note_partial_progress(uint64_t now);
+  // The client stopped reading for the stall timeout: drop what is unsent, let the session
+  // say `gap` behind the write in flight, and close (aborting if that write never ends).
+  void drop_stalled_stream(uint64_t now);
   std::string serialize(Response& response) const;
 
   ServerImpl& server_;
@@ -127,11 +146,17 @@ class Connection {
   std::string pending_input_; // bytes read but not yet parsed (while an answer is pending)
   std::unique_ptr<Session> session_;
   std::unique_ptr<Session> retired_session_;  // answered, freed once its call returns
-  std::string out_;            // bytes not yet handed to libuv
+  OutputQueue out_;            // bytes not yet handed to libuv
   size_t in_flight_bytes_ = 0; // bytes handed to libuv, not yet written
-  size_t writes_in_flight_ = 0;
+  size_t in_flight_chunks_ = 0;
+  uint64_t queued_total_ = 0;
+  size_t writes_in_flight_ = 0; // 0 or 1: the rest waits in out_, where it can still be dropped
   bool wants_drain_ = false;
   uint64_t last_write_progress_ms_ = 0;  // when the socket last took bytes
+  size_t last_write_queue_size_ = 0;     // libuv's unwritten bytes at the last stall check
+  uint64_t close_deadline_ms_ = 0;       // a stalled stream closing: abort at this time
+  uint64_t drain_wait_since_ms_ = 0;     // when the stream began waiting for the socket to drain
+  bool shed_ = false;                    // the stream shed its queue in this wait
   bool reading_ = false;
   bool closing_ = false;       // close once writes drain
   bool handle_closed_ = false; // uv_close was called

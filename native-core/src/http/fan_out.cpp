@@ -1,6 +1,6 @@
 #include "http/fan_out.h"
 
-#include <algorithm>
+#include <cstddef>
 
 namespace jobwire::http {
 
@@ -24,7 +24,10 @@ void FanOut::on_ready(const std::vector<uint64_t>& ids) {
   bool idle = !uv_is_active(reinterpret_cast<uv_handle_t*>(&slice_)) &&
               !uv_is_active(reinterpret_cast<uv_handle_t*>(&tick_));
   if (idle && ids.size() <= kServeAtOnce) {
-    for (uint64_t id : ids) serve_(id);
+    size_t served = serve_within_budget(ids, 0);
+    if (served == ids.size()) return;
+    waiting_.insert(waiting_.end(), ids.begin() + static_cast<std::ptrdiff_t>(served), ids.end());
+    start_sweep();  // the rest, from the next loop turn
     return;
   }
   waiting_.insert(waiting_.end(), ids.begin(), ids.end());
@@ -57,9 +60,19 @@ void FanOut::start_sweep() {
 
 void FanOut::on_slice(uv_idle_t* idle) {
   auto* self = static_cast<FanOut*>(idle->data);
-  size_t end = std::min(self->sweep_.size(), self->swept_ + kSliceSize);
-  while (self->swept_ < end) self->serve_(self->sweep_[self->swept_++]);
+  self->swept_ = self->serve_within_budget(self->sweep_, self->swept_);
   if (self->swept_ == self->sweep_.size()) self->end_sweep();
+}
+
+size_t FanOut::serve_within_budget(const std::vector<uint64_t>& ids, size_t next) {
+  if (next >= ids.size()) return next;
+  const uint64_t started_ns = uv_hrtime();
+  size_t bytes = 0;
+  // At least one stream per call, so every sweep ends.
+  do {
+    bytes += serve_(ids[next++]);
+  } while (next < ids.size() && bytes < kSliceBytes && uv_hrtime() - started_ns < kSliceNs);
+  return next;
 }
 
 void FanOut::end_sweep() {

@@ -1,10 +1,12 @@
 // When the loop serves the streams whose feeds turned ready. A few at a time are served at
 // once (a dashboard, a long-poll never wait). Thousands at once are served in a sweep: a
 // list worked through in slices, one slice per loop turn, so requests (a producer's POST,
-// a new client) are read between slices instead of waiting behind 10,000 writes. Sweeps
-// start at most once per tick: each client gets one write per tick rather than one per
-// event, and a stream that turns ready again mid-sweep waits for the next sweep with its
-// events merged.
+// a write's acknowledgement, a health check) are served between slices instead of waiting
+// behind 10,000 writes. A slice, like a batch served at once, ends when it has spent its
+// budget of bytes queued or of time, whichever comes first: a count of streams says nothing
+// of how long serving them takes. Sweeps start at most once per tick: each client gets one
+// write per tick rather than one per event, and a stream that turns ready again mid-sweep
+// waits for the next sweep with its events merged.
 #pragma once
 
 #include <uv.h>
@@ -19,12 +21,15 @@ namespace jobwire::http {
 
 class FanOut {
  public:
-  using Serve = std::function<void(uint64_t id)>;
+  // Serves stream `id`; returns the bytes it queued for its socket.
+  using Serve = std::function<size_t(uint64_t id)>;
 
-  // Up to this many ready at once, with no sweep pending, are served at once.
+  // Up to this many ready at once, with no sweep pending, are served at once (within the
+  // budget; the rest are swept).
   static constexpr size_t kServeAtOnce = 256;
-  // Streams served per loop turn during a sweep: ~2 ms of writes on loopback.
-  static constexpr size_t kSliceSize = 128;
+  // The budget of one slice (or of streams served at once) before the loop turns.
+  static constexpr size_t kSliceBytes = 256 * 1024;
+  static constexpr uint64_t kSliceNs = 2'000'000;
   // The shortest time from the start of one sweep to the start of the next.
   static constexpr uint64_t kTickMs = 50;
 
@@ -47,6 +52,8 @@ class FanOut {
   void schedule_sweep();
   void start_sweep();
   void end_sweep();
+  // Serves ids[next..] until the budget is spent; returns where it stopped.
+  size_t serve_within_budget(const std::vector<uint64_t>& ids, size_t next);
 
   uv_loop_t* loop_ = nullptr;
   Serve serve_;

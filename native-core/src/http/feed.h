@@ -26,6 +26,8 @@ class Feed {
   Delivery take(size_t max);
   bool ready() const { return subscription_->ready(); }
   int64_t cursor() const { return subscription_->cursor(); }
+  // The stream's socket stopped taking bytes: drop the queue (Subscription::shed).
+  void shed() { subscription_->shed(); }
 
  private:
   Feed(std::shared_ptr<Subscription> subscription, std::shared_ptr<std::atomic<bool>> posted)

@@ -41,7 +41,6 @@ LongPoll::~LongPoll() {
 void LongPoll::on_ready() {
   if (answered_) return;
   Delivery delivery = feed_->take(limit_);
-  if (delivery.gap) ++server_.metrics().gaps;
   if (delivery.reset) {
     answered_ = true;
     conn_.respond(error_response(Code::reset, "the cursor is older than the retained log: refetch snapshots"));

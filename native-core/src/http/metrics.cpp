@@ -34,7 +34,8 @@ void line(std::string& out, const char* format, auto... args) {
 
 }  // namespace
 
-std::string Metrics::render(const std::array<size_t, kTransportCount>& connections, const StoreStats& store) const {
+std::string Metrics::render(const std::array<size_t, kTransportCount>& connections, const StoreStats& store,
+                            const StreamGauges& streams) const {
   std::string out;
   out += "# HELP jobwire_connections Open client connections, by transport.\n";
   out += "# TYPE jobwire_connections gauge\n";
@@ -51,9 +52,22 @@ std::string Metrics::render(const std::array<size_t, kTransportCount>& connectio
   for (size_t i = 0; i < kTransportCount; ++i)
     line(out, "jobwire_deliveries_total{transport=\"%s\"} %llu\n", transport_name(static_cast<Transport>(i)),
          static_cast<unsigned long long>(deliveries[i]));
-  out += "# HELP jobwire_queue_drops_total Subscriber queues that overflowed and caught up from the log.\n";
+  // Counted when a queue drops (on the writer thread, or when a stalled stream sheds it),
+  // not when the gap reaches its client: a client that never reads again is counted too.
+  out += "# HELP jobwire_queue_drops_total Subscriber queues emptied because their consumer fell behind (overflowed, or its socket stalled); each catches up from the log.\n";
   out += "# TYPE jobwire_queue_drops_total counter\n";
-  line(out, "jobwire_queue_drops_total %llu\n", static_cast<unsigned long long>(gaps));
+  line(out, "jobwire_queue_drops_total %llu\n", static_cast<unsigned long long>(streams.queue_drops));
+  out += "# HELP jobwire_gaps_total Gap messages queued to streams, by transport (a stream dropped for a stall gets its last one only if its socket takes it).\n";
+  out += "# TYPE jobwire_gaps_total counter\n";
+  for (Transport transport : {Transport::sse, Transport::websocket})
+    line(out, "jobwire_gaps_total{transport=\"%s\"} %llu\n", transport_name(transport),
+         static_cast<unsigned long long>(gaps[static_cast<size_t>(transport)]));
+  out += "# HELP jobwire_stream_held_bytes Bytes streams have queued that their sockets have not taken yet (frames are shared: this counts each stream's references, not memory).\n";
+  out += "# TYPE jobwire_stream_held_bytes gauge\n";
+  line(out, "jobwire_stream_held_bytes %zu\n", streams.held_bytes);
+  out += "# HELP jobwire_stream_held_frames References to frames streams hold unwritten.\n";
+  out += "# TYPE jobwire_stream_held_frames gauge\n";
+  line(out, "jobwire_stream_held_frames %zu\n", streams.held_frames);
   // The sweep time is the floor of stream latency under load: an event waits until the
   // sweep under way reaches its stream.
   out += "# HELP jobwire_fanout_sweep_seconds Time to serve every ready stream once in a fan-out sweep.\n";
@@ -70,7 +84,7 @@ std::string Metrics::render(const std::array<size_t, kTransportCount>& connectio
   out += "# HELP jobwire_fanout_swept_streams_total Streams served by fan-out sweeps.\n";
   out += "# TYPE jobwire_fanout_swept_streams_total counter\n";
   line(out, "jobwire_fanout_swept_streams_total %llu\n", static_cast<unsigned long long>(fan_out_swept_streams));
-  out += "# HELP jobwire_dropped_clients_total Clients dropped because they stopped reading.\n";
+  out += "# HELP jobwire_dropped_clients_total Clients dropped because they stopped reading (a stream stalled past the stall timeout, or a buffer over its bound).\n";
   out += "# TYPE jobwire_dropped_clients_total counter\n";
   line(out, "jobwire_dropped_clients_total %llu\n", static_cast<unsigned long long>(dropped_clients));
   out += "# HELP jobwire_connections_total Connections accepted and refused (over the cap).\n";

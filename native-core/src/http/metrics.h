@@ -12,10 +12,17 @@
 
 namespace jobwire::http {
 
+// What the streams hold now and what their queues dropped, read when /metrics is asked.
+struct StreamGauges {
+  uint64_t queue_drops = 0;   // Core::queue_drops()
+  size_t held_bytes = 0;      // bytes streams have queued and not yet written (shared frames counted per stream)
+  size_t held_frames = 0;     // references to frames those bytes are made of
+};
+
 struct Metrics {
   std::map<int, uint64_t> requests_by_status;
   std::array<uint64_t, kTransportCount> deliveries{};  // events written to clients, by transport
-  uint64_t gaps = 0;             // subscriber queues that overflowed (caught up from the log)
+  std::array<uint64_t, kTransportCount> gaps{};  // `gap` messages queued to streams, by transport
   uint64_t dropped_clients = 0;  // clients dropped because they stopped reading
   uint64_t refused_connections = 0;  // 503: over the connection cap
   uint64_t accepted_connections = 0;
@@ -42,7 +49,8 @@ struct Metrics {
   }
   // Updates events_per_second from the head seq seen at `now_ms`.
   void sample(int64_t head, uint64_t now_ms);
-  std::string render(const std::array<size_t, kTransportCount>& connections, const StoreStats& store) const;
+  std::string render(const std::array<size_t, kTransportCount>& connections, const StoreStats& store,
+                     const StreamGauges& streams = {}) const;
 
  private:
   int64_t sampled_head_ = -1;

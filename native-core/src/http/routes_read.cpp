@@ -187,7 +187,8 @@ void get_metrics(RouteContext& ctx) {
   ctx.server.metrics().head_seq = ctx.server.core().log_info().head_seq;
   Response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = ctx.server.metrics().render(ctx.server.connections_by_transport(), ctx.server.core().store_stats());
+  response.body = ctx.server.metrics().render(ctx.server.connections_by_transport(), ctx.server.core().store_stats(),
+                                              ctx.server.stream_gauges());
   ctx.conn.respond(std::move(response));
 }
 

@@ -44,9 +44,12 @@ Status ServerImpl::start() {
   epoch_ = core_->log_info().epoch;
   if (int rc = uv_loop_init(&loop_); rc != 0) return uv_status("uv_loop_init", rc);
   loop_ready_ = true;
-  fan_out_.open(&loop_, [this](uint64_t id) {
+  fan_out_.open(&loop_, [this](uint64_t id) -> size_t {
     auto it = connections_.find(id);
-    if (it != connections_.end()) it->second->on_ready();
+    if (it == connections_.end()) return 0;
+    uint64_t before = it->second->queued_total();
+    it->second->on_ready();
+    return static_cast<size_t>(it->second->queued_total() - before);
   }, metrics_);
   mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { fan_out_.on_ready(ids); });
   uv_async_init(&loop_, &stop_async_, &ServerImpl::on_stop_async);
@@ -86,7 +89,9 @@ Status ServerImpl::start() {
   port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                              : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
 
-  uint64_t sweep_ms = static_cast<uint64_t>(std::clamp(options_.request_timeout_ms / 4, 50, 1000));
+  // Often enough to see a stall's first quarter (when a stream sheds its queue) promptly.
+  int timeouts_checked_ms = std::min(options_.request_timeout_ms / 4, options_.stall_timeout_ms / 8);
+  uint64_t sweep_ms = static_cast<uint64_t>(std::clamp(timeouts_checked_ms, 50, 1000));
   uv_timer_start(&sweep_timer_, &ServerImpl::on_sweep, sweep_ms, sweep_ms);
   uint64_t heartbeat_ms = static_cast<uint64_t>(std::max(options_.heartbeat_ms, 100));
   uv_timer_start(&heartbeat_timer_, &ServerImpl::on_heartbeat, heartbeat_ms, heartbeat_ms);
@@ -132,7 +137,12 @@ void ServerImpl::accept_one() {
 }
 
 void ServerImpl::forget(uint64_t id) {
-  connections_.erase(id);
+  auto it = connections_.find(id);
+  if (it != connections_.end()) {
+    Transport transport = it->second->transport();
+    if (transport == Transport::sse || transport == Transport::websocket) ++streams_closed_since_trim_;
+    connections_.erase(it);
+  }
   if (stopping_) maybe_finish_shutdown();
 }
 
@@ -143,6 +153,17 @@ std::array<size_t, kTransportCount> ServerImpl::connections_by_transport() const
   return counts;
 }
 
+StreamGauges ServerImpl::stream_gauges() const {
+  StreamGauges gauges;
+  gauges.queue_drops = core_->queue_drops();
+  for (const auto& [id, conn] : connections_) {
+    if (conn->transport() != Transport::sse && conn->transport() != Transport::websocket) continue;
+    gauges.held_bytes += conn->buffered_bytes();
+    gauges.held_frames += conn->held_chunks();
+  }
+  return gauges;
+}
+
 // ---------------------------------------------------------------- timers
 
 void ServerImpl::on_sweep(uv_timer_t* timer) {
@@ -150,11 +171,19 @@ void ServerImpl::on_sweep(uv_timer_t* timer) {
   uint64_t now = uv_now(&self->loop_);
   // Timeouts may close connections; closing only unlinks them in a later callback.
   for (auto& [id, conn] : self->connections_) conn->check_timeouts(now);
+  self->maybe_release_memory(now);
   if (now >= self->metrics_sampled_ms_ + 1000) {
     self->metrics_.sample(self->core_->log_info().head_seq, now);
     self->metrics_sampled_ms_ = now;
   }
   if (self->stopping_) self->maybe_finish_shutdown();
+}
+
+void ServerImpl::maybe_release_memory(uint64_t now) {
+  if (streams_closed_since_trim_ == 0 || now < heap_trimmed_ms_ + 1000) return;
+  platform::release_free_memory();
+  streams_closed_since_trim_ = 0;
+  heap_trimmed_ms_ = now;
 }
 
 void ServerImpl::on_heartbeat(uv_timer_t* timer) {

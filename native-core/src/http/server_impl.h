@@ -54,6 +54,8 @@ class ServerImpl final : public Server {
   uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_.data(), static_cast<unsigned>(read_buffer_.size())); }
   // Counts by transport, for /metrics.
   std::array<size_t, kTransportCount> connections_by_transport() const;
+  // What the streams hold unwritten now, and the core's queue drops, for /metrics.
+  StreamGauges stream_gauges() const;
   // Core work in flight on behalf of a request (a write, an off-loop read): stop() waits for it.
   void work_started() noexcept { ++work_in_flight_; }
   void work_finished();
@@ -75,6 +77,8 @@ class ServerImpl final : public Server {
   void accept_one();
   void begin_shutdown();
   void maybe_finish_shutdown();
+  // After streams closed, at most once a second: what they held goes back to the system.
+  void maybe_release_memory(uint64_t now);
 
   std::shared_ptr<Core> core_;
   ServerOptions options_;
@@ -95,6 +99,8 @@ class ServerImpl final : public Server {
   bool handles_closed_ = false;
   uint64_t shutdown_deadline_ms_ = 0;
   uint64_t metrics_sampled_ms_ = 0;
+  size_t streams_closed_since_trim_ = 0;  // SSE and WebSocket connections closed since the heap was last trimmed
+  uint64_t heap_trimmed_ms_ = 0;
   size_t work_in_flight_ = 0;
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;

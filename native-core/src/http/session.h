@@ -25,6 +25,12 @@ class Session {
   virtual void on_heartbeat() = 0;
   // The server is stopping: say goodbye and close the connection.
   virtual void on_shutdown() = 0;
+  // The socket has taken nothing for a while: stop queueing events (a stream sheds its
+  // subscriber queue and catches up from the log, with a gap, once the socket drains).
+  virtual void on_stalled() {}
+  // The client is dropped for not reading; what was unsent is gone. A stream's last word
+  // (SSE: `gap`), written only if the socket takes it before the connection closes.
+  virtual void on_stall_close() {}
 };
 
 }  // namespace jobwire::http

@@ -29,10 +29,7 @@ class SseStream final : public Session {
   void on_ready() override {
     pump_feed(*server_.mailbox(), conn_, *feed_, [this](Delivery& delivery) {
       if (delivery.reset) send_control("reset", delivery.cursor);
-      if (delivery.gap) {
-        ++server_.metrics().gaps;
-        send_control("gap", delivery.cursor);
-      }
+      if (delivery.gap) send_gap(delivery.cursor);
       for (const EventPtr& event : delivery.events) conn_.send(server_.sse_frames().frame(*event));
       server_.metrics().deliveries[static_cast<size_t>(Transport::sse)] += delivery.events.size();
     });
@@ -45,7 +42,16 @@ class SseStream final : public Session {
 
   void on_shutdown() override { conn_.close(); }
 
+  void on_stalled() override { feed_->shed(); }
+
+  void on_stall_close() override { send_gap(feed_->cursor()); }
+
  private:
+  void send_gap(int64_t cursor) {
+    ++server_.metrics().gaps[static_cast<size_t>(Transport::sse)];
+    send_control("gap", cursor);
+  }
+
   void send_control(const char* type, int64_t cursor) {
     std::string frame = "event: ";
     frame += type;

@@ -2,17 +2,19 @@
 
 namespace jobwire::http {
 
-const std::string& SseFrames::frame(const Event& event) {
+SharedBytes SseFrames::frame(const Event& event) {
   Slot& slot = slots_[static_cast<uint64_t>(event.seq) % slots_.size()];
-  if (slot.seq != event.seq) {
+  if (slot.seq != event.seq || !slot.frame) {
+    std::string frame = "id: ";
+    frame.reserve(64 + event.type.size() + event.json.size());
+    frame += std::to_string(event.seq);
+    frame += "\nevent: ";
+    frame += event.type;
+    frame += "\ndata: ";
+    frame += event.json;  // one line: the envelope has no raw newline
+    frame += "\n\n";
     slot.seq = event.seq;
-    slot.frame = "id: ";
-    slot.frame += std::to_string(event.seq);
-    slot.frame += "\nevent: ";
-    slot.frame += event.type;
-    slot.frame += "\ndata: ";
-    slot.frame += event.json;  // one line: the envelope has no raw newline
-    slot.frame += "\n\n";
+    slot.frame = std::make_shared<const std::string>(std::move(frame));
   }
   return slot.frame;
 }

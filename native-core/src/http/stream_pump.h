@@ -2,8 +2,9 @@
 // slow reader pile them up in memory: it takes small chunks while the connection's buffer is
 // under its low watermark, at most a batch per loop turn so one busy stream cannot hold the
 // loop. When the buffer is above the watermark it waits for the socket to drain; meanwhile
-// the hub's bounded queue absorbs, then overflows into a catch-up from the log. A reader
-// that stops for good is dropped by the connection's stall check.
+// the hub's bounded queue absorbs, until it overflows or the wait passes a quarter of the
+// stall timeout and the queue is shed: either way the stream catches up from the log. A
+// reader that stops for good is dropped by the connection's stall check.
 #pragma once
 
 #include <cstddef>

@@ -94,7 +94,7 @@ class WebSocketStream final : public Session {
     pump_feed(*server_.mailbox(), conn_, *feed_, [this](Delivery& delivery) {
       if (delivery.reset) queue_text(control_json("reset", delivery.cursor));
       if (delivery.gap) {
-        ++server_.metrics().gaps;
+        ++server_.metrics().gaps[static_cast<size_t>(Transport::websocket)];
         queue_text(control_json("gap", delivery.cursor));
       }
       for (const EventPtr& event : delivery.events) queue_text(event->json);
@@ -108,6 +108,12 @@ class WebSocketStream final : public Session {
   void on_heartbeat() override {
     queue_text(control_json("heartbeat", feed_ ? feed_->cursor() : 0));
     pump();
+  }
+
+  // No last `gap` when dropped for a stall: the unsent bytes dropped may end inside a frame,
+  // so nothing more can be framed after them. The client resumes from its cursor.
+  void on_stalled() override {
+    if (feed_) feed_->shed();
   }
 
   void on_shutdown() override {

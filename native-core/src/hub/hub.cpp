@@ -7,11 +7,17 @@ namespace jobwire {
 void Hub::publish(const std::vector<EventPtr>& batch) {
   if (batch.empty()) return;
   size_t handed = 0;
+  uint64_t overflows = 0;
   {
     std::lock_guard lock(mu_);
-    for (const auto& queue : queues_) handed += queue->offer(batch);
+    for (const auto& queue : queues_) {
+      SubscriberQueue::Offered offered = queue->offer(batch);
+      handed += offered.handed;
+      overflows += offered.overflowed ? 1 : 0;
+    }
   }
   deliveries_.fetch_add(handed, std::memory_order_relaxed);
+  if (overflows > 0) queue_drops_.fetch_add(overflows, std::memory_order_relaxed);
 }
 
 void Hub::attach(std::shared_ptr<SubscriberQueue> queue) {

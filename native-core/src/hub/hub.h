@@ -23,6 +23,10 @@ class Hub {
 
   size_t subscriber_count() const;
   uint64_t deliveries() const noexcept { return deliveries_.load(std::memory_order_relaxed); }
+  // Subscriber queues emptied because their consumer fell behind: overflowed, or shed.
+  uint64_t queue_drops() const noexcept { return queue_drops_.load(std::memory_order_relaxed); }
+  // A consumer shed its queue (SubscriberQueue::shed returned true).
+  void count_shed() noexcept { queue_drops_.fetch_add(1, std::memory_order_relaxed); }
 
   // Runs fn under the publish lock: nothing is published meanwhile. Used to read the
   // head and attach in one step.
@@ -37,6 +41,7 @@ class Hub {
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<SubscriberQueue>> queues_;
   std::atomic<uint64_t> deliveries_{0};
+  std::atomic<uint64_t> queue_drops_{0};
 };
 
 }  // namespace jobwire

@@ -66,6 +66,11 @@ int64_t LiveSubscription::cursor() const {
   return cursor_;
 }
 
+void LiveSubscription::shed() {
+  std::lock_guard lock(mu_);
+  if (!closed_ && queue_->shed()) hub_->count_shed();
+}
+
 void LiveSubscription::close() {
   std::lock_guard lock(mu_);
   if (closed_) return;

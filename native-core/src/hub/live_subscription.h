@@ -21,6 +21,7 @@ class LiveSubscription final : public Subscription {
   Delivery take(size_t max) override;
   bool ready() const override;
   int64_t cursor() const override;
+  void shed() override;
   void close() override;
 
  private:

@@ -1,6 +1,12 @@
 #include "hub/subscriber_queue.h"
 
 namespace jobwire {
+namespace {
+
+// Slots a drained queue keeps allocated (a few loop turns of a busy stream).
+constexpr size_t kKeptCapacity = 1024;
+
+}  // namespace
 
 SubscriberQueue::SubscriberQueue(EventFilter filter, size_t limit, int coalesce_ms, std::function<void()> wake)
     : filter_(std::move(filter)), limit_(limit), coalesce_ms_(coalesce_ms), wake_(std::move(wake)) {}
@@ -13,26 +19,23 @@ void SubscriberQueue::notify_locked() {
   wake_();
 }
 
-size_t SubscriberQueue::offer(const std::vector<EventPtr>& batch) {
-  if (batch.empty()) return 0;
+SubscriberQueue::Offered SubscriberQueue::offer(const std::vector<EventPtr>& batch) {
+  Offered offered;
+  if (batch.empty()) return offered;
   std::lock_guard lock(mu_);
-  if (closed_) return 0;
-  if (live_from_ == 0) live_from_ = batch.front()->seq;
+  if (closed_) return offered;
   last_offered_ = batch.back()->seq;
-  size_t handed = 0;
+  // Overflowed and not taken since: the consumer reads all this from the log.
+  if (overflowed_) return offered;
+  if (live_from_ == 0) live_from_ = batch.front()->seq;
   const bool unfiltered = filter_.empty();
   for (const EventPtr& event : batch) {
     if (!unfiltered && !filter_.matches(*event)) continue;
     if (pending_count() >= limit_) {
-      // Overflow: drop what is queued; the subscriber re-reads it from the log.
-      items_.clear();
-      head_ = 0;
-      pending_progress_.clear();
-      overflowed_ = true;
-      ++overflows_;
-      // From this event on the queue is whole again: catch-up reads the log up to here.
-      live_from_ = event->seq;
+      drop_queued_locked();
+      offered.overflowed = true;
       notify_locked();
+      return offered;
     }
     if (coalesce_ms_ > 0 && event->type == "job.progress") {
       auto [it, inserted] = pending_progress_.try_emplace(event->job, items_.size());
@@ -43,10 +46,29 @@ size_t SubscriberQueue::offer(const std::vector<EventPtr>& batch) {
       }
     }
     items_.push_back(event);
-    ++handed;
+    ++offered.handed;
   }
   if (pending_count() > 0) notify_locked();
-  return handed;
+  return offered;
+}
+
+bool SubscriberQueue::shed() {
+  std::lock_guard lock(mu_);
+  if (closed_ || overflowed_) return false;
+  drop_queued_locked();
+  return true;
+}
+
+void SubscriberQueue::drop_queued_locked() {
+  // swap, not clear: a queue that filled up must not keep 10,000 slots of capacity.
+  std::vector<EventPtr>().swap(items_);
+  std::unordered_map<std::string, size_t>().swap(pending_progress_);
+  head_ = 0;
+  overflowed_ = true;
+  ++overflows_;
+  // Nothing is queued until the consumer takes the overflow; the first batch offered after
+  // that sets where catch-up from the log ends.
+  live_from_ = 0;
 }
 
 SubscriberQueue::Taken SubscriberQueue::take(size_t max) {
@@ -66,6 +88,8 @@ SubscriberQueue::Taken SubscriberQueue::take(size_t max) {
   }
   head_ = end;
   if (head_ == items_.size()) {
+    // A burst's capacity is given back; a steady stream keeps its small one.
+    if (items_.capacity() > kKeptCapacity) std::vector<EventPtr>().swap(items_);
     items_.clear();
     head_ = 0;
     pending_progress_.clear();
@@ -83,6 +107,11 @@ bool SubscriberQueue::pending() const {
 int64_t SubscriberQueue::live_from() const {
   std::lock_guard lock(mu_);
   return live_from_;
+}
+
+size_t SubscriberQueue::held_slots() const {
+  std::lock_guard lock(mu_);
+  return items_.capacity();
 }
 
 uint64_t SubscriberQueue::overflows() const {

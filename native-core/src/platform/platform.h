@@ -22,6 +22,11 @@ void ignore_sigpipe_unless_handled() noexcept;
 Result<int> lock_file(const std::string& path);
 void unlock_file(int handle) noexcept;
 
+// Hands freed heap memory back to the operating system where the allocator keeps it
+// (glibc keeps freed pages in its arenas: a burst of dropped streams would otherwise stay
+// in RSS). Costs a walk of the heap: call it after such a burst, not per request.
+void release_free_memory() noexcept;
+
 // jobwired's stop signals (SIGINT, SIGTERM). block_stop_signals() keeps them from every
 // thread started after it (call it before any), and wait_for_stop_signal() then takes the
 // first one on the calling thread and returns its name.

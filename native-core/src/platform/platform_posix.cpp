@@ -1,5 +1,8 @@
 #include <fcntl.h>
 #include <pthread.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -59,6 +62,12 @@ const char* wait_for_stop_signal() noexcept {
   int number = 0;
   sigwait(&set, &number);
   return number == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+void release_free_memory() noexcept {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 }  // namespace jobwire::platform
