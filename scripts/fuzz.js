@@ -52,20 +52,25 @@ function main () {
     const bin = path.join(root, 'build-fuzz', 'tests', 'fuzz', target)
     if (!args.json) console.log(`fuzz: ${target} for ${args.secondsEach} s …`)
     const started = Date.now()
-    const r = spawnSync(bin, [`-max_total_time=${args.secondsEach}`, '-timeout=10', '-rss_limit_mb=2048', '-print_final_stats=1',
+    const r = spawnSync(bin, [`-max_total_time=${args.secondsEach}`, '-timeout=60', '-rss_limit_mb=2048', '-print_final_stats=1',
       `-artifact_prefix=${work}/${target}-`, corpus, seeds], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } })
     const output = `${r.stdout}${r.stderr}`
     const result = { target, ok: r.status === 0, seconds: (Date.now() - started) / 1000, ...summarize(output) }
     if (!result.ok) {
       failed = true
       result.artifacts = fs.readdirSync(work).filter((f) => f.startsWith(`${target}-`)).map((f) => path.join(work, f))
-      console.error(output.split('\n').slice(-60).join('\n'))
+      result.log = path.join(work, `${target}.log`)
+      fs.writeFileSync(result.log, output)
+      // From the report on (what failed, and where), or the tail when the process just died.
+      const lines = output.split('\n')
+      const report = lines.findIndex((l) => /==ERROR|jobwire fuzz:|runtime error|deadly signal|Killed/.test(l))
+      console.error((report >= 0 ? lines.slice(report, report + 40) : [`exit ${r.status} ${r.signal ?? ''}`, ...lines.slice(-20)]).join('\n'))
     }
     results.push(result)
     if (!args.json) {
       console.log(`fuzz: ${target}: ${result.ok ? 'no finding' : 'FOUND A FAILURE'} — ${result.runs.toLocaleString('en')} inputs in ` +
         `${result.seconds.toFixed(0)} s, coverage ${result.coverage} edges, corpus ${result.corpus}` +
-        (result.artifacts ? `; input kept at ${result.artifacts.join(', ')}` : ''))
+        (result.artifacts ? `; input kept at ${result.artifacts.join(', ') || '(none)'}, whole output in ${result.log}` : ''))
     }
   }
   if (args.json) console.log(JSON.stringify({ results }, null, 2))

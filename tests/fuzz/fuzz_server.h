@@ -2,7 +2,7 @@
 // core on a SQLite file in a temp dir, the HTTP server on a loopback port, token "fuzz", a
 // running job "fuzz-job" for the write routes), and one exchange per input: connect, send
 // the bytes, half-close, and read until the server closes. A server that neither answers
-// nor closes within 5 s after its client went quiet is a finding (it would leak the
+// nor closes within 30 s after its client went quiet is a finding (it would leak the
 // connection), and so is an answer that is not HTTP.
 #pragma once
 
@@ -34,7 +34,7 @@ class FuzzServer {
   std::string exchange(const std::string& bytes) {
     int fd = jobwire_test::connect_loopback(port());
     if (fd < 0) fail("cannot connect to the server: it stopped accepting");
-    timeval timeout{5, 0};
+    timeval timeout{30, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     for (size_t sent = 0; sent < bytes.size();) {
       ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
@@ -50,7 +50,7 @@ class FuzzServer {
       if (n < 0) {
         if (errno == ECONNRESET) break;
         ::close(fd);
-        fail("the server neither answered nor closed within 5 s of its client going quiet");
+        fail("the server neither answered nor closed within 30 s of its client going quiet");
       }
       answer.append(chunk, static_cast<size_t>(n));
     }
