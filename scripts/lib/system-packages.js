@@ -12,7 +12,9 @@ const SOURCE = ['cmake', 'g++', 'make', 'pkg-config', 'libuv1-dev', 'libsqlite3-
 const BUILD = [...SOURCE, 'catch2']
 // python3-venv: the Python suite installs python/ into a new venv, as a user would.
 const TEST = ['chromium', 'postgresql', 'python3', 'python3-venv']
-const PACKAGES = { build: BUILD, start: BUILD, test: [...BUILD, ...TEST] }
+// What the benchmarks drive their load with (scripts/bench/run-all.js), beyond the tests' own.
+const BENCH = ['wrk']
+const PACKAGES = { build: BUILD, start: BUILD, test: [...BUILD, ...TEST], bench: [...BUILD, ...TEST, ...BENCH] }
 // The tools of a source build, each with the Debian package that provides it.
 const TOOLS = { cmake: 'cmake', 'c++': 'g++', make: 'make', 'pkg-config': 'pkg-config' }
 
