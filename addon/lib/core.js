@@ -34,49 +34,70 @@ class Core {
   // last argument of each, `{ idempotencyKey }`, makes a retry safe: the same key with the
   // same request commits once and resolves with the first answer again; with another
   // request it rejects with code `conflict`. The writes of one turn reach the core in one
-  // batch, in call order (write-queue.js).
+  // batch, in call order (write-queue.js). A bad argument or a closed core rejects at once,
+  // and nothing is queued.
 
   createJob (job, options) {
-    return this.#write(() => [WRITE.createJob, req.newJob(job), undefined, undefined, options])
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.createJob, req.newJob(job), undefined, undefined, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   setStatus (id, status, errorMessage, options) {
-    return this.#write(() => [WRITE.setStatus, req.id(id), req.status(status), req.errorMessage(errorMessage), options])
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.setStatus, req.id(id), req.status(status), req.errorMessage(errorMessage),
+        req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   setProgress (id, percent, options) {
-    return this.#write(() => [WRITE.setProgress, req.id(id), req.percent(percent), undefined, options])
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.setProgress, req.id(id), req.percent(percent), undefined, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   updateJob (id, patch, options) {
-    return this.#write(() => [WRITE.updateJob, req.id(id), req.patch(patch), undefined, options])
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.updateJob, req.id(id), req.patch(patch), undefined, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   appendLog (id, lines, options) {
-    return this.#write(() => [WRITE.appendLog, req.id(id), req.lines(lines), undefined, options])
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.appendLog, req.id(id), req.lines(lines), undefined, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   registerFile (id, file, options) {
-    return this.#write(() => {
+    try {
+      this.#checkOpen()
       const { path, change } = req.file(file)
-      return [WRITE.registerFile, req.id(id), path, change, options]
-    })
+      return this.#writes.push(WRITE.registerFile, req.id(id), path, change, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   emit (type, event, options) {
-    return this.#write(() => {
-      const request = req.customEvent(type, event)
-      return [WRITE.emit, request.type, request.job, request.data, options]
-    })
-  }
-
-  // request() checks the arguments and returns [kind, a, b, c, write options]; a bad argument
-  // or a closed core rejects without queuing anything.
-  #write (request) {
     try {
       this.#checkOpen()
-      const [kind, a, b, c, options] = request()
-      return this.#writes.push(kind, a, b, c, req.writeOptions(options))
+      const request = req.customEvent(type, event)
+      return this.#writes.push(WRITE.emit, request.type, request.job, request.data, req.writeOptions(options))
     } catch (err) {
       return Promise.reject(err)
     }

@@ -46,8 +46,8 @@ class WriteQueue {
 
   // Native's call per turn of completions: the tokens settled; the JSON text of an array with
   // each one's answer (null for a refused write); when any was refused, an array holding each
-  // refusal's Error at its index; and, when an answer is given as the index of the same job's
-  // previous answer in this turn, `changes`, its new values at 3 × its own index
+  // refusal's Error at its index; and, when an answer is given as the index of an earlier
+  // answer to the same job in this turn, `changes`, its new values at 3 × its own index
   // (settle_completions in addon/src/core_writes.cpp says when).
   settle (tokens, answersJson, errors, changes) {
     const answers = JSON.parse(answersJson)

@@ -1,6 +1,7 @@
 // The native Core object behind addon/lib/index.js: one jobwire::Core, its subscriptions
 // and its servers. Every method returns a promise except subscribe/unsubscribe, which only
-// register a pump. Arguments arrive validated by index.js; the guards here only refuse.
+// register a pump, and write, whose writes settle through the function given to the
+// constructor. Arguments arrive validated by index.js; the guards here only refuse.
 #pragma once
 
 #include <napi.h>
@@ -32,7 +33,7 @@ struct CoreState {
   uint32_t next_subscription = 1;
   std::map<uint32_t, std::shared_ptr<Pump>> pumps;
   std::shared_ptr<JsQueue<Completion>> completions;
-  Napi::FunctionReference settle_writes;  // write-queue.js's settle(tokens, answers, errors)
+  Napi::FunctionReference settle_writes;  // write-queue.js's settle(tokens, answers, errors, changes)
 };
 
 class CoreWrap : public Napi::ObjectWrap<CoreWrap> {

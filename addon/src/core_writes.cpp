@@ -134,7 +134,7 @@ bool holds_container(const std::string& json_text) {
 
 // Whether `job`'s answer is `previous`'s with another progress_percent, updated_seq and
 // duration_seconds (job_json_value's one field that depends on the time). Takes those two
-// fields into `previous`, whose answer is already written.
+// fields into `previous`, whose answer is already written, to compare the rest.
 bool differs_only_in_progress(Job& previous, const Job& job) {
   if (holds_container(job.summary_json) || holds_container(job.validation_json)) return false;
   previous.progress_percent = job.progress_percent;
@@ -157,8 +157,8 @@ Napi::Object write_kinds(Napi::Env env) {
 }
 
 // A turn often holds many writes to one job (a producer reporting progress), whose answers
-// differ in their progress alone. Such an answer is sent as the index of that job's previous
-// answer in the turn, with its three changed values at 3 × its index in `changes`;
+// differ in their progress alone. Such an answer is sent as the index of an earlier answer to
+// that job in the turn, with its three changed values at 3 × its own index in `changes`;
 // write-queue.js copies the previous answer with them. Serializing and parsing a whole job
 // per write cost more than everything else a write costs the JS thread.
 void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state) {
@@ -170,7 +170,9 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
   Napi::Array errors;
   std::string answers = "[";
   std::vector<double> changes;
-  std::unordered_map<std::string_view, uint32_t> last_answer;  // job id → its previous answer's index
+  // job id → the index of its latest answer sent whole. Copies are made of it, not of each
+  // other, so JS copies objects of one shape.
+  std::unordered_map<std::string_view, uint32_t> whole_answer;
   for (uint32_t i = 0; i < completions.size(); ++i) {
     Completion& completion = completions[i];
     tokens.Set(i, Napi::Number::New(env, completion.token));
@@ -188,18 +190,18 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
       continue;
     }
     const Job& job = *committed.job;
-    auto previous = last_answer.find(job.id);
-    if (previous != last_answer.end() &&
-        differs_only_in_progress(*completions[previous->second].result.value().job, job)) {
-      answers += std::to_string(previous->second);
+    auto source = whole_answer.find(job.id);
+    if (source != whole_answer.end() &&
+        differs_only_in_progress(*completions[source->second].result.value().job, job)) {
+      answers += std::to_string(source->second);
       changes.resize(3 * completions.size());
       changes[3 * i] = job.progress_percent;
       changes[3 * i + 1] = static_cast<double>(job.updated_seq);
       changes[3 * i + 2] = job.duration_seconds(committed.event->ts_ms).value_or(std::nan(""));
     } else {
       answers += answer_json(completion);
+      whole_answer.insert_or_assign(job.id, i);
     }
-    last_answer.insert_or_assign(job.id, i);
   }
   answers.push_back(']');
   state->writes_in_flight -= static_cast<int64_t>(completions.size());
