@@ -13,7 +13,7 @@ async function open (options) {
   const request = req.openOptions(options)
   // Node's own setImmediate chains the delivery turns, whatever an app's fake timers patch.
   // The native core settles each turn of committed writes through writes.settle.
-  const writes = new WriteQueue((ops) => nativeCore.write(ops))
+  const writes = new WriteQueue((firstToken, ops) => nativeCore.write(firstToken, ops))
   const nativeCore = new native.Core(setImmediate, (tokens, answers, errors, changes) => writes.settle(tokens, answers, errors, changes))
   await nativeCore.open(request)
   return new Core(nativeCore, writes)

@@ -4,32 +4,51 @@
 // the writes committed since its last turn with one call back. Per write, JS pays a
 // promise and a few array slots instead of a native call, a native promise and a string.
 //
-// A write is `kind` (from native.writeKinds), up to three arguments and its idempotency key;
-// native reads them flat, STRIDE values per write: kind, token, a, b, c, key (kWriteStride in
-// addon/src/core_writes.cpp). The token names the write when its answer comes back.
+// Each write has a token, numbered from 1 in call order, which names it when its answer comes
+// back. A batch is `write(firstToken, ops)`: ops holds STRIDE values per write, kind (from
+// native.writeKinds), three arguments and the idempotency key (kWriteStride in
+// addon/src/core_writes.cpp); the writes' tokens follow from firstToken.
 
 // Captured now, like index.js's setImmediate: an app's fake timers must not hold writes back.
 const { nextTick } = process
 
-const STRIDE = 6
+const STRIDE = 5
+// Settled slots at the front of the pending list are dropped once there are this many.
+const DROP_AFTER = 4096
+
+// The executor of every write's promise: hands its resolving functions to push() without a
+// closure per write.
+let resolveNew
+let rejectNew
+function capture (resolve, reject) {
+  resolveNew = resolve
+  rejectNew = reject
+}
 
 class WriteQueue {
   #send
   #queued = []
-  #pending = new Map() // token → { resolve, reject }
   #nextToken = 1
+  // The resolving functions of the writes sent or queued, two slots each, the first write's
+  // token being #base. Writes settle about in token order, so the list is a sliding window:
+  // settled slots turn undefined, and the settled front is dropped now and then.
+  #pending = []
+  #base = 1
+  #front = 0 // slots at the front known to be settled
 
-  // send(ops): hands one turn's writes to the native core.
+  // send(firstToken, ops): hands one turn's writes to the native core.
   constructor (send) {
     this.#send = send
   }
 
   // Queues one write; resolves with its answer after commit, or rejects with its refusal.
   push (kind, a, b, c, key) {
-    const token = this.#nextToken++
     if (this.#queued.length === 0) nextTick(() => this.flush())
-    this.#queued.push(kind, token, a, b, c, key)
-    return new Promise((resolve, reject) => this.#pending.set(token, { resolve, reject }))
+    this.#queued.push(kind, a, b, c, key)
+    this.#nextToken++
+    const promise = new Promise(capture)
+    this.#pending.push(resolveNew, rejectNew)
+    return promise
   }
 
   // Hands every queued write to native now (at the end of the turn, or before close()).
@@ -37,10 +56,12 @@ class WriteQueue {
     const ops = this.#queued
     if (ops.length === 0) return
     this.#queued = []
+    const first = this.#nextToken - ops.length / STRIDE
     try {
-      this.#send(ops)
+      this.#send(first, ops)
     } catch (err) {
-      for (let i = 1; i < ops.length; i += STRIDE) this.#settle(ops[i], err, undefined)
+      for (let token = first; token < this.#nextToken; token++) this.#settle(token, err, undefined)
+      this.#dropSettled()
     }
   }
 
@@ -55,13 +76,28 @@ class WriteQueue {
       if (typeof answers[i] === 'number') answers[i] = withProgress(answers[answers[i]], changes, 3 * i)
       this.#settle(tokens[i], errors?.[i], answers[i])
     }
+    this.#dropSettled()
   }
 
   #settle (token, error, answer) {
-    const write = this.#pending.get(token)
-    this.#pending.delete(token)
-    if (error) write.reject(error)
-    else write.resolve(answer)
+    const at = 2 * (token - this.#base)
+    const resolve = this.#pending[at]
+    const reject = this.#pending[at + 1]
+    this.#pending[at] = this.#pending[at + 1] = undefined
+    if (error) reject(error)
+    else resolve(answer)
+  }
+
+  #dropSettled () {
+    const pending = this.#pending
+    let front = this.#front
+    while (front < pending.length && pending[front] === undefined) front += 2
+    if (front === pending.length || front >= DROP_AFTER) {
+      this.#pending = pending.slice(front)
+      this.#base += front / 2
+      front = 0
+    }
+    this.#front = front
   }
 }
 

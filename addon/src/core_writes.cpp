@@ -14,8 +14,8 @@ namespace jobwire::addon {
 
 namespace {
 
-// Values per write in a batch: kind, token, three arguments, idempotency key.
-constexpr uint32_t kWriteStride = 6;
+// Values per write in a batch: kind, three arguments, idempotency key.
+constexpr uint32_t kWriteStride = 5;
 enum class WriteKind { create_job, set_status, set_progress, update_job, append_log, register_file, emit };
 
 // One write's answer as JSON text: the job as of its commit, as HTTP answers it (so a
@@ -159,14 +159,14 @@ Napi::Object write_kinds(Napi::Env env) {
 // A turn often holds many writes to one job (a producer reporting progress), whose answers
 // differ in their progress alone. Such an answer is sent as the index of an earlier answer to
 // that job in the turn, with its three changed values at 3 × its own index in `changes`;
-// write-queue.js copies the previous answer with them. Serializing and parsing a whole job
-// per write cost more than everything else a write costs the JS thread.
+// write-queue.js copies that answer with them. Serializing and parsing a whole job per write
+// cost the JS thread more than all the rest of the write (BENCHMARKS.md, issue 15).
 void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state) {
   // Without the state nothing is left to settle with: the environment is going away.
   if (!state || completions.empty()) return;
   Napi::HandleScope scope(env);
   int64_t head = 0;
-  Napi::Array tokens = Napi::Array::New(env, completions.size());
+  Napi::Float64Array tokens = Napi::Float64Array::New(env, completions.size());
   Napi::Array errors;
   std::string answers = "[";
   std::vector<double> changes;
@@ -175,7 +175,7 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
   std::unordered_map<std::string_view, uint32_t> whole_answer;
   for (uint32_t i = 0; i < completions.size(); ++i) {
     Completion& completion = completions[i];
-    tokens.Set(i, Napi::Number::New(env, completion.token));
+    tokens[i] = completion.token;
     if (i > 0) answers.push_back(',');
     if (!completion.result.ok()) {
       if (errors.IsEmpty()) errors = Napi::Array::New(env, completions.size());
@@ -229,24 +229,25 @@ WriteDone CoreWrap::settle_later(Napi::Env env, double token, bool resolve_with_
   };
 }
 
-// write(ops): kWriteStride values per write, in call order. Each write settles through
-// settle_completions, a refused one too, so every write has one path back.
+// write(firstToken, ops): kWriteStride values per write, in call order, the writes' tokens
+// counting up from firstToken. Each write settles through settle_completions, a refused one
+// too, so every write has one path back.
 Napi::Value CoreWrap::write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsArray()) {
-    status_error(env, bad_argument("write takes an array of writes")).ThrowAsJavaScriptException();
+  if (!info[0].IsNumber() || !info[1].IsArray()) {
+    status_error(env, bad_argument("write takes a first token and an array of writes")).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Napi::Array ops = info[0].As<Napi::Array>();
+  double token = info[0].As<Napi::Number>().DoubleValue();
+  Napi::Array ops = info[1].As<Napi::Array>();
+  uint32_t length = ops.Length();
   Core* core = state_->closing ? nullptr : state_->core.get();
-  for (uint32_t first = 0; first + kWriteStride <= ops.Length(); first += kWriteStride) {
+  for (uint32_t first = 0; first + kWriteStride <= length; first += kWriteStride, ++token) {
     Napi::HandleScope scope(env);
     Napi::Value kind = ops.Get(first);
-    Napi::Value token = ops.Get(first + 1);
-    if (!token.IsNumber()) continue;  // nothing to answer it by; write-queue.js always sends one
     bool is_emit = kind.IsNumber() && kind.As<Napi::Number>().Int32Value() == static_cast<int>(WriteKind::emit);
-    WriteDone done = settle_later(env, token.As<Napi::Number>().DoubleValue(), is_emit);
-    Args args(env, ops, first + 2);
+    WriteDone done = settle_later(env, token, is_emit);
+    Args args(env, ops, first + 1);
     if (!kind.IsNumber()) {
       done(bad_argument("kind must be a number"));
       continue;

@@ -11,21 +11,37 @@ const { jobwire, openTemp, tempDbPath, collect } = require('./helpers')
 // refusals come back.
 test('the writes of one turn go to native in one call, in call order', async () => {
   const sent = []
-  const queue = new WriteQueue((ops) => sent.push(ops))
+  const queue = new WriteQueue((firstToken, ops) => sent.push([firstToken, ops]))
   const a = queue.push(2, 'j_a', 10, undefined, undefined)
   const b = queue.push(2, 'j_b', 20, undefined, 'key-b')
   assert.equal(sent.length, 0, 'nothing crosses before the turn ends')
   await new Promise((resolve) => process.nextTick(resolve))
-  assert.deepEqual(sent, [[2, 1, 'j_a', 10, undefined, undefined, 2, 2, 'j_b', 20, undefined, 'key-b']])
+  assert.deepEqual(sent, [[1, [2, 'j_a', 10, undefined, undefined, 2, 'j_b', 20, undefined, 'key-b']]])
   const c = queue.push(6, 'x.later', undefined, 'null', undefined)
   queue.flush()
-  assert.deepEqual(sent[1], [6, 3, 'x.later', undefined, 'null', undefined], 'a later turn is its own batch')
+  assert.deepEqual(sent[1], [3, [6, 'x.later', undefined, 'null', undefined]], 'a later turn is its own batch')
 
   const refusal = new Error('no job j_b')
   queue.settle([3, 1, 2], JSON.stringify([{ seq: 9 }, { id: 'j_a' }, null]), [undefined, undefined, refusal])
   assert.deepEqual(await a, { id: 'j_a' })
   await assert.rejects(b, refusal)
   assert.deepEqual(await c, { seq: 9 })
+})
+
+test('writes settled in any order, over many turns, each get their own answer', async () => {
+  const queue = new WriteQueue(() => {})
+  const writes = []
+  for (let turn = 0; turn < 20; turn++) {
+    for (let i = 0; i < 500; i++) writes.push(queue.push(2, 'j', i))
+    queue.flush()
+    // Every other write of the turn first, then the rest in reverse.
+    const tokens = Array.from({ length: 500 }, (_, i) => turn * 500 + i + 1)
+    const order = [...tokens.filter((_, i) => i % 2 === 0), ...tokens.filter((_, i) => i % 2 === 1).reverse()]
+    queue.settle(order.slice(0, 300), JSON.stringify(order.slice(0, 300).map((token) => ({ token }))))
+    queue.settle(order.slice(300), JSON.stringify(order.slice(300).map((token) => ({ token }))))
+  }
+  const answers = await Promise.all(writes)
+  assert.deepEqual(answers.map((answer) => answer.token), Array.from({ length: 10000 }, (_, i) => i + 1))
 })
 
 test('a batch native throws on rejects each of its writes with that error', async () => {
