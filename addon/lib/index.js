@@ -15,7 +15,12 @@ async function open (options) {
   // The native core settles each turn of committed writes through writes.settle.
   const writes = new WriteQueue((firstToken, ops) => nativeCore.write(firstToken, ops))
   const nativeCore = new native.Core(setImmediate, (tokens, answers, errors, changes) => writes.settle(tokens, answers, errors, changes))
-  await nativeCore.open(request)
+  try {
+    await nativeCore.open(request)
+  } catch (err) {
+    await nativeCore.close() // lets go of writes.settle, which holds nativeCore
+    throw err
+  }
   return new Core(nativeCore, writes)
 }
 

@@ -135,6 +135,7 @@ Napi::Value CoreWrap::close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (state_->closing || !state_->core) {
     state_->closing = true;
+    if (!state_->core) state_->settle_writes.Reset();  // never opened: it settles nothing
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Resolve(env.Undefined());
     return deferred.Promise();

@@ -166,3 +166,38 @@ test('many writes to one job in a turn: each answer is the whole job as committe
   assert.deepEqual(answers[5].summary, { steps: [1, 2] }, 'answers share no objects')
   assert.equal(answers[4].output_path, 'out/"é"')
 })
+
+// The native core holds the queue's settle function, which holds the native core: close()
+// must let go of it, or no core would ever be collected.
+test('a core that failed to open, and a closed one, can be collected', async (t) => {
+  const source = `
+    const native = require(process.env.JOBWIRE_ROOT + '/addon/lib/native')
+    const jobwire = require(process.env.JOBWIRE_ROOT)
+    const collected = []
+    const registry = new FinalizationRegistry((name) => collected.push(name))
+    const NativeCore = native.Core
+    native.Core = function (...args) {
+      const core = new NativeCore(...args)
+      registry.register(core, 'core')
+      return core
+    }
+    ;(async () => {
+      await jobwire.open({ path: '/nonexistent-dir/jobwire.db' }).catch(() => {})
+      let core = await jobwire.open({ path: process.env.JOBWIRE_FILE })
+      await core.createJob({ type: 'build' })
+      await core.close()
+      core = null
+      for (let i = 0; i < 50 && collected.length < 2; i++) {
+        gc()
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      console.log(collected.length)
+    })()`
+  const { spawnSync } = require('node:child_process')
+  const { root } = require('./helpers')
+  const child = spawnSync(process.execPath, ['--expose-gc', '-e', source], {
+    env: { ...process.env, JOBWIRE_ROOT: root, JOBWIRE_FILE: tempDbPath(t) }, encoding: 'utf8', timeout: 20000,
+  })
+  assert.equal(child.stderr, '')
+  assert.equal(child.stdout.trim(), '2', 'both native cores were collected')
+})
