@@ -59,7 +59,8 @@ class Core {
   setProgress (id, percent, options) {
     try {
       this.#checkOpen()
-      return this.#writes.push(WRITE.setProgress, req.id(id), req.percent(percent), undefined, req.writeOptions(options))
+      return this.#writes.push(WRITE.setProgress, req.id(id), req.percent(percent), undefined,
+        req.writeOptions(options))
     } catch (err) {
       return Promise.reject(err)
     }

@@ -14,7 +14,8 @@ async function open (options) {
   // Node's own setImmediate chains the delivery turns, whatever an app's fake timers patch.
   // The native core settles each turn of committed writes through writes.settle.
   const writes = new WriteQueue((firstToken, ops) => nativeCore.write(firstToken, ops))
-  const nativeCore = new native.Core(setImmediate, (tokens, answers, errors, changes) => writes.settle(tokens, answers, errors, changes))
+  const nativeCore = new native.Core(setImmediate,
+    (tokens, answers, errors, changes) => writes.settle(tokens, answers, errors, changes))
   try {
     await nativeCore.open(request)
   } catch (err) {
