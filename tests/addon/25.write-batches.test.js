@@ -34,11 +34,13 @@ test('writes settled in any order, over many turns, each get their own answer', 
   for (let turn = 0; turn < 20; turn++) {
     for (let i = 0; i < 500; i++) writes.push(queue.push(2, 'j', i))
     queue.flush()
-    // Every other write of the turn first, then the rest in reverse.
-    const tokens = Array.from({ length: 500 }, (_, i) => turn * 500 + i + 1)
+    // Every other write of the turn first, then the rest in reverse; the very first write
+    // of all stays pending for half the turns.
+    const tokens = Array.from({ length: 500 }, (_, i) => turn * 500 + i + 1).filter((token) => token !== 1)
     const order = [...tokens.filter((_, i) => i % 2 === 0), ...tokens.filter((_, i) => i % 2 === 1).reverse()]
     queue.settle(order.slice(0, 300), JSON.stringify(order.slice(0, 300).map((token) => ({ token }))))
     queue.settle(order.slice(300), JSON.stringify(order.slice(300).map((token) => ({ token }))))
+    if (turn === 10) queue.settle([1], JSON.stringify([{ token: 1 }]))
   }
   const answers = await Promise.all(writes)
   assert.deepEqual(answers.map((answer) => answer.token), Array.from({ length: 10000 }, (_, i) => i + 1))
