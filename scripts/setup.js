@@ -2,7 +2,7 @@
 // Brings a fresh Debian checkout to a runnable state: system packages, npm packages, the
 // native build (core, addon, jobwired) and the dashboard bundle. Each step runs only when
 // its output is missing or stale, so `npm start` and `npm test` can call it every time.
-//   node scripts/setup.js [--for start|test|build] [--build-dir DIR] [--cmake-flag=-DX=Y]...
+//   node scripts/setup.js [--for start|test|build|bench] [--build-dir DIR] [--cmake-flag=-DX=Y]...
 'use strict'
 const { ensureSystemPackages } = require('./lib/system-packages')
 const { ensureNodeModules } = require('./lib/node-modules')
@@ -18,7 +18,7 @@ function parseArgs (argv) {
     else if (a.startsWith('--cmake-flag=')) args.cmakeFlags.push(a.slice('--cmake-flag='.length))
     else throw new Error(`setup: unknown argument ${a}`)
   }
-  if (!['start', 'test', 'build'].includes(args.for)) throw new Error('setup: --for must be start, test or build')
+  if (!['start', 'test', 'build', 'bench'].includes(args.for)) throw new Error('setup: --for must be start, test, build or bench')
   return args
 }
 

@@ -1,23 +1,28 @@
 'use strict'
 // The Core object of DESIGN.md's Node API. Each method checks its arguments (requests.js)
 // before any native call, then hands the work to the native Core: writes resolve after
-// commit, reads run on the libuv threadpool, and nothing blocks the JS thread.
+// commit (batched per turn by write-queue.js), reads run on the libuv threadpool, and nothing
+// blocks the JS thread.
 const native = require('./native')
 const req = require('./requests')
 const { closedError } = require('./errors')
 const { subscribe } = require('./subscription')
 const { serve } = require('./server')
 
+const WRITE = native.writeKinds
+
 class Core {
   #native
+  #writes
   #epoch
   #closing = null
   #unsubscribers = new Set()
   #servers = new Set()
 
   // Use jobwire.open(); the native core is already open here.
-  constructor (nativeCore) {
+  constructor (nativeCore, writes) {
     this.#native = nativeCore
+    this.#writes = writes
     this.#epoch = nativeCore.logInfo().epoch
   }
 
@@ -28,44 +33,75 @@ class Core {
   // Writes. Each resolves with the job as committed (emit: the stored event envelope). The
   // last argument of each, `{ idempotencyKey }`, makes a retry safe: the same key with the
   // same request commits once and resolves with the first answer again; with another
-  // request it rejects with code `conflict`.
+  // request it rejects with code `conflict`. The writes of one turn reach the core in one
+  // batch, in call order (write-queue.js). A bad argument or a closed core rejects at once,
+  // and nothing is queued.
 
-  async createJob (job, options) {
-    this.#checkOpen()
-    return JSON.parse(await this.#native.createJob(req.newJob(job), req.writeOptions(options)))
+  createJob (job, options) {
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.createJob, req.newJob(job), undefined, undefined, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
-  async setStatus (id, status, errorMessage, options) {
-    this.#checkOpen()
-    return JSON.parse(await this.#native.setStatus(req.id(id), req.status(status), req.errorMessage(errorMessage),
-      req.writeOptions(options)))
+  setStatus (id, status, errorMessage, options) {
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.setStatus, req.id(id), req.status(status), req.errorMessage(errorMessage),
+        req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
-  async setProgress (id, percent, options) {
-    this.#checkOpen()
-    return JSON.parse(await this.#native.setProgress(req.id(id), req.percent(percent), req.writeOptions(options)))
+  setProgress (id, percent, options) {
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.setProgress, req.id(id), req.percent(percent), undefined,
+        req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
-  async updateJob (id, patch, options) {
-    this.#checkOpen()
-    return JSON.parse(await this.#native.updateJob(req.id(id), req.patch(patch), req.writeOptions(options)))
+  updateJob (id, patch, options) {
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.updateJob, req.id(id), req.patch(patch), undefined, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
-  async appendLog (id, lines, options) {
-    this.#checkOpen()
-    return JSON.parse(await this.#native.appendLog(req.id(id), req.lines(lines), req.writeOptions(options)))
+  appendLog (id, lines, options) {
+    try {
+      this.#checkOpen()
+      return this.#writes.push(WRITE.appendLog, req.id(id), req.lines(lines), undefined, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
-  async registerFile (id, file, options) {
-    this.#checkOpen()
-    const { path, change } = req.file(file)
-    return JSON.parse(await this.#native.registerFile(req.id(id), path, change, req.writeOptions(options)))
+  registerFile (id, file, options) {
+    try {
+      this.#checkOpen()
+      const { path, change } = req.file(file)
+      return this.#writes.push(WRITE.registerFile, req.id(id), path, change, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
-  async emit (type, event, options) {
-    this.#checkOpen()
-    const request = req.customEvent(type, event)
-    return JSON.parse(await this.#native.emit(request.type, request.job, request.data, req.writeOptions(options)))
+  emit (type, event, options) {
+    try {
+      this.#checkOpen()
+      const request = req.customEvent(type, event)
+      return this.#writes.push(WRITE.emit, request.type, request.job, request.data, req.writeOptions(options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   // Reads. Snapshots carry the seq they reflect and the store's epoch.
@@ -153,6 +189,7 @@ class Core {
   // Finishes every pending write, stops servers and subscriptions, then closes the store.
   // Later calls reject with code `closed`. Idempotent.
   close () {
+    this.#writes.flush() // writes queued in this turn are pending writes too
     this.#closing ??= this.#close()
     return this.#closing
   }

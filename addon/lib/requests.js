@@ -27,6 +27,7 @@ function openOptions (value) {
 // The last argument of every write: { idempotencyKey }. The core checks the key's length and
 // characters (model/validation.h), as it does for the HTTP header.
 function writeOptions (value) {
+  if (value === undefined) return undefined // the common case, without a `{}` per write
   const o = v.options(value, 'write options', ['idempotencyKey'])
   return v.optional(o.idempotencyKey, v.string, 'idempotencyKey')
 }

@@ -13,6 +13,11 @@ constexpr double kMaxSafeInteger = 9007199254740991.0;
 
 }  // namespace
 
+Napi::Value Args::at(size_t index) const {
+  if (info_) return (*info_)[index];
+  return array_.Get(first_ + static_cast<uint32_t>(index));
+}
+
 void Args::fail(const char* name, const char* expected) {
   if (status_.ok()) status_ = Status(Code::invalid_argument, std::string(name) + " must be " + expected);
 }
@@ -68,30 +73,30 @@ std::vector<std::string> Args::as_strings(const Napi::Value& value, const char* 
   return out;
 }
 
-std::string Args::string(size_t index, const char* name) { return as_string(info_[index], name, false).value_or(""); }
+std::string Args::string(size_t index, const char* name) { return as_string(at(index), name, false).value_or(""); }
 
 std::optional<std::string> Args::optional_string(size_t index, const char* name) {
-  return as_string(info_[index], name, true);
+  return as_string(at(index), name, true);
 }
 
-double Args::number(size_t index, const char* name) { return as_number(info_[index], name, false).value_or(0); }
+double Args::number(size_t index, const char* name) { return as_number(at(index), name, false).value_or(0); }
 
-int64_t Args::integer(size_t index, const char* name) { return as_integer(info_[index], name, false).value_or(0); }
+int64_t Args::integer(size_t index, const char* name) { return as_integer(at(index), name, false).value_or(0); }
 
 std::optional<int64_t> Args::optional_integer(size_t index, const char* name) {
-  return as_integer(info_[index], name, true);
+  return as_integer(at(index), name, true);
 }
 
-std::vector<std::string> Args::strings(size_t index, const char* name) { return as_strings(info_[index], name); }
+std::vector<std::string> Args::strings(size_t index, const char* name) { return as_strings(at(index), name); }
 
 Napi::Object Args::object(size_t index, const char* name) {
-  if (ok() && info_[index].IsObject()) return info_[index].As<Napi::Object>();
+  if (ok() && at(index).IsObject()) return at(index).As<Napi::Object>();
   fail(name, "an object");
-  return Napi::Object::New(info_.Env());
+  return Napi::Object::New(env_);
 }
 
 Napi::Function Args::function(size_t index, const char* name) {
-  if (ok() && info_[index].IsFunction()) return info_[index].As<Napi::Function>();
+  if (ok() && at(index).IsFunction()) return at(index).As<Napi::Function>();
   fail(name, "a function");
   return Napi::Function();
 }

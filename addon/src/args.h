@@ -1,7 +1,8 @@
 // Guards for the arguments JS hands to native methods. index.js validates and applies
 // defaults before any native call; these only make sure a caller that skipped it gets an
 // `invalid_argument` instead of a crash. The first mismatch is kept; later reads return
-// empty values, so a method reads everything, then checks ok() once.
+// empty values, so a method reads everything, then checks ok() once. Positional arguments
+// are a call's own, or one write's slice of a batch (core_writes.cpp).
 #pragma once
 
 #include <napi.h>
@@ -17,7 +18,9 @@ namespace jobwire::addon {
 
 class Args {
  public:
-  explicit Args(const Napi::CallbackInfo& info) : info_(info) {}
+  explicit Args(const Napi::CallbackInfo& info) : env_(info.Env()), info_(&info) {}
+  // The values of `array` from `first` on, as positions 0, 1, …
+  Args(Napi::Env env, Napi::Array array, uint32_t first) : env_(env), array_(array), first_(first) {}
 
   // Positional arguments.
   std::string string(size_t index, const char* name);
@@ -38,16 +41,20 @@ class Args {
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
-  Napi::Env env() const { return info_.Env(); }
+  Napi::Env env() const { return env_; }
 
  private:
+  Napi::Value at(size_t index) const;
   std::optional<std::string> as_string(const Napi::Value& value, const char* name, bool optional);
   std::optional<double> as_number(const Napi::Value& value, const char* name, bool optional);
   std::optional<int64_t> as_integer(const Napi::Value& value, const char* name, bool optional);
   std::vector<std::string> as_strings(const Napi::Value& value, const char* name);
   void fail(const char* name, const char* expected);
 
-  const Napi::CallbackInfo& info_;
+  Napi::Env env_;
+  const Napi::CallbackInfo* info_ = nullptr;
+  Napi::Array array_;
+  uint32_t first_ = 0;
   Status status_;
 };
 

@@ -40,13 +40,7 @@ Napi::Function CoreWrap::define(Napi::Env env) {
                          InstanceMethod<&CoreWrap::log_info>("logInfo"),
                          InstanceMethod<&CoreWrap::subscribe>("subscribe"),
                          InstanceMethod<&CoreWrap::unsubscribe>("unsubscribe"),
-                         InstanceMethod<&CoreWrap::create_job>("createJob"),
-                         InstanceMethod<&CoreWrap::set_status>("setStatus"),
-                         InstanceMethod<&CoreWrap::set_progress>("setProgress"),
-                         InstanceMethod<&CoreWrap::update_job>("updateJob"),
-                         InstanceMethod<&CoreWrap::append_log>("appendLog"),
-                         InstanceMethod<&CoreWrap::register_file>("registerFile"),
-                         InstanceMethod<&CoreWrap::emit>("emit"),
+                         InstanceMethod<&CoreWrap::write>("write"),
                          InstanceMethod<&CoreWrap::get_job>("getJob"),
                          InstanceMethod<&CoreWrap::list_jobs>("listJobs"),
                          InstanceMethod<&CoreWrap::get_logs>("getLogs"),
@@ -63,11 +57,11 @@ CoreWrap::CoreWrap(const Napi::CallbackInfo& info)
   Napi::Function set_immediate = info[0].IsFunction() ? info[0].As<Napi::Function>()
                                                       : env.Global().Get("setImmediate").As<Napi::Function>();
   set_immediate_ = Napi::Persistent(set_immediate);
+  if (info[1].IsFunction()) state_->settle_writes = Napi::Persistent(info[1].As<Napi::Function>());
   std::weak_ptr<CoreState> weak = state_;
   state_->completions = JsQueue<Completion>::create(
       env, "jobwire.writes", kCompletionsPerTurn, set_immediate,
       [weak](Napi::Env js_env, std::vector<Completion>& completions) {
-        // Settle even when the Core object is gone: its promises are still awaited.
         std::shared_ptr<CoreState> state = weak.lock();
         settle_completions(js_env, completions, state.get());
       });
@@ -141,6 +135,7 @@ Napi::Value CoreWrap::close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (state_->closing || !state_->core) {
     state_->closing = true;
+    if (!state_->core) state_->settle_writes.Reset();  // never opened: it settles nothing
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Resolve(env.Undefined());
     return deferred.Promise();
@@ -159,6 +154,7 @@ Napi::Value CoreWrap::close(const Napi::CallbackInfo& info) {
         std::vector<Completion> last = state->completions->take_all();
         settle_completions(js_env, last, state.get());
         state->completions->close();
+        state->settle_writes.Reset();  // it holds the JS side, and through it this object
         Unref();
         return js_env.Undefined();
       },

@@ -1,6 +1,7 @@
 // The native Core object behind addon/lib/index.js: one jobwire::Core, its subscriptions
 // and its servers. Every method returns a promise except subscribe/unsubscribe, which only
-// register a pump. Arguments arrive validated by index.js; the guards here only refuse.
+// register a pump, and write, whose writes settle through the function given to the
+// constructor. Arguments arrive validated by index.js; the guards here only refuse.
 #pragma once
 
 #include <napi.h>
@@ -17,7 +18,7 @@ namespace jobwire::addon {
 
 // What a write hands back to the JS thread once committed (or refused).
 struct Completion {
-  napi_deferred deferred = nullptr;
+  double token = 0;  // the write's name in addon/lib/write-queue.js
   Result<Committed> result = Status(Code::internal, "not settled");
   bool resolve_with_event = false;  // emit() answers the stored event, other writes the job
 };
@@ -32,6 +33,7 @@ struct CoreState {
   uint32_t next_subscription = 1;
   std::map<uint32_t, std::shared_ptr<Pump>> pumps;
   std::shared_ptr<JsQueue<Completion>> completions;
+  Napi::FunctionReference settle_writes;  // write-queue.js's settle(tokens, answers, errors, changes)
 };
 
 class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
@@ -39,7 +41,8 @@ class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
   static Napi::Function define(Napi::Env env);
   // The open core, or null once close() was called (for serve()).
   std::shared_ptr<Core> open_core() const { return state_->closing ? nullptr : state_->core; }
-  // new Core(setImmediate): the scheduler that chains the JS thread's delivery turns.
+  // new Core(setImmediate, settleWrites): the scheduler that chains the JS thread's delivery
+  // turns, and the function each turn of committed writes is answered through.
   explicit CoreWrap(const Napi::CallbackInfo& info);
   ~CoreWrap() override;
 
@@ -56,16 +59,10 @@ class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
   static void on_env_cleanup(void* self);
   void shut_down_now();
 
-  // Writes (core_writes.cpp): settle after commit through `completions`.
-  Napi::Value create_job(const Napi::CallbackInfo& info);
-  Napi::Value set_status(const Napi::CallbackInfo& info);
-  Napi::Value set_progress(const Napi::CallbackInfo& info);
-  Napi::Value update_job(const Napi::CallbackInfo& info);
-  Napi::Value append_log(const Napi::CallbackInfo& info);
-  Napi::Value register_file(const Napi::CallbackInfo& info);
-  Napi::Value emit(const Napi::CallbackInfo& info);
-  // Makes the promise a write settles; `done` goes to the core.
-  WriteDone settle_later(Napi::Env env, napi_value* promise, bool resolve_with_event);
+  // Writes (core_writes.cpp): a turn's batch in, settled after commit through `completions`.
+  Napi::Value write(const Napi::CallbackInfo& info);
+  // The `done` the core calls for the write named `token`.
+  WriteDone settle_later(Napi::Env env, double token, bool resolve_with_event);
 
   // Reads (core_reads.cpp): run on the libuv threadpool.
   Napi::Value get_job(const Napi::CallbackInfo& info);
@@ -90,7 +87,11 @@ bool refused(const Args& args, const CoreState& state, Napi::Value* answer);
 
 int64_t now_ms();
 
-// JS thread: settles committed writes in order and lets subscriptions know the new head.
+// JS thread: answers a turn of committed writes in one call and lets subscriptions know the
+// new head.
 void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state);
+
+// The write kinds write() takes, by their JS method names.
+Napi::Object write_kinds(Napi::Env env);
 
 }  // namespace jobwire::addon

@@ -1,5 +1,9 @@
-// The write methods: each hands its request to the core's writer thread and returns a
-// promise that settle_completions resolves on the JS thread after commit.
+// The write path: write() takes the writes of one JS turn (addon/lib/write-queue.js) and
+// hands each to the core's writer thread; settle_completions answers a turn's committed
+// writes to JS in one call, after commit.
+#include <cmath>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "args.h"
@@ -8,54 +12,34 @@
 
 namespace jobwire::addon {
 
-void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state) {
-  int64_t head = 0;
-  for (Completion& completion : completions) {
-    Napi::HandleScope scope(env);
-    if (!completion.result.ok()) {
-      napi_reject_deferred(env, completion.deferred, status_error(env, completion.result.status()).Value());
-      continue;
-    }
-    const Committed& committed = completion.result.value();
-    head = std::max(head, committed.event ? committed.event->seq : 0);
-    std::string text;
-    if (committed.job && !completion.resolve_with_event) {
-      // As of its commit, as HTTP answers it: a replayed answer is the first one exactly.
-      text = job_to_json(*committed.job, committed.event->ts_ms);
-    } else if (committed.event) {
-      text = committed.event->json;
-    } else {
-      text = "null";
-    }
-    napi_resolve_deferred(env, completion.deferred, Napi::String::New(env, text));
+namespace {
+
+// Values per write in a batch: kind, three arguments, idempotency key.
+constexpr uint32_t kWriteStride = 5;
+enum class WriteKind { create_job, set_status, set_progress, update_job, append_log, register_file, emit };
+
+// One write's answer as JSON text: the job as of its commit, as HTTP answers it (so a
+// replayed answer is the first one exactly); for emit() the stored event.
+std::string answer_json(const Completion& completion) {
+  const Committed& committed = completion.result.value();
+  if (committed.job && !completion.resolve_with_event) return job_to_json(*committed.job, committed.event->ts_ms);
+  if (committed.event) return committed.event->json;
+  return "null";
+}
+
+Napi::Value js_text(Napi::Env env, const std::string& text) {
+  unsigned char high = 0;
+  for (char c : text) high |= static_cast<unsigned char>(c);
+  napi_value value = nullptr;
+  if (high < 0x80) {
+    napi_create_string_latin1(env, text.data(), text.size(), &value);  // a plain copy
+  } else {
+    napi_create_string_utf8(env, text.data(), text.size(), &value);
   }
-  if (!state) return;
-  state->writes_in_flight -= static_cast<int64_t>(completions.size());
-  if (state->writes_in_flight == 0) state->completions->unref(env);
-  if (head > state->known_head) {
-    state->known_head = head;
-    for (auto& [id, pump] : state->pumps) pump->expect(env, head);
-  }
+  return Napi::Value(env, value);
 }
 
-// The last argument of every write: its idempotency key, when the caller gave one.
-static WriteOptions write_options(Args& args, size_t index) {
-  return WriteOptions{args.optional_string(index, "idempotency_key")};
-}
-
-WriteDone CoreWrap::settle_later(Napi::Env env, napi_value* promise, bool resolve_with_event) {
-  napi_deferred deferred = nullptr;
-  napi_create_promise(env, &deferred, promise);
-  // While a write is in flight its completion must be able to wake the loop.
-  if (state_->writes_in_flight++ == 0) state_->completions->ref(env);
-  return [queue = state_->completions, deferred, resolve_with_event](Result<Committed> result) {
-    queue->push(Completion{deferred, std::move(result), resolve_with_event});
-  };
-}
-
-Napi::Value CoreWrap::create_job(const Napi::CallbackInfo& info) {
-  Args args(info);
-  Napi::Object fields = args.object(0, "job");
+NewJob new_job(Args& args, const Napi::Object& fields) {
   NewJob job;
   job.id = args.optional_string(fields, "id");
   job.type = args.string(fields, "type");
@@ -66,46 +50,10 @@ Napi::Value CoreWrap::create_job(const Napi::CallbackInfo& info) {
   job.policy_name = args.optional_string(fields, "policy_name");
   job.output_path = args.optional_string(fields, "output_path");
   job.summary_json = args.optional_string(fields, "summary_json");
-  WriteOptions options = write_options(args, 1);
-  Napi::Value answer;
-  if (refused(args, *state_, &answer)) return answer;
-  napi_value promise = nullptr;
-  state_->core->create_job(std::move(job), settle_later(info.Env(), &promise, false), std::move(options));
-  return Napi::Value(info.Env(), promise);
+  return job;
 }
 
-Napi::Value CoreWrap::set_status(const Napi::CallbackInfo& info) {
-  Args args(info);
-  std::string id = args.string(0, "id");
-  std::string name = args.string(1, "status");
-  std::optional<std::string> error_message = args.optional_string(2, "error_message");
-  std::optional<JobStatus> status = parse_job_status(name);
-  WriteOptions options = write_options(args, 3);
-  Napi::Value answer;
-  if (refused(args, *state_, &answer)) return answer;
-  if (!status) return rejected(info.Env(), bad_argument("unknown status: " + name));
-  napi_value promise = nullptr;
-  state_->core->set_status(std::move(id), *status, std::move(error_message), settle_later(info.Env(), &promise, false),
-                           std::move(options));
-  return Napi::Value(info.Env(), promise);
-}
-
-Napi::Value CoreWrap::set_progress(const Napi::CallbackInfo& info) {
-  Args args(info);
-  std::string id = args.string(0, "id");
-  double percent = args.number(1, "percent");
-  WriteOptions options = write_options(args, 2);
-  Napi::Value answer;
-  if (refused(args, *state_, &answer)) return answer;
-  napi_value promise = nullptr;
-  state_->core->set_progress(std::move(id), percent, settle_later(info.Env(), &promise, false), std::move(options));
-  return Napi::Value(info.Env(), promise);
-}
-
-Napi::Value CoreWrap::update_job(const Napi::CallbackInfo& info) {
-  Args args(info);
-  std::string id = args.string(0, "id");
-  Napi::Object fields = args.object(1, "patch");
+JobPatch job_patch(Args& args, const Napi::Object& fields) {
   JobPatch patch;
   patch.summary_json = args.optional_string(fields, "summary_json");
   patch.validation_json = args.optional_string(fields, "validation_json");
@@ -116,56 +64,197 @@ Napi::Value CoreWrap::update_job(const Napi::CallbackInfo& info) {
   if (std::optional<int64_t> priority = args.optional_integer(fields, "priority")) {
     patch.priority = static_cast<int>(*priority);
   }
-  WriteOptions options = write_options(args, 2);
-  Napi::Value answer;
-  if (refused(args, *state_, &answer)) return answer;
-  napi_value promise = nullptr;
-  state_->core->update_job(std::move(id), std::move(patch), settle_later(info.Env(), &promise, false),
-                           std::move(options));
-  return Napi::Value(info.Env(), promise);
+  return patch;
 }
 
-Napi::Value CoreWrap::append_log(const Napi::CallbackInfo& info) {
-  Args args(info);
-  std::string id = args.string(0, "id");
-  std::vector<std::string> lines = args.strings(1, "lines");
-  WriteOptions options = write_options(args, 2);
-  Napi::Value answer;
-  if (refused(args, *state_, &answer)) return answer;
-  napi_value promise = nullptr;
-  state_->core->append_log(std::move(id), std::move(lines), settle_later(info.Env(), &promise, false),
-                           std::move(options));
-  return Napi::Value(info.Env(), promise);
+// Reads one write's arguments (positions 0–3: a, b, c, key) and hands it to the core, which
+// calls `done` once: after commit, or at once with a refusal.
+void submit(Core* core, WriteKind kind, Args& args, WriteDone done) {
+  auto refuse = [&](const Status& status) { done(status); };
+  WriteOptions options{args.optional_string(3, "idempotency_key")};
+  switch (kind) {
+    case WriteKind::create_job: {
+      NewJob job = new_job(args, args.object(0, "job"));
+      if (!args.ok() || !core) return refuse(args.ok() ? closed_error() : args.status());
+      return core->create_job(std::move(job), std::move(done), std::move(options));
+    }
+    case WriteKind::set_status: {
+      std::string id = args.string(0, "id");
+      std::string name = args.string(1, "status");
+      std::optional<std::string> error_message = args.optional_string(2, "error_message");
+      if (!args.ok() || !core) return refuse(args.ok() ? closed_error() : args.status());
+      std::optional<JobStatus> status = parse_job_status(name);
+      if (!status) return refuse(bad_argument("unknown status: " + name));
+      return core->set_status(std::move(id), *status, std::move(error_message), std::move(done), std::move(options));
+    }
+    case WriteKind::set_progress: {
+      std::string id = args.string(0, "id");
+      double percent = args.number(1, "percent");
+      if (!args.ok() || !core) return refuse(args.ok() ? closed_error() : args.status());
+      return core->set_progress(std::move(id), percent, std::move(done), std::move(options));
+    }
+    case WriteKind::update_job: {
+      std::string id = args.string(0, "id");
+      JobPatch patch = job_patch(args, args.object(1, "patch"));
+      if (!args.ok() || !core) return refuse(args.ok() ? closed_error() : args.status());
+      return core->update_job(std::move(id), std::move(patch), std::move(done), std::move(options));
+    }
+    case WriteKind::append_log: {
+      std::string id = args.string(0, "id");
+      std::vector<std::string> lines = args.strings(1, "lines");
+      if (!args.ok() || !core) return refuse(args.ok() ? closed_error() : args.status());
+      return core->append_log(std::move(id), std::move(lines), std::move(done), std::move(options));
+    }
+    case WriteKind::register_file: {
+      std::string id = args.string(0, "id");
+      std::string path = args.string(1, "path");
+      std::string name = args.string(2, "change");
+      if (!args.ok() || !core) return refuse(args.ok() ? closed_error() : args.status());
+      std::optional<FileChange> change = parse_file_change(name);
+      if (!change) return refuse(bad_argument("unknown file change: " + name));
+      return core->register_file(std::move(id), std::move(path), *change, std::move(done), std::move(options));
+    }
+    case WriteKind::emit: {
+      std::string type = args.string(0, "type");
+      std::optional<std::string> job = args.optional_string(1, "job");
+      std::string data_json = args.string(2, "data_json");
+      if (!args.ok() || !core) return refuse(args.ok() ? closed_error() : args.status());
+      return core->emit(std::move(type), std::move(job), std::move(data_json), std::move(done), std::move(options));
+    }
+  }
+  refuse(bad_argument("unknown write kind"));
 }
 
-Napi::Value CoreWrap::register_file(const Napi::CallbackInfo& info) {
-  Args args(info);
-  std::string id = args.string(0, "id");
-  std::string path = args.string(1, "path");
-  std::string name = args.string(2, "change");
-  std::optional<FileChange> change = parse_file_change(name);
-  WriteOptions options = write_options(args, 3);
-  Napi::Value answer;
-  if (refused(args, *state_, &answer)) return answer;
-  if (!change) return rejected(info.Env(), bad_argument("unknown file change: " + name));
-  napi_value promise = nullptr;
-  state_->core->register_file(std::move(id), std::move(path), *change, settle_later(info.Env(), &promise, false),
-                              std::move(options));
-  return Napi::Value(info.Env(), promise);
+// True when the stored JSON text is an object or an array, which JS must not share between
+// two answers (a caller may change one).
+bool holds_container(const std::string& json_text) {
+  size_t first = json_text.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && (json_text[first] == '{' || json_text[first] == '[');
 }
 
-Napi::Value CoreWrap::emit(const Napi::CallbackInfo& info) {
-  Args args(info);
-  std::string type = args.string(0, "type");
-  std::optional<std::string> job = args.optional_string(1, "job");
-  std::string data_json = args.string(2, "data_json");
-  WriteOptions options = write_options(args, 3);
-  Napi::Value answer;
-  if (refused(args, *state_, &answer)) return answer;
-  napi_value promise = nullptr;
-  state_->core->emit(std::move(type), std::move(job), std::move(data_json), settle_later(info.Env(), &promise, true),
-                     std::move(options));
-  return Napi::Value(info.Env(), promise);
+// Whether `job`'s answer is `previous`'s with another progress_percent, updated_seq and
+// duration_seconds (job_json_value's one field that depends on the time). Takes those two
+// fields into `previous`, whose answer is already written, to compare the rest.
+bool differs_only_in_progress(Job& previous, const Job& job) {
+  if (holds_container(job.summary_json) || holds_container(job.validation_json)) return false;
+  previous.progress_percent = job.progress_percent;
+  previous.updated_seq = job.updated_seq;
+  return previous == job;
+}
+
+}  // namespace
+
+Napi::Object write_kinds(Napi::Env env) {
+  Napi::Object kinds = Napi::Object::New(env);
+  kinds.Set("createJob", static_cast<int>(WriteKind::create_job));
+  kinds.Set("setStatus", static_cast<int>(WriteKind::set_status));
+  kinds.Set("setProgress", static_cast<int>(WriteKind::set_progress));
+  kinds.Set("updateJob", static_cast<int>(WriteKind::update_job));
+  kinds.Set("appendLog", static_cast<int>(WriteKind::append_log));
+  kinds.Set("registerFile", static_cast<int>(WriteKind::register_file));
+  kinds.Set("emit", static_cast<int>(WriteKind::emit));
+  return kinds;
+}
+
+// A turn often holds many writes to one job (a producer reporting progress), whose answers
+// differ in their progress alone. Such an answer is sent as the index of an earlier answer to
+// that job in the turn, with its three changed values at 3 × its own index in `changes`;
+// write-queue.js copies that answer with them. Serializing and parsing a whole job per write
+// cost the JS thread more than all the rest of the write (BENCHMARKS.md, issue 15).
+void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state) {
+  // Without the state nothing is left to settle with: the environment is going away.
+  if (!state || completions.empty()) return;
+  Napi::HandleScope scope(env);
+  int64_t head = 0;
+  Napi::Float64Array tokens = Napi::Float64Array::New(env, completions.size());
+  Napi::Array errors;
+  std::string answers = "[";
+  std::vector<double> changes;
+  // job id → the index of its latest answer sent whole. Copies are made of it, not of each
+  // other, so JS copies objects of one shape.
+  std::unordered_map<std::string_view, uint32_t> whole_answer;
+  for (uint32_t i = 0; i < completions.size(); ++i) {
+    Completion& completion = completions[i];
+    tokens[i] = completion.token;
+    if (i > 0) answers.push_back(',');
+    if (!completion.result.ok()) {
+      if (errors.IsEmpty()) errors = Napi::Array::New(env, completions.size());
+      errors.Set(i, status_error(env, completion.result.status()).Value());
+      answers += "null";
+      continue;
+    }
+    Committed& committed = completion.result.value();
+    head = std::max(head, committed.event ? committed.event->seq : 0);
+    if (!committed.job || completion.resolve_with_event) {
+      answers += answer_json(completion);
+      continue;
+    }
+    const Job& job = *committed.job;
+    auto source = whole_answer.find(job.id);
+    if (source != whole_answer.end() &&
+        differs_only_in_progress(*completions[source->second].result.value().job, job)) {
+      answers += std::to_string(source->second);
+      changes.resize(3 * completions.size());
+      changes[3 * i] = job.progress_percent;
+      changes[3 * i + 1] = static_cast<double>(job.updated_seq);
+      changes[3 * i + 2] = job.duration_seconds(committed.event->ts_ms).value_or(std::nan(""));
+    } else {
+      answers += answer_json(completion);
+      whole_answer.insert_or_assign(job.id, i);
+    }
+  }
+  answers.push_back(']');
+  state->writes_in_flight -= static_cast<int64_t>(completions.size());
+  if (state->writes_in_flight == 0) state->completions->unref(env);
+  if (head > state->known_head) {
+    state->known_head = head;
+    for (auto& [id, pump] : state->pumps) pump->expect(env, head);
+  }
+  if (state->settle_writes.IsEmpty()) return;
+  Napi::Value changed = env.Undefined();
+  if (!changes.empty()) {
+    Napi::Float64Array array = Napi::Float64Array::New(env, changes.size());
+    std::copy(changes.begin(), changes.end(), array.Data());
+    changed = array;
+  }
+  state->settle_writes.Call(
+      {tokens, js_text(env, answers), errors.IsEmpty() ? env.Undefined() : Napi::Value(errors), changed});
+}
+
+WriteDone CoreWrap::settle_later(Napi::Env env, double token, bool resolve_with_event) {
+  // While a write is in flight its completion must be able to wake the loop.
+  if (state_->writes_in_flight++ == 0) state_->completions->ref(env);
+  return [queue = state_->completions, token, resolve_with_event](Result<Committed> result) {
+    queue->push(Completion{token, std::move(result), resolve_with_event});
+  };
+}
+
+// write(firstToken, ops): kWriteStride values per write, in call order, the writes' tokens
+// counting up from firstToken. Each write settles through settle_completions, a refused one
+// too, so every write has one path back.
+Napi::Value CoreWrap::write(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber() || !info[1].IsArray()) {
+    status_error(env, bad_argument("write takes a first token and an array of writes")).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  double token = info[0].As<Napi::Number>().DoubleValue();
+  Napi::Array ops = info[1].As<Napi::Array>();
+  uint32_t length = ops.Length();
+  Core* core = state_->closing ? nullptr : state_->core.get();
+  for (uint32_t first = 0; first + kWriteStride <= length; first += kWriteStride, ++token) {
+    Napi::HandleScope scope(env);
+    Napi::Value kind = ops.Get(first);
+    bool is_emit = kind.IsNumber() && kind.As<Napi::Number>().Int32Value() == static_cast<int>(WriteKind::emit);
+    WriteDone done = settle_later(env, token, is_emit);
+    Args args(env, ops, first + 1);
+    if (!kind.IsNumber()) {
+      done(bad_argument("kind must be a number"));
+      continue;
+    }
+    submit(core, static_cast<WriteKind>(kind.As<Napi::Number>().Int32Value()), args, std::move(done));
+  }
+  return env.Undefined();
 }
 
 }  // namespace jobwire::addon

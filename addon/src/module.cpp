@@ -22,6 +22,7 @@ Napi::Object init_jobwire(Napi::Env env, Napi::Object exports) {
   exports.Set("Core", jobwire::addon::CoreWrap::define(env));
   exports.Set("Server", jobwire::addon::ServerWrap::define(env));
   exports.Set("errorStatuses", error_statuses(env));
+  exports.Set("writeKinds", jobwire::addon::write_kinds(env));
   return exports;
 }
 

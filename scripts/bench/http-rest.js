@@ -34,7 +34,8 @@ function wrk (url, headers, pid) {
   for (const h of headers) args.push('-H', h)
   const cpuBefore = cpuSeconds(pid)
   const r = spawnSync('wrk', [...args, url], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`)
+  if (r.error) throw new Error(`wrk did not run: ${r.error.message}`)
+  if (r.status !== 0) throw new Error(`wrk failed (exit ${r.status ?? r.signal}): ${r.stderr}`)
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)[1])
   const p99 = /99%\s+(\S+)/.exec(r.stdout)[1]
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)
@@ -50,7 +51,17 @@ async function measure (server) {
   return { notModified, ok }
 }
 
+// Checked before any server starts: without wrk there is nothing to measure with.
+function requireWrk () {
+  const r = spawnSync('wrk', ['--version'], { encoding: 'utf8' })
+  if (r.error?.code === 'ENOENT') {
+    throw new Error('http-rest needs wrk, which is not on PATH. Install the Debian package wrk: ' +
+      '`node scripts/setup.js --for bench` as root (npm run bench does this), or `sudo apt-get install -y wrk`.')
+  }
+}
+
 async function main () {
+  requireWrk()
   console.log(`# GET /api/jobs/{id}, keep-alive, wrk -t${threads} -c${connections} -d${seconds}s, ${os.cpus().length} CPUs (${os.cpus()[0].model})`)
   const results = []
   const starters = [startJobwired, startPeer]

@@ -32,7 +32,8 @@ if (argv.includes('--list')) {
   for (const b of chosen) console.log(`${b.name}: ${shown(b.cmd)} ${b.args.join(' ')}`)
   process.exit(0)
 }
-const setup = spawnSync(node, ['scripts/setup.js', '--for', 'test'], { cwd: root, stdio: 'inherit' })
+// --for bench: the test set-up plus the load generators the benchmarks run (wrk).
+const setup = spawnSync(node, ['scripts/setup.js', '--for', 'bench'], { cwd: root, stdio: 'inherit' })
 if (setup.status !== 0) process.exit(1)
 if (chosen.some((b) => b.prebuild) && spawnSync(node, ['scripts/prebuild.js'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1)
 // The benchmarks measure this checkout's build, named explicitly: the loader would otherwise

@@ -13,7 +13,9 @@ const BUILD = [...SOURCE, 'catch2']
 // python3-venv: the Python suite installs python/ into a new venv, as a user would.
 // clang and its libFuzzer runtime: the fuzz targets (tests/fuzz) build with them.
 const TEST = ['chromium', 'postgresql', 'python3', 'python3-venv', 'clang', 'libclang-rt-14-dev']
-const PACKAGES = { build: BUILD, start: BUILD, test: [...BUILD, ...TEST] }
+// What the benchmarks drive their load with (scripts/bench/run-all.js), beyond the tests' own.
+const BENCH = ['wrk']
+const PACKAGES = { build: BUILD, start: BUILD, test: [...BUILD, ...TEST], bench: [...BUILD, ...TEST, ...BENCH] }
 // The tools of a source build, each with the Debian package that provides it.
 const TOOLS = { cmake: 'cmake', 'c++': 'g++', make: 'make', 'pkg-config': 'pkg-config' }
 

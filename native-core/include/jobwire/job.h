@@ -39,6 +39,8 @@ struct Job {
   bool has_logs() const noexcept { return log_lines > 0; }
   // Seconds from start to completion (or to now while running); nullopt before start.
   std::optional<double> duration_seconds(int64_t now_ms) const noexcept;
+
+  bool operator==(const Job&) const = default;
 };
 
 // Serializes a job as the JSON object of DESIGN.md (ISO-8601 times, duration_seconds).
