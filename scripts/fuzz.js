@@ -52,15 +52,18 @@ function main () {
     const bin = path.join(root, 'build-fuzz', 'tests', 'fuzz', target)
     if (!args.json) console.log(`fuzz: ${target} for ${args.secondsEach} s …`)
     const started = Date.now()
+    // libFuzzer reports every new input: its output goes to a file, not a pipe of bounded size.
+    const logPath = path.join(work, `${target}.log`)
+    const log = fs.openSync(logPath, 'w')
     const r = spawnSync(bin, [`-max_total_time=${args.secondsEach}`, '-timeout=60', '-rss_limit_mb=2048', '-print_final_stats=1',
-      `-artifact_prefix=${work}/${target}-`, corpus, seeds], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } })
-    const output = `${r.stdout}${r.stderr}`
+      `-artifact_prefix=${work}/${target}-`, corpus, seeds], { stdio: ['ignore', log, log], env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } })
+    fs.closeSync(log)
+    const output = fs.readFileSync(logPath, 'utf8')
     const result = { target, ok: r.status === 0, seconds: (Date.now() - started) / 1000, ...summarize(output) }
     if (!result.ok) {
       failed = true
       result.artifacts = fs.readdirSync(work).filter((f) => f.startsWith(`${target}-`)).map((f) => path.join(work, f))
-      result.log = path.join(work, `${target}.log`)
-      fs.writeFileSync(result.log, output)
+      result.log = logPath
       // From the report on (what failed, and where), or the tail when the process just died.
       const lines = output.split('\n')
       const report = lines.findIndex((l) => /==ERROR|jobwire fuzz:|runtime error|deadly signal|Killed/.test(l))
