@@ -58,8 +58,8 @@ if (!quick) {
   ctest('build-tsan', 'C++ core under TSan', { TSAN_OPTIONS: 'halt_on_error=1 second_deadlock_stack=1' })
   // libFuzzer (clang), briefly: each run also replays the seed corpus, which keeps every
   // input that once failed (tests/fuzz/corpus). `node scripts/fuzz.js --seconds-each N` runs longer.
-  step('libFuzzer targets, 15 s each, ASan+UBSan (scripts/fuzz.js)', process.execPath,
-    [path.join(root, 'scripts', 'fuzz.js'), '--seconds-each', '15'])
+  step('libFuzzer targets, 10 s each, ASan+UBSan (scripts/fuzz.js)', process.execPath,
+    [path.join(root, 'scripts', 'fuzz.js'), '--seconds-each', '10'])
 }
 // Suites that assert a time bound an issue names (the event loop held ≤ 50 ms, a long-poll
 // answered within 50 ms) run first and alone: next to a headless Chromium suite on two cores

@@ -50,6 +50,7 @@ class FuzzServer {
       if (n < 0) {
         if (errno == ECONNRESET) break;
         ::close(fd);
+        report_state();
         fail("the server neither answered nor closed within 30 s of its client going quiet");
       }
       answer.append(chunk, static_cast<size_t>(n));
@@ -60,6 +61,23 @@ class FuzzServer {
   }
 
  private:
+  // What the server says of itself on a new connection, to tell a stuck loop (no answer)
+  // from one stuck connection (the gauges and counters).
+  void report_state() {
+    jobwire_test::HttpClient probe(port());
+    std::string metrics = jobwire_test::body_of(probe.request("GET", "/metrics", {}, "Authorization: Bearer fuzz\r\n"));
+    if (metrics.empty()) std::fprintf(stderr, "jobwire fuzz: /metrics did not answer either: the loop is stuck\n");
+    for (size_t at = 0; at < metrics.size();) {
+      size_t end = metrics.find('\n', at);
+      std::string line = metrics.substr(at, end - at);
+      if (line.rfind("jobwire_connections", 0) == 0 || line.rfind("jobwire_accepted", 0) == 0 ||
+          line.rfind("jobwire_refused", 0) == 0 || line.rfind("jobwire_dropped", 0) == 0 || line.rfind("jobwire_stream_held", 0) == 0)
+        std::fprintf(stderr, "jobwire fuzz: %s\n", line.c_str());
+      if (end == std::string::npos) break;
+      at = end + 1;
+    }
+  }
+
   FuzzServer() {
     std::string pattern = (std::filesystem::temp_directory_path() / "jobwire-fuzz-XXXXXX").string();
     dir_ = ::mkdtemp(pattern.data());
