@@ -49,8 +49,8 @@ class FuzzServer {
       if (n == 0) break;
       if (n < 0) {
         if (errno == ECONNRESET) break;
+        report_state(fd);
         ::close(fd);
-        report_state();
         fail("the server neither answered nor closed within 30 s of its client going quiet");
       }
       answer.append(chunk, static_cast<size_t>(n));
@@ -62,8 +62,19 @@ class FuzzServer {
 
  private:
   // What the server says of itself on a new connection, to tell a stuck loop (no answer)
-  // from one stuck connection (the gauges and counters).
-  void report_state() {
+  // from one stuck connection (the gauges and counters), and what the kernel holds for the
+  // hanging connection (`ss`, where installed): whether the server's side was ever read.
+  void report_state(int fd) {
+    sockaddr_in local{};
+    socklen_t length = sizeof local;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+    std::string command = "ss -tanoi '( sport = :" + std::to_string(ntohs(local.sin_port)) +
+                          " or dport = :" + std::to_string(ntohs(local.sin_port)) + " )' 2>/dev/null";
+    if (FILE* ss = ::popen(command.c_str(), "r")) {
+      char line[512];
+      while (std::fgets(line, sizeof line, ss)) std::fprintf(stderr, "jobwire fuzz: ss: %s", line);
+      ::pclose(ss);
+    }
     jobwire_test::HttpClient probe(port());
     std::string metrics = jobwire_test::body_of(probe.request("GET", "/metrics", {}, "Authorization: Bearer fuzz\r\n"));
     if (metrics.empty()) std::fprintf(stderr, "jobwire fuzz: /metrics did not answer either: the loop is stuck\n");
