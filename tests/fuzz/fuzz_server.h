@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -38,6 +39,7 @@ class FuzzServer {
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     for (size_t sent = 0; sent < bytes.size();) {
       ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;  // the server may close early (a refused request): that is fine
       sent += static_cast<size_t>(n);
     }
@@ -47,6 +49,8 @@ class FuzzServer {
     for (;;) {
       ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
       if (n == 0) break;
+      // libFuzzer's own -timeout alarm interrupts a blocking call now and then: not a finding.
+      if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         if (errno == ECONNRESET) break;
         report_state(fd);
