@@ -103,7 +103,7 @@ async function readFileChanges (core, params) {
   return core.fileChanges(project, integerParam(params, 'since_seq') ?? 0)
 }
 
-// Normalizes what the renderer sent into { method, path, body }. Anything malformed is
+// Normalizes what the renderer sent into { method, path, body, idempotencyKey }. Anything malformed is
 // refused before a route is looked up.
 function parseRequest (request) {
   const form = typeof request === 'string' ? { method: 'GET', path: request } : request
@@ -114,7 +114,8 @@ function parseRequest (request) {
     throw new RequestError('invalid_argument', 'path must be an /api/ route')
   }
   const url = new URL(form.path, 'http://jobwire.invalid')
-  return { method, pathname: url.pathname, params: url.searchParams, body: form.body }
+  // A write's key, as HTTP's Idempotency-Key header: the core checks it (req.writeOptions).
+  return { method, pathname: url.pathname, params: url.searchParams, body: form.body, writeOptions: { idempotencyKey: form.idempotencyKey } }
 }
 
 function decodeId (segment) {
@@ -125,7 +126,7 @@ function decodeId (segment) {
   }
 }
 
-// Routes: [method, pattern, handler(core, match, params, body) → body, status when not 200].
+// Routes: [method, pattern, handler(core, match, params, body, writeOptions) → body, status when not 200].
 function readRoutes (polling) {
   return [
     ['GET', /^\/api\/jobs$/, async (core, _m, params) => readJobs(core, params)],
@@ -167,12 +168,12 @@ function requireObject (body) {
 // The write routes the dashboard uses (submit, cancel). Enabled only when the app says so.
 function writeRoutes () {
   return [
-    ['POST', /^\/api\/jobs$/, async (core, _m, _p, body) => core.createJob(requireObject(body)), 201],
-    ['POST', /^\/api\/jobs\/([^/]+)\/status$/, async (core, m, _p, body) => {
+    ['POST', /^\/api\/jobs$/, async (core, _m, _p, body, options) => core.createJob(requireObject(body), options), 201],
+    ['POST', /^\/api\/jobs\/([^/]+)\/status$/, async (core, m, _p, body, writeOptions) => {
       // The rest of the body goes to setStatus as its options, which refuse an unknown field,
       // so a misspelt one is a 400 here as over HTTP, never dropped while the status commits.
       const { status, ...options } = requireObject(body)
-      return core.setStatus(decodeId(m[1]), status, options)
+      return core.setStatus(decodeId(m[1]), status, options, writeOptions)
     }],
   ]
 }
@@ -182,10 +183,10 @@ function createQueryRouter ({ core, polling = DEFAULT_POLLING, writes = false })
 
   return async function answer (request) {
     try {
-      const { method, pathname, params, body } = parseRequest(request)
+      const { method, pathname, params, body, writeOptions } = parseRequest(request)
       for (const [routeMethod, pattern, handler, status = 200] of routes) {
         const match = routeMethod === method && pattern.exec(pathname)
-        if (match) return { status, body: await handler(core, match, params, body) }
+        if (match) return { status, body: await handler(core, match, params, body, writeOptions) }
       }
       return { status: 404, body: { error: { code: 'not_found', message: `no route for ${method} ${pathname}` } } }
     } catch (err) {

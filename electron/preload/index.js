@@ -137,8 +137,9 @@ function subscribe (fn, options) {
   }
 }
 
-// query(path | {method, path, body}) → Promise of the body the HTTP route would answer, or
-// {error: {code, message, status}} when it would answer an error status.
+// query(path | {method, path, body, idempotencyKey}) → Promise of the body the HTTP route
+// would answer, or {error: {code, message, status}} when it would answer an error status. A
+// write's idempotencyKey is HTTP's Idempotency-Key: a retry with it commits once.
 function query (request) {
   const form = typeof request === 'string' ? { method: 'GET', path: request } : request
   if (form === null || typeof form !== 'object') throw new TypeError('jobwire.query takes a path or {method, path, body}')
@@ -149,6 +150,7 @@ function query (request) {
   }
   const message = { method, path: form.path }
   if (form.body !== undefined) message.body = form.body
+  if (form.idempotencyKey !== undefined) message.idempotencyKey = form.idempotencyKey
   return ipcRenderer.invoke(QUERY, message).then(({ status, body }) => (
     status < 400 ? body : { error: { ...body.error, status } }
   ))

@@ -121,3 +121,28 @@ test('a status write over query with an unknown field is refused and commits not
   const failed = await jobwire.query({ method: 'POST', path: `/api/jobs/${job.id}/status`, body: { status: 'failed', error_message: 'disk full' } })
   assert.equal(failed.error_message, 'disk full')
 })
+
+test('a write over query takes an idempotencyKey as HTTP takes Idempotency-Key, and the two share it', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t, { writes: true })
+  const server = await serveOrSkip(t, core)
+  if (!server) return
+  const { jobwire } = openWindow().window
+  const submit = () => jobwire.query({ method: 'POST', path: '/api/jobs', body: { type: 'submitted' }, idempotencyKey: 'submit-1' })
+  const first = await submit()
+  const head = core.logInfo().head
+  assert.deepEqual(await submit(), first, 'a retry over IPC answers the first job')
+  const overHttp = await fetch(`http://127.0.0.1:${server.port}/api/jobs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', 'idempotency-key': 'submit-1' },
+    body: JSON.stringify({ type: 'submitted' })
+  })
+  assert.equal(overHttp.status, 201)
+  assert.equal(overHttp.headers.get('idempotent-replayed'), 'true')
+  assert.equal((await overHttp.json()).id, first.id)
+  assert.equal(core.logInfo().head, head, 'nothing new committed by either retry')
+  const conflict = await jobwire.query({ method: 'POST', path: '/api/jobs', body: { type: 'other' }, idempotencyKey: 'submit-1' })
+  assert.equal(conflict.error.status, 409)
+  assert.equal(conflict.error.code, 'conflict')
+  const badKey = await jobwire.query({ method: 'POST', path: '/api/jobs', body: { type: 'x' }, idempotencyKey: 42 })
+  assert.equal(badKey.error.status, 400)
+})
