@@ -89,7 +89,7 @@ test('polling an unchanged list is answered 304', async (t) => {
   const context = await launchBrowser(t)
   const { requests } = await openDashboard(context, server, { mode: 'polling', intervalS: 2 })
   await until('two list polls answered 304', () => requests((u) => isList(u) && u.searchParams.get('limit') === '50')
-    .filter((r) => r.status === 304).length >= 2, 15_000)
+    .filter((r) => r.status === 304).length >= 2, 30_000)
   const polls = requests((u) => isList(u) && u.searchParams.get('limit') === '50')
   assert.equal(polls[0].status, 200, 'the first read carries the page')
   assert.ok(polls.slice(1).every((r) => r.status === 304 || r.status === null), 'later reads of the unchanged page are 304')
