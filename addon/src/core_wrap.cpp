@@ -95,7 +95,7 @@ Napi::Value CoreWrap::open(const Napi::CallbackInfo& info) {
   Args args(info);
   Napi::Object options = args.object(0, "options");
   CoreOptions core_options;
-  core_options.path = args.string(options, "path");
+  core_options.store = args.string(options, "path");
   std::optional<std::string> durability = args.optional_string(options, "durability");
   std::optional<int64_t> retention_events = args.optional_integer(options, "retentionEvents");
   std::optional<int64_t> retention_ms = args.optional_integer(options, "retentionMs");
@@ -105,7 +105,7 @@ Napi::Value CoreWrap::open(const Napi::CallbackInfo& info) {
   std::optional<int64_t> key_count = args.optional_integer(options, "idempotencyKeyCount");
   if (!args.ok()) return rejected(env, args.status());
   if (state_->core || state_->closing) return rejected(env, bad_argument("open() was already called"));
-  if (durability == "power") core_options.durability = Durability::power;
+  if (durability == "power") core_options.sqlite.durability = Durability::power;
   if (retention_events) core_options.retention_events = *retention_events;
   if (retention_ms) core_options.retention_ms = *retention_ms;
   if (queue_limit && *queue_limit > 0) core_options.subscriber_queue_limit = static_cast<size_t>(*queue_limit);

@@ -97,7 +97,7 @@ class FuzzServer {
     std::string pattern = (std::filesystem::temp_directory_path() / "jobwire-fuzz-XXXXXX").string();
     dir_ = ::mkdtemp(pattern.data());
     jobwire::CoreOptions options;
-    options.path = dir_ + "/fuzz.db";
+    options.store = dir_ + "/fuzz.db";
     auto core = jobwire::Core::open(options);
     if (!core.ok()) fail(core.status().message().c_str());
     core_ = core.value();

@@ -29,7 +29,7 @@ class TempDir {
 };
 
 inline std::shared_ptr<jobwire::Core> open_core(const std::string& path, jobwire::CoreOptions options = {}) {
-  options.path = path;
+  options.store = path;
   auto core = jobwire::Core::open(options);
   INFO(core.status().message());
   REQUIRE(core.ok());

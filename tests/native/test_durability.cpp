@@ -85,7 +85,7 @@ namespace {
 // acknowledgement as one line "seq type job value" on the pipe.
 [[noreturn]] void run_killed_writer(const std::string& path, int ack_fd) {
   CoreOptions options;
-  options.path = path;
+  options.store = path;
   auto core = Core::open(options);
   if (!core.ok()) _exit(2);
   auto report = [ack_fd](const Result<Committed>& r, double value) {

@@ -304,7 +304,7 @@ TEST_CASE("store: a file written by a newer schema is refused") {
   REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   CoreOptions options;
-  options.path = dir.file("jobs.db");
+  options.store = dir.file("jobs.db");
   auto refused = Core::open(options);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().message().find("newer") != std::string::npos);
@@ -314,7 +314,7 @@ TEST_CASE("store: a second core on the same file is refused until the first one 
   TempDir dir;
   auto first = open_core(dir.file("jobs.db"));
   CoreOptions options;
-  options.path = dir.file("jobs.db");
+  options.store = dir.file("jobs.db");
   auto second = Core::open(options);
   REQUIRE_FALSE(second.ok());
   CHECK(second.status().code() == Code::unavailable);
@@ -329,14 +329,14 @@ TEST_CASE("store: a second core on the same file is refused until the first one 
 TEST_CASE("store: the WAL is copied back and stays within its limit while writes keep coming") {
   TempDir dir;
   CoreOptions options;
-  options.wal_restart_bytes = 256 << 10;
-  options.wal_limit_bytes = 1 << 20;
+  options.sqlite.wal_restart_bytes = 256 << 10;
+  options.sqlite.wal_limit_bytes = 1 << 20;
   options.max_group = 64;
   auto core = open_core(dir.file("jobs.db"), options);
   std::string id = running_job(*core);
   const std::string data = json{{"blob", std::string(4000, 'x')}}.dump();
   const std::string wal = dir.file("jobs.db") + "-wal";
-  const int64_t enough = 8 * options.wal_limit_bytes;
+  const int64_t enough = 8 * options.sqlite.wal_limit_bytes;
   // The commit that finds the WAL past its limit may add one group: each event's row takes
   // about two pages here (its envelope overflows one), and each page a WAL frame.
   const int64_t one_group = static_cast<int64_t>(options.max_group) * 2 * (static_cast<int64_t>(data.size()) + 4096);
@@ -374,19 +374,19 @@ TEST_CASE("store: the WAL is copied back and stays within its limit while writes
   INFO("written " << written.load() << " bytes of event data, WAL reached " << largest_wal);
   REQUIRE(refused == 0);
   REQUIRE(written.load() >= enough);
-  CHECK(largest_wal <= static_cast<uintmax_t>(options.wal_limit_bytes + one_group));
+  CHECK(largest_wal <= static_cast<uintmax_t>(options.sqlite.wal_limit_bytes + one_group));
   // What /metrics reports: the WAL the writer last saw, in bounds too. (Whether the writer
   // had to wait depends on this disk's speed against this build's, so it is not asserted.)
   CHECK(core->store_stats().wal_bytes > 0);
-  CHECK(core->store_stats().wal_bytes <= options.wal_limit_bytes + one_group);
+  CHECK(core->store_stats().wal_bytes <= options.sqlite.wal_limit_bytes + one_group);
   CHECK(std::filesystem::file_size(dir.file("jobs.db")) > static_cast<uintmax_t>(written.load() / 2));
 }
 
 TEST_CASE("store: a reader holding an old snapshot does not stop writes past the WAL limit") {
   TempDir dir;
   CoreOptions options;
-  options.wal_restart_bytes = 128 << 10;
-  options.wal_limit_bytes = 256 << 10;
+  options.sqlite.wal_restart_bytes = 128 << 10;
+  options.sqlite.wal_limit_bytes = 256 << 10;
   auto core = open_core(dir.file("jobs.db"), options);
   std::string id = running_job(*core);
   const std::string data = json{{"blob", std::string(4000, 'x')}}.dump();
@@ -410,32 +410,32 @@ TEST_CASE("store: a reader holding an old snapshot does not stop writes past the
   sqlite3* reader = nullptr;
   REQUIRE(sqlite3_open_v2(dir.file("jobs.db").c_str(), &reader, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM events;", nullptr, nullptr, nullptr) == SQLITE_OK);
-  CHECK(write(8 * options.wal_limit_bytes) == 0);
+  CHECK(write(8 * options.sqlite.wal_limit_bytes) == 0);
   const StoreStats held = core->store_stats();
-  CHECK(held.wal_bytes > 8 * options.wal_limit_bytes);  // kept for the reader
+  CHECK(held.wal_bytes > 8 * options.sqlite.wal_limit_bytes);  // kept for the reader
   CHECK(held.wal_limit_waits > 0);                      // each group past the limit waited a round
   CHECK(held.wal_limit_wait_seconds > 0);
 
   // Once it lets go, the next round copies the WAL back and it starts over.
   REQUIRE(sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(reader);
-  CHECK(write(4 * options.wal_limit_bytes) == 0);
+  CHECK(write(4 * options.sqlite.wal_limit_bytes) == 0);
   // Four producers that each wait for their write: a group holds at most four.
   const int64_t one_group = 4 * 2 * (static_cast<int64_t>(data.size()) + 4096);
-  CHECK(core->store_stats().wal_bytes <= options.wal_limit_bytes + one_group);
+  CHECK(core->store_stats().wal_bytes <= options.sqlite.wal_limit_bytes + one_group);
 }
 
 TEST_CASE("store: a WAL limit below the restart size is refused") {
   TempDir dir;
   CoreOptions options;
-  options.path = dir.file("jobs.db");
-  options.wal_restart_bytes = 1 << 20;
-  options.wal_limit_bytes = 512 << 10;
+  options.store = dir.file("jobs.db");
+  options.sqlite.wal_restart_bytes = 1 << 20;
+  options.sqlite.wal_limit_bytes = 512 << 10;
   auto refused = Core::open(options);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().code() == Code::invalid_argument);
   CHECK(refused.status().message().find("wal_limit_bytes") != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(options.path));
+  CHECK_FALSE(std::filesystem::exists(options.store));
 }
 
 TEST_CASE("store: events since a time, and retention by age, follow the log's time order") {

@@ -4,7 +4,8 @@
 // commit) and calls each `done` callback on that thread after its transaction committed,
 // or at once with the refusal. Reads run on the calling thread against a reader
 // connection. Committed events reach subscriptions through the hub without ever making a
-// producer wait.
+// producer wait. The store behind it is SQLite or PostgreSQL (CoreOptions::store); the
+// contract is the same on both (store/store.h).
 #pragma once
 
 #include <cstdint>
@@ -16,105 +17,12 @@
 
 #include "jobwire/event.h"
 #include "jobwire/job.h"
+#include "jobwire/options.h"
 #include "jobwire/status.h"
+#include "jobwire/subscription.h"
+#include "jobwire/write.h"
 
 namespace jobwire {
-
-enum class Durability {
-  process,  // WAL, synchronous=NORMAL: a committed write survives the process being killed
-  power,    // WAL, synchronous=FULL: it also survives power loss (an fsync per group commit)
-};
-
-struct CoreOptions {
-  std::string path = "jobwire.db";  // the SQLite file
-  Durability durability = Durability::process;
-  int64_t retention_events = 1'000'000;
-  int64_t retention_ms = 7LL * 24 * 3600 * 1000;
-  size_t subscriber_queue_limit = 10'000;
-  // An undrained job.progress is replaced by a newer one for the same job when the two are
-  // less than this far apart. 0 turns coalescing off.
-  int progress_flush_ms = 250;
-  size_t max_group = 4096;  // most writes one transaction takes
-  // Past this size the WAL starts over from its beginning, even under a steady stream of
-  // writes (store/checkpointer.h says how).
-  int64_t wal_restart_bytes = 16 << 20;
-  // Past this size writes wait until the WAL has started over: where the disk cannot keep up,
-  // it sets the write pace and the WAL stays bounded. Not below wal_restart_bytes.
-  int64_t wal_limit_bytes = 64 << 20;
-  // How long and how many idempotency keys are kept (WriteOptions): a retry within this
-  // window is answered from the first commit; past it, the key is forgotten.
-  int64_t idempotency_key_ms = 24LL * 3600 * 1000;
-  int64_t idempotency_key_count = 100'000;
-};
-
-// What a caller may add to any write.
-struct WriteOptions {
-  // A producer-chosen key (1 to 200 bytes) for one logical write. The first write with it
-  // commits and stores its Committed in the same transaction; a later write with the same key
-  // and the same request commits nothing and is answered with that stored Committed
-  // (`replayed`); with the same key and another request it is refused with `conflict`. A
-  // refused write stores nothing, so its key may be used again.
-  std::optional<std::string> idempotency_key;
-};
-
-// What a write leaves behind: the job as it is after the change (absent for an x.* event
-// tied to no job) and the event that was stored for it.
-struct Committed {
-  std::optional<Job> job;
-  EventPtr event;
-  // Answered from an idempotency key's stored result: nothing new was committed, and `job`
-  // and `event` are as the first write with that key left them.
-  bool replayed = false;
-};
-
-using WriteDone = std::function<void(Result<Committed>)>;
-
-// What a subscription hands over on each take.
-struct Delivery {
-  std::vector<EventPtr> events;  // in seq order, each seq above the previous take's
-  bool gap = false;    // the queue overflowed; `events` continue from the log without a hole
-  bool reset = false;  // the cursor fell behind retention: refetch snapshots; continues live
-  int64_t cursor = 0;  // the last seq this subscription has passed (delivered or filtered)
-};
-
-struct LogInfo {
-  std::string epoch;       // made when the store was created
-  int64_t head_seq = 0;    // the newest committed seq
-  int64_t oldest_seq = 1;  // the oldest retained seq (head_seq + 1 when the log is empty)
-};
-
-// How the store keeps pace with the writes (for /metrics).
-struct StoreStats {
-  int64_t wal_bytes = 0;             // the WAL after the last commit, from where it last started over
-  uint64_t wal_limit_waits = 0;      // groups held back because the WAL was past wal_limit_bytes
-  double wal_limit_wait_seconds = 0; // how long the writer was held back, in all
-};
-
-class Subscription {
- public:
-  virtual ~Subscription() = default;
-  // Takes up to `max` events. Reads the log on this thread while catching up (after a
-  // resume or a gap); otherwise only swaps the queue. Call from one thread at a time.
-  virtual Delivery take(size_t max) = 0;
-  // True when a take would return something now.
-  virtual bool ready() const = 0;
-  virtual int64_t cursor() const = 0;
-  // The consumer cannot take for a while (its socket stopped): the queue is dropped now
-  // rather than left to fill up, and the next take reports a gap and catches up from the
-  // log. Call from the thread that takes.
-  virtual void shed() = 0;
-  // Detaches from the hub. The wake callback is never called once close has returned.
-  virtual void close() = 0;
-};
-
-struct SubscribeOptions {
-  std::optional<int64_t> after;  // resume after this seq; absent: from the current head
-  EventFilter filter;
-  size_t queue_limit = 0;  // 0: CoreOptions::subscriber_queue_limit
-  // Called from a core thread when the subscription turns ready. It must not block and must
-  // not call take(); post to your own thread and take there. Wakeups may merge.
-  std::function<void()> wake;
-};
 
 class Core {
  public:

@@ -1,6 +1,7 @@
 #include "core/core_impl.h"
 
 #include "core/write_keys.h"
+#include "store/job_writer.h"
 
 #include "hub/live_subscription.h"
 #include "model/validation.h"
@@ -19,18 +20,15 @@ constexpr int64_t kMaxLogLinesPerPage = 10'000;
 }  // namespace
 
 Result<std::shared_ptr<Core>> Core::open(const CoreOptions& options) {
-  if (options.path.empty()) return invalid("path must name the SQLite file");
+  if (options.store.empty()) return invalid("store must name a SQLite file or a PostgreSQL URL");
   if (options.subscriber_queue_limit == 0) return invalid("subscriber_queue_limit must be at least 1");
   if (options.max_group == 0) return invalid("max_group must be at least 1");
-  if (options.wal_restart_bytes <= 0) return invalid("wal_restart_bytes must be positive");
-  if (options.wal_limit_bytes < options.wal_restart_bytes)
-    return invalid("wal_limit_bytes must not be below wal_restart_bytes");
   if (options.retention_events < 0 || options.retention_ms < 0) return invalid("retention must not be negative");
   if (options.idempotency_key_ms < 1 || options.idempotency_key_count < 1)
     return invalid("idempotency keys must be kept for at least 1 ms and 1 key");
   auto hub = std::make_shared<Hub>();
   auto etags = std::make_shared<EtagCache>();
-  auto store = SqliteStore::open(options, [hub, etags](const std::vector<EventPtr>& events) {
+  auto store = open_store(options, [hub, etags](const std::vector<EventPtr>& events) {
     etags->record(events);
     hub->publish(events);
   });
@@ -39,18 +37,18 @@ Result<std::shared_ptr<Core>> Core::open(const CoreOptions& options) {
 }
 
 CoreImpl::CoreImpl(const CoreOptions& options, std::shared_ptr<Hub> hub, std::shared_ptr<EtagCache> etags,
-                   std::shared_ptr<SqliteStore> store)
+                   std::shared_ptr<Store> store)
     : options_(options), hub_(std::move(hub)), etags_(std::move(etags)), store_(std::move(store)) {}
 
 CoreImpl::~CoreImpl() { close(); }
 
 void CoreImpl::submit(const Status& check, WriteDone& done, Result<std::optional<WriteKey>> key,
-                      std::function<Result<Committed>(SqliteWriter&, int64_t)> apply) {
+                      std::function<Result<Committed>(JobWriter&, int64_t)> apply) {
   if (!check.ok()) return done(check);
   if (!key.ok()) return done(key.status());
   if (closed_.load()) return done(closed_status());
   if (key.value()) {
-    apply = [key = std::move(*key.value()), apply = std::move(apply)](SqliteWriter& w, int64_t now) {
+    apply = [key = std::move(*key.value()), apply = std::move(apply)](JobWriter& w, int64_t now) {
       return w.once(key, now, [&] { return apply(w, now); });
     };
   }
@@ -69,7 +67,7 @@ void CoreImpl::create_job(NewJob job, WriteDone done, WriteOptions options) {
                         job.summary_json ? json(*job.summary_json) : json()});
   });
   submit(check, done, std::move(key),
-         [job = std::move(job)](SqliteWriter& w, int64_t now) { return w.create_job(job, now); });
+         [job = std::move(job)](JobWriter& w, int64_t now) { return w.create_job(job, now); });
 }
 
 void CoreImpl::set_status(std::string id, JobStatus status, std::optional<std::string> error_message,
@@ -80,7 +78,7 @@ void CoreImpl::set_status(std::string id, JobStatus status, std::optional<std::s
     return json::array({"set_status", id, job_status_name(status), error_message ? json(*error_message) : json()});
   });
   submit(check, done, std::move(key),
-         [id = std::move(id), status, error = std::move(error_message)](SqliteWriter& w, int64_t now) {
+         [id = std::move(id), status, error = std::move(error_message)](JobWriter& w, int64_t now) {
            return w.set_status(id, status, error, now);
          });
 }
@@ -90,7 +88,7 @@ void CoreImpl::set_progress(std::string id, double percent, WriteDone done, Writ
   if (check.ok()) check = check_progress(percent);
   auto key = write_key(options, [&] { return json::array({"set_progress", id, percent}); });
   submit(check, done, std::move(key),
-         [id = std::move(id), percent](SqliteWriter& w, int64_t now) { return w.set_progress(id, percent, now); });
+         [id = std::move(id), percent](JobWriter& w, int64_t now) { return w.set_progress(id, percent, now); });
 }
 
 void CoreImpl::update_job(std::string id, JobPatch patch, WriteDone done, WriteOptions options) {
@@ -102,7 +100,7 @@ void CoreImpl::update_job(std::string id, JobPatch patch, WriteDone done, WriteO
                         text(patch.error_message), text(patch.output_path), text(patch.file_path),
                         text(patch.policy_name), patch.priority ? json(*patch.priority) : json()});
   });
-  submit(check, done, std::move(key), [id = std::move(id), patch = std::move(patch)](SqliteWriter& w, int64_t now) {
+  submit(check, done, std::move(key), [id = std::move(id), patch = std::move(patch)](JobWriter& w, int64_t now) {
     return w.update_job(id, patch, now);
   });
 }
@@ -111,7 +109,7 @@ void CoreImpl::append_log(std::string id, std::vector<std::string> lines, WriteD
   Status check = check_name("id", id);
   if (check.ok()) check = check_log_lines(lines);
   auto key = write_key(options, [&] { return json::array({"append_log", id, lines}); });
-  submit(check, done, std::move(key), [id = std::move(id), lines = std::move(lines)](SqliteWriter& w, int64_t now) {
+  submit(check, done, std::move(key), [id = std::move(id), lines = std::move(lines)](JobWriter& w, int64_t now) {
     return w.append_log(id, lines, now);
   });
 }
@@ -123,7 +121,7 @@ void CoreImpl::register_file(std::string id, std::string path, FileChange change
   if (check.ok()) check = check_text("path", path, limits::kTextLength);
   auto key = write_key(options, [&] { return json::array({"register_file", id, path, file_change_name(change)}); });
   submit(check, done, std::move(key),
-         [id = std::move(id), path = std::move(path), change](SqliteWriter& w, int64_t now) {
+         [id = std::move(id), path = std::move(path), change](JobWriter& w, int64_t now) {
            return w.register_file(id, path, change, now);
          });
 }
@@ -135,7 +133,7 @@ void CoreImpl::emit(std::string type, std::optional<std::string> job, std::strin
   if (check.ok()) check = check_json("data", data_json);
   auto key = write_key(options, [&] { return json::array({"emit", type, job ? json(*job) : json(), data_json}); });
   submit(check, done, std::move(key),
-         [type = std::move(type), job = std::move(job), data = std::move(data_json)](SqliteWriter& w, int64_t now) {
+         [type = std::move(type), job = std::move(job), data = std::move(data_json)](JobWriter& w, int64_t now) {
            return w.emit(type, job, data, now);
          });
 }
@@ -145,14 +143,14 @@ void CoreImpl::emit(std::string type, std::optional<std::string> job, std::strin
 Result<Job> CoreImpl::get_job(const std::string& id) {
   if (closed_.load()) return closed_status();
   if (Status check = check_name("id", id); !check.ok()) return check;
-  return store_->read([&](SqliteReader& r) { return r.get_job(id); });
+  return store_->read([&](StoreReader& r) { return r.get_job(id); });
 }
 
 Result<JobPage> CoreImpl::list_jobs(const JobFilter& filter) {
   if (closed_.load()) return closed_status();
   if (filter.offset < 0) return invalid("offset must not be negative");
   if (filter.limit < 1 || filter.limit > kMaxJobsPerPage) return invalid("limit must be from 1 to 1000");
-  return store_->read([&](SqliteReader& r) { return r.list_jobs(filter); });
+  return store_->read([&](StoreReader& r) { return r.list_jobs(filter); });
 }
 
 Result<LogPage> CoreImpl::get_logs(const std::string& id, int64_t offset, int64_t limit) {
@@ -160,13 +158,13 @@ Result<LogPage> CoreImpl::get_logs(const std::string& id, int64_t offset, int64_
   if (Status check = check_name("id", id); !check.ok()) return check;
   if (offset < 0) return invalid("offset must not be negative");
   if (limit < 1 || limit > kMaxLogLinesPerPage) return invalid("limit must be from 1 to 10000");
-  return store_->read([&](SqliteReader& r) { return r.get_logs(id, offset, limit); });
+  return store_->read([&](StoreReader& r) { return r.get_logs(id, offset, limit); });
 }
 
 Result<FileList> CoreImpl::list_files(const std::string& id) {
   if (closed_.load()) return closed_status();
   if (Status check = check_name("id", id); !check.ok()) return check;
-  return store_->read([&](SqliteReader& r) { return r.list_files(id); });
+  return store_->read([&](StoreReader& r) { return r.list_files(id); });
 }
 
 Result<JobSet> CoreImpl::get_jobs(const std::vector<std::string>& ids) {
@@ -175,14 +173,14 @@ Result<JobSet> CoreImpl::get_jobs(const std::vector<std::string>& ids) {
   if (ids.size() > kMaxJobIds) return invalid("ids names " + std::to_string(ids.size()) + " jobs; at most " + std::to_string(kMaxJobIds) + " are allowed");
   for (const std::string& id : ids)
     if (Status check = check_name("id", id); !check.ok()) return check;
-  return store_->read([&](SqliteReader& r) { return r.get_jobs(ids); });
+  return store_->read([&](StoreReader& r) { return r.get_jobs(ids); });
 }
 
 Result<FileChanges> CoreImpl::file_changes(const std::string& project, int64_t since_seq) {
   if (closed_.load()) return closed_status();
   if (Status check = check_name("project", project); !check.ok()) return check;
   if (since_seq < 0) return invalid("since_seq must not be negative");
-  return store_->read([&](SqliteReader& r) { return r.file_changes(project, since_seq); });
+  return store_->read([&](StoreReader& r) { return r.file_changes(project, since_seq); });
 }
 
 Result<EventPage> CoreImpl::events_after(int64_t after, size_t limit, const EventFilter& filter) {
@@ -196,7 +194,7 @@ Result<EventPage> CoreImpl::events_since(int64_t since_ms, size_t limit) {
   if (closed_.load()) return closed_status();
   if (limit < 1 || limit > kMaxEventsPerRead) return invalid("limit must be from 1 to 10000");
   int64_t head = store_->head_seq();
-  auto page = store_->read([&](SqliteReader& r) { return r.events_since(since_ms, limit); });
+  auto page = store_->read([&](StoreReader& r) { return r.events_since(since_ms, limit); });
   if (page.ok() && page.value().events.empty()) page.value().next = head;
   return page;
 }

@@ -1,4 +1,4 @@
-// The Core facade over the SQLite store, the hub and the ETag cache.
+// The Core facade over a store (SQLite or PostgreSQL), the hub and the ETag cache.
 #pragma once
 
 #include <atomic>
@@ -7,14 +7,15 @@
 #include "core/etag_cache.h"
 #include "hub/hub.h"
 #include "jobwire/core.h"
-#include "store/sqlite_store.h"
+#include "store/store.h"
+#include "store/write_key.h"
 
 namespace jobwire {
 
 class CoreImpl final : public Core {
  public:
   CoreImpl(const CoreOptions& options, std::shared_ptr<Hub> hub, std::shared_ptr<EtagCache> etags,
-           std::shared_ptr<SqliteStore> store);
+           std::shared_ptr<Store> store);
   ~CoreImpl() override;
 
   using Core::append_log;
@@ -58,12 +59,12 @@ class CoreImpl final : public Core {
   // Refuses at once (on this thread) when `check` or the key failed or the core is closed;
   // queues otherwise, once per idempotency key.
   void submit(const Status& check, WriteDone& done, Result<std::optional<WriteKey>> key,
-              std::function<Result<Committed>(SqliteWriter&, int64_t)> apply);
+              std::function<Result<Committed>(JobWriter&, int64_t)> apply);
 
   const CoreOptions options_;
   std::shared_ptr<Hub> hub_;
   std::shared_ptr<EtagCache> etags_;
-  std::shared_ptr<SqliteStore> store_;
+  std::shared_ptr<Store> store_;
   std::atomic<bool> closed_{false};
 };
 

@@ -6,10 +6,10 @@
 
 #include <optional>
 
-#include "jobwire/core.h"
+#include "jobwire/write.h"
 #include "model/json_util.h"
 #include "model/validation.h"
-#include "store/idempotency_keys.h"
+#include "store/write_key.h"
 
 namespace jobwire {
 

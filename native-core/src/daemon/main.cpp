@@ -53,22 +53,15 @@ int main(int argc, char** argv) {
     std::printf("jobwired %s\n", kVersion);
     return 0;
   }
-  if (options.store) {
-    if (options.store->starts_with("postgres://") || options.store->starts_with("postgresql://"))
-      return fail("--store postgres://… is not available in this build: the PostgreSQL store is not built yet. "
-                  "Use --db PATH (SQLite).", 2);
-    return fail("--store " + *options.store + " is not a store this build knows; use --db PATH", 2);
-  }
-
   // Before any thread starts, so every thread inherits the mask and only the wait below
   // sees SIGINT and SIGTERM.
   platform::block_stop_signals();
 
   auto core = Core::open(options.core);
-  if (!core.ok()) return fail("cannot open " + options.core.path + ": " + core.status().message());
+  if (!core.ok()) return fail("cannot open " + options.core.store + ": " + core.status().message());
 
   if (!options.token_given) {
-    auto stored = daemon::load_or_create_token(options.core.path);
+    auto stored = daemon::load_or_create_token(options.core.store);
     if (!stored.ok()) return fail(stored.status().message());
     options.server.token = stored->token;
     if (stored->generated) {
@@ -93,7 +86,7 @@ int main(int argc, char** argv) {
        {"url", url},
        {"host", options.server.host},
        {"port", server.value()->port()},
-       {"db", options.core.path},
+       {"db", options.core.store},
        {"dashboard", options.server.static_dir},
        {"epoch", core.value()->log_info().epoch}},
       "jobwired listening on " + url +

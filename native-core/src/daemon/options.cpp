@@ -48,7 +48,7 @@ const char* usage_text() {
 
 Result<DaemonOptions> parse_options(int argc, char** argv) {
   DaemonOptions options;
-  options.core.path = "jobwire.db";
+  options.core.store = "jobwire.db";
   if (const char* token = std::getenv("JOBWIRE_TOKEN"); token && *token) {
     options.server.token = token;
     options.token_given = true;
@@ -81,10 +81,11 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
     } else if (flag == "--db") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (v->empty()) return bad(flag, "needs a path");
-      options.core.path = *v;
+      options.core.store = *v;
     } else if (flag == "--store") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      options.store = *v;
+      if (v->empty()) return bad(flag, "needs a path or a postgres:// URL");
+      options.core.store = *v;
     } else if (flag == "--host") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (v->empty()) return bad(flag, "needs an address");
@@ -150,8 +151,8 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
         return bad(flag, "must be at least 1");
     } else if (flag == "--durability") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (*v == "process") options.core.durability = Durability::process;
-      else if (*v == "power") options.core.durability = Durability::power;
+      if (*v == "process") options.core.sqlite.durability = Durability::process;
+      else if (*v == "power") options.core.sqlite.durability = Durability::power;
       else return bad(flag, "must be process or power");
     } else {
       return bad(flag, "unknown flag (see --help)");

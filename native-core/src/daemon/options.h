@@ -14,7 +14,6 @@ namespace jobwire::daemon {
 struct DaemonOptions {
   CoreOptions core;
   ServerOptions server;
-  std::optional<std::string> store;  // --store URL (only SQLite is built in)
   bool token_given = false;          // --token or JOBWIRE_TOKEN
   bool dashboard = true;             // --no-dashboard: nothing served at / unless --static
   bool demo = false;

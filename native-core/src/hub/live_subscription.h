@@ -8,7 +8,7 @@
 
 #include "hub/hub.h"
 #include "hub/log_source.h"
-#include "jobwire/core.h"
+#include "jobwire/subscription.h"
 
 namespace jobwire {
 

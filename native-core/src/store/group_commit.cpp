@@ -18,7 +18,7 @@ constexpr int64_t kMinPruneStep = 1024;
 
 }  // namespace
 
-GroupCommit::GroupCommit(SqliteWriter& writer, std::mutex& writer_turn, size_t max_group, RetentionPolicy retention,
+GroupCommit::GroupCommit(JobWriter& writer, std::mutex& writer_turn, size_t max_group, RetentionPolicy retention,
                          std::function<void(const std::vector<EventPtr>&)> on_commit,
                          std::function<void(int64_t)> on_pruned, std::function<void()> between_groups)
     : writer_(writer),
@@ -99,7 +99,7 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
   }
   // Retention deletes ride in the same transaction, at most twice the group's own rows, so
   // pruning keeps pace with any write rate without a transaction (or a stall) of its own.
-  const int64_t pruned_before = writer_.meta().pruned_through;
+  const int64_t pruned_before = writer_.pruned_through();
   if (failure.ok()) {
     auto pruned = writer_.prune(retention_.keep_events, retention_.keep_ms, now,
                                 std::max<int64_t>(kMinPruneStep, 2 * static_cast<int64_t>(group.size())));
@@ -116,7 +116,7 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
     }
     return;
   }
-  if (writer_.meta().pruned_through != pruned_before) on_pruned_(writer_.meta().pruned_through);
+  if (writer_.pruned_through() != pruned_before) on_pruned_(writer_.pruned_through());
   on_commit_(events);
   for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
 }

@@ -10,15 +10,10 @@
 #include <thread>
 #include <vector>
 
-#include "jobwire/core.h"
-#include "store/sqlite_writer.h"
+#include "store/job_writer.h"
+#include "store/store.h"
 
 namespace jobwire {
-
-struct WriteRequest {
-  std::function<Result<Committed>(SqliteWriter&, int64_t now_ms)> apply;
-  WriteDone done;
-};
 
 struct RetentionPolicy {
   int64_t keep_events = 0;
@@ -30,8 +25,8 @@ class GroupCommit {
   // on_commit runs on the writer thread with the group's events, before any caller's done;
   // on_pruned after retention moved the start of the log; between_groups after each group,
   // outside the writer's turn, and may hold the next group back.
-  // The writer holds writer_turn while it writes a group (see Checkpointer).
-  GroupCommit(SqliteWriter& writer, std::mutex& writer_turn, size_t max_group, RetentionPolicy retention,
+  // The writer holds writer_turn while it writes a group (SQLite's checkpointer waits on it).
+  GroupCommit(JobWriter& writer, std::mutex& writer_turn, size_t max_group, RetentionPolicy retention,
               std::function<void(const std::vector<EventPtr>&)> on_commit,
               std::function<void(int64_t pruned_through)> on_pruned, std::function<void()> between_groups);
   ~GroupCommit();
@@ -45,7 +40,7 @@ class GroupCommit {
   void run();
   void write_group(std::vector<WriteRequest>& group);
 
-  SqliteWriter& writer_;
+  JobWriter& writer_;
   std::mutex& writer_turn_;
   const size_t max_group_;
   const RetentionPolicy retention_;

@@ -5,7 +5,7 @@
 
 #include "model/json_forms.h"
 #include "model/transitions.h"
-#include "store/sqlite_writer.h"
+#include "store/job_writer.h"
 
 namespace jobwire {
 
@@ -19,17 +19,20 @@ json optional_time(int64_t ms) { return ms != 0 ? json(iso_time(ms)) : json(); }
 
 }  // namespace
 
-Result<Committed> SqliteWriter::create_job(const NewJob& request, int64_t now) {
-  Job job;
-  job.id = request.id ? *request.id : new_job_id(now);
-  if (request.parent && *request.parent == job.id)
+Result<Committed> JobWriter::create_job(const NewJob& request, int64_t now) {
+  if (request.id && request.parent && *request.parent == *request.id)
     return refused(Code::invalid_argument, "a job cannot be its own parent (cycle)");
-  job_exists_.bind(1, std::string_view(job.id));
-  bool exists = job_exists_.step();
-  Status s = job_exists_.status();
-  job_exists_.reset();
-  if (!s.ok()) return checked(s);
-  if (exists) return refused(Code::conflict, "a job with id " + job.id + " already exists");
+  Job job;
+  if (request.id) {
+    job.id = *request.id;
+    auto exists = job_exists(job.id);
+    if (!exists.ok()) return checked(exists.status());
+    if (exists.value()) return refused(Code::conflict, "a job with id " + job.id + " already exists");
+  } else {
+    auto id = new_job_id(now);
+    if (!id.ok()) return id.status();
+    job.id = std::move(id).value();
+  }
 
   std::string tree_path = "/";
   if (request.parent) {
@@ -56,19 +59,7 @@ Result<Committed> SqliteWriter::create_job(const NewJob& request, int64_t now) {
   if (request.summary_json) job.summary_json = *request.summary_json;
   job.updated_seq = next_seq_;
 
-  insert_job_.bind(1, std::string_view(job.id))
-      .bind(2, std::string_view(job.type))
-      .bind(3, std::string_view(job.project))
-      .bind(4, job.parent)
-      .bind(5, std::string_view(tree_path))
-      .bind(6, static_cast<int64_t>(job.priority))
-      .bind(7, now)
-      .bind(8, job.file_path)
-      .bind(9, job.policy_name)
-      .bind(10, job.output_path)
-      .bind(11, std::string_view(job.summary_json))
-      .bind(12, job.updated_seq);
-  if (!(s = checked(insert_job_.run())).ok()) return s;
+  if (Status s = checked(insert_job(job, tree_path, now)); !s.ok()) return s;
   Loaded& entry = cache_job(job, std::move(tree_path));
   entry.updated_at = now;
   auto event = append_event("job.created", &entry, job_json_value(job, now), now);
@@ -76,7 +67,7 @@ Result<Committed> SqliteWriter::create_job(const NewJob& request, int64_t now) {
   return Committed{std::move(job), std::move(event).value()};
 }
 
-Result<Committed> SqliteWriter::set_status(const std::string& id, JobStatus status,
+Result<Committed> JobWriter::set_status(const std::string& id, JobStatus status,
                                            const std::optional<std::string>& error, int64_t now) {
   auto loaded = load_job(id);
   if (!loaded.ok()) return loaded.status();
@@ -103,7 +94,7 @@ Result<Committed> SqliteWriter::set_status(const std::string& id, JobStatus stat
   return Committed{std::move(job), std::move(event).value()};
 }
 
-Result<Committed> SqliteWriter::set_progress(const std::string& id, double percent, int64_t now) {
+Result<Committed> JobWriter::set_progress(const std::string& id, double percent, int64_t now) {
   auto loaded = load_job(id);
   if (!loaded.ok()) return loaded.status();
   Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
@@ -118,7 +109,7 @@ Result<Committed> SqliteWriter::set_progress(const std::string& id, double perce
   return Committed{std::move(job), std::move(event).value()};
 }
 
-Result<Committed> SqliteWriter::update_job(const std::string& id, const JobPatch& patch, int64_t now) {
+Result<Committed> JobWriter::update_job(const std::string& id, const JobPatch& patch, int64_t now) {
   auto loaded = load_job(id);
   if (!loaded.ok()) return loaded.status();
   Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
@@ -151,16 +142,12 @@ Result<Committed> SqliteWriter::update_job(const std::string& id, const JobPatch
   return Committed{std::move(job), std::move(event).value()};
 }
 
-Result<Committed> SqliteWriter::append_log(const std::string& id, const std::vector<std::string>& lines, int64_t now) {
+Result<Committed> JobWriter::append_log(const std::string& id, const std::vector<std::string>& lines, int64_t now) {
   auto loaded = load_job(id);
   if (!loaded.ok()) return loaded.status();
   Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
   int64_t offset = job.log_lines;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    insert_log_.bind(1, std::string_view(id)).bind(2, offset + static_cast<int64_t>(i)).bind(3, std::string_view(lines[i]));
-    Status s = checked(insert_log_.run());
-    if (!s.ok()) return s;
-  }
+  if (Status s = checked(insert_log_lines(id, offset, lines)); !s.ok()) return s;
   job.log_lines = offset + static_cast<int64_t>(lines.size());
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
@@ -169,26 +156,18 @@ Result<Committed> SqliteWriter::append_log(const std::string& id, const std::vec
   return Committed{std::move(job), std::move(event).value()};
 }
 
-Result<Committed> SqliteWriter::register_file(const std::string& id, const std::string& path, FileChange change,
+Result<Committed> JobWriter::register_file(const std::string& id, const std::string& path, FileChange change,
                                               int64_t now) {
   auto loaded = load_job(id);
   if (!loaded.ok()) return loaded.status();
   Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
-  select_file_.bind(1, std::string_view(id)).bind(2, std::string_view(path));
-  std::optional<std::string> file_id;
-  if (select_file_.step()) file_id = select_file_.text(0);
-  Status s = select_file_.status();
-  select_file_.reset();
-  if (!s.ok()) return checked(s);
+  auto found = find_file(id, path);
+  if (!found.ok()) return checked(found.status());
+  std::optional<std::string> file_id = std::move(found).value();
   if (!file_id && change != FileChange::created)
     return refused(Code::not_found, "job " + id + " has no file " + path + " to mark " + file_change_name(change));
   if (!file_id) file_id = "f_" + std::to_string(next_seq_);
-  upsert_file_.bind(1, std::string_view(*file_id))
-      .bind(2, std::string_view(id))
-      .bind(3, std::string_view(path))
-      .bind(4, std::string_view(file_change_name(change)))
-      .bind(5, now);
-  if (!(s = checked(upsert_file_.run())).ok()) return s;
+  if (Status s = checked(upsert_file(*file_id, id, path, change, now)); !s.ok()) return s;
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
   json data = {{"file_id", *file_id}, {"path", path}, {"change", file_change_name(change)}};
@@ -197,7 +176,7 @@ Result<Committed> SqliteWriter::register_file(const std::string& id, const std::
   return Committed{std::move(job), std::move(event).value()};
 }
 
-Result<Committed> SqliteWriter::emit(const std::string& type, const std::optional<std::string>& job_id,
+Result<Committed> JobWriter::emit(const std::string& type, const std::optional<std::string>& job_id,
                                      const std::string& data_json, int64_t now) {
   if (!job_id) {
     auto event = append_event(type, nullptr, stored_json(data_json), now);

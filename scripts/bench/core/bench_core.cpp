@@ -54,9 +54,9 @@ struct UpdateResult {
 // time from submit to the commit callback.
 UpdateResult durable_updates(int writers, size_t max_group, Durability durability, double seconds) {
   CoreOptions options;
-  options.path = temp_db("updates-" + std::to_string(writers) + "-" + std::to_string(max_group) + ".db");
+  options.store = temp_db("updates-" + std::to_string(writers) + "-" + std::to_string(max_group) + ".db");
   options.max_group = max_group;
-  options.durability = durability;
+  options.sqlite.durability = durability;
   auto core = Core::open(options).value();
   std::vector<std::string> ids;
   for (int w = 0; w < writers; ++w) {
@@ -163,7 +163,7 @@ double hub_deliveries(int subscribers, double seconds) {
 
 double bytes_per_idle_subscriber(int count) {
   CoreOptions options;
-  options.path = temp_db("idle.db");
+  options.store = temp_db("idle.db");
   auto core = Core::open(options).value();
   std::vector<std::shared_ptr<Subscription>> subs;
   subs.reserve(static_cast<size_t>(count));

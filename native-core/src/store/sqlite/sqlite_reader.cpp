@@ -1,11 +1,11 @@
-#include "store/sqlite_reader.h"
+#include "store/sqlite/sqlite_reader.h"
 
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "model/json_util.h"
-#include "store/job_rows.h"
+#include "store/sqlite/job_rows.h"
 
 namespace jobwire {
 

@@ -1,48 +1,35 @@
 // The SQLite store: one writer connection behind the group commit, and a pool of reader
-// connections for snapshot reads on the callers' threads (WAL lets them run alongside).
+// connections for snapshot reads on the callers' threads (WAL lets them run alongside). One
+// process at a time: a file lock keeps a second one out.
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
 
-#include "hub/log_source.h"
-#include "jobwire/core.h"
-#include "store/checkpointer.h"
 #include "store/group_commit.h"
-#include "store/sqlite_reader.h"
-#include "store/sqlite_writer.h"
-#include "store/store_lock.h"
+#include "store/sqlite/checkpointer.h"
+#include "store/sqlite/sqlite_reader.h"
+#include "store/sqlite/sqlite_writer.h"
+#include "store/sqlite/store_lock.h"
+#include "store/store.h"
 
 namespace jobwire {
 
-class SqliteStore final : public LogSource {
+class SqliteStore final : public Store {
  public:
-  using OnCommit = std::function<void(const std::vector<EventPtr>&)>;
   static Result<std::shared_ptr<SqliteStore>> open(const CoreOptions& options, OnCommit on_commit);
   ~SqliteStore() override;
 
-  void submit(WriteRequest request);
-  // Writes everything queued, stops the writer; reads answer `closed` afterwards.
-  void close();
-
-  // Runs fn with a reader connection borrowed from the pool.
-  template <class Fn>
-  auto read(Fn&& fn) -> decltype(fn(std::declval<SqliteReader&>())) {
-    auto reader = borrow();
-    if (!reader.ok()) return reader.status();
-    auto result = fn(*reader.value());
-    give_back(std::move(reader).value());
-    return result;
-  }
-
+  void submit(WriteRequest request) override;
+  Status with_reader(const std::function<void(StoreReader&)>& use) override;
   Result<EventPage> read_log(int64_t after, size_t limit, const EventFilter& filter, int64_t below) override;
   int64_t head_seq() const override { return head_seq_.load(std::memory_order_acquire); }
-  int64_t oldest_seq() const;
-  const std::string& epoch() const noexcept { return epoch_; }
-  StoreStats stats() const { return checkpointer_.stats(writer_.wal_frames()); }
+  int64_t oldest_seq() const override;
+  const std::string& epoch() const override { return epoch_; }
+  StoreStats stats() const override { return checkpointer_.stats(writer_.wal_frames()); }
+  void close() override;
 
  private:
   SqliteStore() = default;

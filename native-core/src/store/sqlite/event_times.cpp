@@ -1,4 +1,4 @@
-#include "store/event_times.h"
+#include "store/sqlite/event_times.h"
 
 namespace jobwire {
 

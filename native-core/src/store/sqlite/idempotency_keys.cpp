@@ -1,17 +1,9 @@
-#include "store/idempotency_keys.h"
+#include "store/sqlite/idempotency_keys.h"
 
 #include "model/job_snapshot.h"
-#include "store/job_rows.h"
+#include "store/sqlite/job_rows.h"
 
 namespace jobwire {
-
-namespace {
-
-// Each keyed write forgets at most this many old keys: more than the one it adds, so the
-// table shrinks back to its bound after the bound is lowered.
-constexpr int64_t kForgetPerWrite = 2;
-
-}  // namespace
 
 Status IdempotencyKeys::prepare(sqlite3* db, KeyRetention retention) {
   retention_ = retention;
@@ -79,8 +71,8 @@ Status IdempotencyKeys::remember(const WriteKey& key, const Committed& committed
       .bind(10, std::string_view(event.tree_path))
       .bind(11, std::string_view(event.json));
   Status s = insert_.run();
-  if (s.ok()) s = forget_beyond_count_.bind(1, retention_.keep_count).bind(2, kForgetPerWrite).run();
-  if (s.ok()) s = forget_older_than_.bind(1, now - retention_.keep_ms).bind(2, kForgetPerWrite).run();
+  if (s.ok()) s = forget_beyond_count_.bind(1, retention_.keep_count).bind(2, kKeysForgottenPerWrite).run();
+  if (s.ok()) s = forget_older_than_.bind(1, now - retention_.keep_ms).bind(2, kKeysForgottenPerWrite).run();
   return s;
 }
 

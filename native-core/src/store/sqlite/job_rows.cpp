@@ -1,4 +1,4 @@
-#include "store/job_rows.h"
+#include "store/sqlite/job_rows.h"
 
 namespace jobwire {
 

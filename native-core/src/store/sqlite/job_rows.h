@@ -3,7 +3,7 @@
 
 #include "jobwire/event.h"
 #include "jobwire/job.h"
-#include "store/sqlite_db.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace jobwire {
 

@@ -21,8 +21,8 @@
 #include <string>
 #include <thread>
 
-#include "jobwire/core.h"
-#include "store/sqlite_db.h"
+#include "jobwire/write.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace jobwire {
 

@@ -1,24 +1,28 @@
-#include "store/sqlite_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+#include "store/scan_limits.h"
 
 namespace jobwire {
 
 namespace {
-// How far a filtered log read scans for matches before it hands back what it found.
-constexpr size_t kFilteredScanRows = 10'000;
 constexpr size_t kMaxPooledReaders = 16;
 constexpr int kCheckpointEveryMs = 200;
 }  // namespace
 
 Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& options, OnCommit on_commit) {
   std::shared_ptr<SqliteStore> store(new SqliteStore());
-  store->path_ = options.path;
-  Status s = store->lock_.acquire(options.path);
-  if (s.ok()) s = store->writer_.open(options.path, options.durability,
-                                             KeyRetention{options.idempotency_key_ms, options.idempotency_key_count});
-  if (s.ok()) s = store->checkpointer_.start(options.path, kCheckpointEveryMs, options.wal_restart_bytes,
-                                                       options.wal_limit_bytes, store->writer_turn_);
+  const SqliteOptions& sqlite = options.sqlite;
+  if (sqlite.wal_restart_bytes <= 0) return Status{Code::invalid_argument, "wal_restart_bytes must be positive"};
+  if (sqlite.wal_limit_bytes < sqlite.wal_restart_bytes)
+    return Status{Code::invalid_argument, "wal_limit_bytes must not be below wal_restart_bytes"};
+  store->path_ = options.store;
+  Status s = store->lock_.acquire(options.store);
+  if (s.ok()) s = store->writer_.open(options.store, sqlite.durability,
+                                     KeyRetention{options.idempotency_key_ms, options.idempotency_key_count});
+  if (s.ok()) s = store->checkpointer_.start(options.store, kCheckpointEveryMs, sqlite.wal_restart_bytes,
+                                             sqlite.wal_limit_bytes, store->writer_turn_);
   if (!s.ok()) return s;
-  store->epoch_ = store->writer_.meta().epoch;
+  store->epoch_ = store->writer_.epoch();
   store->head_seq_ = store->writer_.head_seq();
   SqliteStore* self = store.get();
   store->commit_ = std::make_unique<GroupCommit>(
@@ -30,7 +34,7 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& option
       },
       [self](int64_t pruned_through) { self->pruned_through_.store(pruned_through, std::memory_order_release); },
       [self] { self->checkpointer_.wait_if_over_limit(self->writer_.wal_frames()); });
-  store->pruned_through_ = store->writer_.meta().pruned_through;
+  store->pruned_through_ = store->writer_.pruned_through();
   return store;
 }
 
@@ -47,6 +51,14 @@ void SqliteStore::close() {
     pool_.clear();
   }
   lock_.release();
+}
+
+Status SqliteStore::with_reader(const std::function<void(StoreReader&)>& use) {
+  auto reader = borrow();
+  if (!reader.ok()) return reader.status();
+  use(*reader.value());
+  give_back(std::move(reader).value());
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<SqliteReader>> SqliteStore::borrow() {
@@ -71,7 +83,7 @@ void SqliteStore::give_back(std::unique_ptr<SqliteReader> reader) {
 }
 
 Result<EventPage> SqliteStore::read_log(int64_t after, size_t limit, const EventFilter& filter, int64_t below) {
-  return read([&](SqliteReader& reader) { return reader.read_events(after, limit, filter, below, kFilteredScanRows); });
+  return read([&](StoreReader& reader) { return reader.read_events(after, limit, filter, below, kFilteredScanRows); });
 }
 
 int64_t SqliteStore::oldest_seq() const { return pruned_through_.load(std::memory_order_acquire) + 1; }

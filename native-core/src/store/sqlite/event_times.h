@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "store/sqlite_db.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace jobwire {
 

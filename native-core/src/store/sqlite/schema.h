@@ -5,7 +5,7 @@
 #include <string>
 
 #include "jobwire/status.h"
-#include "store/sqlite_db.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace jobwire {
 

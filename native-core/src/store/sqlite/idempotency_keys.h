@@ -9,21 +9,11 @@
 #include <optional>
 #include <string>
 
-#include "jobwire/core.h"
-#include "store/sqlite_db.h"
+#include "jobwire/write.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/write_key.h"
 
 namespace jobwire {
-
-// A key and the fingerprint of the request it came with (core/write_keys.h makes both).
-struct WriteKey {
-  std::string key;
-  std::string fingerprint;
-};
-
-struct KeyRetention {
-  int64_t keep_ms = 0;     // a key older than this is forgotten
-  int64_t keep_count = 0;  // only the newest this many are kept
-};
 
 class IdempotencyKeys {
  public:

@@ -1,4 +1,4 @@
-#include "store/store_lock.h"
+#include "store/sqlite/store_lock.h"
 
 #include "platform/platform.h"
 

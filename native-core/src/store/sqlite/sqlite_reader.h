@@ -4,27 +4,25 @@
 
 #include <string>
 
-#include "jobwire/core.h"
-#include "store/event_times.h"
-#include "store/sqlite_db.h"
+#include "store/store.h"
+#include "store/sqlite/event_times.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace jobwire {
 
-class SqliteReader {
+class SqliteReader final : public StoreReader {
  public:
   Status open(const std::string& path);
 
-  Result<Job> get_job(const std::string& id);
-  Result<JobPage> list_jobs(const JobFilter& filter);
-  Result<LogPage> get_logs(const std::string& id, int64_t offset, int64_t limit);
-  Result<FileList> list_files(const std::string& id);
-  Result<JobSet> get_jobs(const std::vector<std::string>& ids);
-  Result<FileChanges> file_changes(const std::string& project, int64_t since_seq);
-  // Events with after < seq < below (below 0: no bound), scanning at most `scan` rows when
-  // filtered; `next` is the last seq passed. `reset` when `after` is behind retention or
-  // beyond the head.
-  Result<EventPage> read_events(int64_t after, size_t limit, const EventFilter& filter, int64_t below, size_t scan);
-  Result<EventPage> events_since(int64_t since_ms, size_t limit);
+  Result<Job> get_job(const std::string& id) override;
+  Result<JobPage> list_jobs(const JobFilter& filter) override;
+  Result<LogPage> get_logs(const std::string& id, int64_t offset, int64_t limit) override;
+  Result<FileList> list_files(const std::string& id) override;
+  Result<JobSet> get_jobs(const std::vector<std::string>& ids) override;
+  Result<FileChanges> file_changes(const std::string& project, int64_t since_seq) override;
+  Result<EventPage> read_events(int64_t after, size_t limit, const EventFilter& filter, int64_t below,
+                                size_t scan) override;
+  Result<EventPage> events_since(int64_t since_ms, size_t limit) override;
 
  private:
   class ReadTransaction;
