@@ -13,9 +13,22 @@ namespace {
 // the store reports what matters through its Statuses instead.
 void ignore_notice(void*, const char*) {}
 
-std::string trim(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
+// libpq's messages end in a newline and may span lines ("…failed: Connection refused\n\tIs
+// the server running…"); a Status is one line.
+std::string one_line(std::string_view text) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space && out.back() != ' ') out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 // libpq does not put passwords in its messages; this makes sure of it, whatever the
@@ -167,7 +180,7 @@ Result<PgConn> PgConn::connect(const std::string& conninfo) {
   // an operator more than the string alone.
   std::string description = render(api->host(conn), api->port(conn), api->db(conn), api->user(conn));
   if (api->status(conn) != CONNECTION_OK) {
-    std::string why = scrub(trim(api->errorMessage(conn)), secrets);
+    std::string why = scrub(one_line(api->errorMessage(conn)), secrets);
     api->finish(conn);
     return Status{Code::unavailable, "cannot connect to PostgreSQL (" + description + "): " + why};
   }
@@ -210,7 +223,7 @@ Status PgConn::fail(Code code, std::string message) {
 
 Result<PgResult> PgConn::take(pg_result* result, const char* what) {
   sqlstate_.clear();
-  if (result == nullptr) return fail(Code::internal, std::string(what) + ": " + trim(api_->errorMessage(conn_)));
+  if (result == nullptr) return fail(Code::internal, std::string(what) + ": " + one_line(api_->errorMessage(conn_)));
   PgResult owned(api_, result);
   ExecStatusType status = api_->resultStatus(result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return owned;
@@ -219,7 +232,7 @@ Result<PgResult> PgConn::take(pg_result* result, const char* what) {
   const char* detail = api_->resultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
   if (sqlstate) sqlstate_ = sqlstate;
   // Errors libpq makes itself (a lost connection) have no primary field, only the message.
-  std::string message = std::string(what) + ": " + (primary ? primary : trim(api_->resultErrorMessage(result)));
+  std::string message = std::string(what) + ": " + (primary ? primary : one_line(api_->resultErrorMessage(result)));
   if (detail) message += std::string(" (") + detail + ")";
   if (!sqlstate_.empty()) message += " [SQLSTATE " + sqlstate_ + "]";
   return fail(code_for_sqlstate(sqlstate_), std::move(message));
@@ -270,7 +283,7 @@ int PgConn::socket() const { return conn_ ? api_->socket(conn_) : -1; }
 
 Status PgConn::consume_input() {
   if (conn_ == nullptr) return fail(Code::unavailable, "the connection is closed");
-  if (api_->consumeInput(conn_) == 0) return fail(Code::internal, "read: " + trim(api_->errorMessage(conn_)));
+  if (api_->consumeInput(conn_) == 0) return fail(Code::internal, "read: " + one_line(api_->errorMessage(conn_)));
   return Status::Ok();
 }
 
