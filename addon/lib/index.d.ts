@@ -64,9 +64,15 @@ export interface Envelope<D = Json> {
 export type EventBatch = Envelope[] & { cursor: number; reset?: true }
 
 export interface OpenOptions {
-  /** The SQLite file; created and migrated when needed. Default `jobwire.db`. */
+  /**
+   * The store: a SQLite file (created and migrated when needed), or a PostgreSQL database
+   * shared with other processes (`postgres://user@host/db`; libpq's PG* variables and
+   * password file apply). Default `$JOBWIRE_STORE`, else `jobwire.db`.
+   */
+  store?: string
+  /** The same as `store` (a SQLite file's path): give one or the other. */
   path?: string
-  /** 'process' (default): survives the process being killed; 'power': also power loss. */
+  /** SQLite only. 'process' (default): survives the process being killed; 'power': also power loss. */
   durability?: 'process' | 'power'
   /** Events kept in the log (default 1,000,000). */
   retentionEvents?: number

@@ -11,9 +11,11 @@ const INT32_MAX = 2147483647
 function openOptions (value) {
   const o = v.options(value, 'open options', ['path', 'store', 'durability', 'retentionEvents', 'retentionMs',
     'subscriberQueueLimit', 'progressFlushMs', 'idempotencyKeyMs', 'idempotencyKeyCount'])
-  if (o.store !== undefined) v.fail('store: only an embedded SQLite file (path) is supported by this build')
+  if (o.store !== undefined && o.path !== undefined) v.fail('give either store or path (the same thing), not both')
   return {
-    path: v.optional(o.path, v.string, 'path') ?? 'jobwire.db',
+    // A SQLite file's path, or a postgres:// URL (libpq's rules apply to it).
+    store: v.optional(o.store ?? o.path, v.string, o.store !== undefined ? 'store' : 'path') ??
+      (process.env.JOBWIRE_STORE || 'jobwire.db'),
     durability: v.optional(o.durability, v.oneOf, 'durability', ['process', 'power']),
     retentionEvents: v.optional(o.retentionEvents, v.integer, 'retentionEvents', 1, Number.MAX_SAFE_INTEGER),
     retentionMs: v.optional(o.retentionMs, v.integer, 'retentionMs', 1, Number.MAX_SAFE_INTEGER),

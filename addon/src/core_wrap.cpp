@@ -95,7 +95,7 @@ Napi::Value CoreWrap::open(const Napi::CallbackInfo& info) {
   Args args(info);
   Napi::Object options = args.object(0, "options");
   CoreOptions core_options;
-  core_options.store = args.string(options, "path");
+  core_options.store = args.string(options, "store");
   std::optional<std::string> durability = args.optional_string(options, "durability");
   std::optional<int64_t> retention_events = args.optional_integer(options, "retentionEvents");
   std::optional<int64_t> retention_ms = args.optional_integer(options, "retentionMs");

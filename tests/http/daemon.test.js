@@ -100,10 +100,16 @@ test('--poll-interval-ms, --poll-log-interval-ms and --no-polling shape /api/con
   assert.match(tooFast.stderr, /--poll-interval-ms: must be 2000\.\.60000/)
 })
 
-test('--store postgres://… is refused with a clear message; unknown flags exit 2', () => {
-  const pg = spawnSync(jobwiredBin(), ['--store', 'postgres://localhost/jobs'], { encoding: 'utf8' })
-  assert.equal(pg.status, 2)
-  assert.match(pg.stderr, /postgres.*not (available|built)/i)
+test('a PostgreSQL store needs a shared token and names an unreachable server without its password; unknown flags exit 2', () => {
+  const env = { ...process.env, JOBWIRE_TOKEN: '' }
+  const noToken = spawnSync(jobwiredBin(), ['--store', 'postgres://localhost/jobs'], { encoding: 'utf8', env })
+  assert.equal(noToken.status, 2)
+  assert.match(noToken.stderr, /PostgreSQL store is shared .* --token or JOBWIRE_TOKEN/)
+  const unreachable = spawnSync(jobwiredBin(), ['--token', 't', '--port', '0',
+    '--store', 'postgresql://jobwire:pa55-secret@127.0.0.1:1/jobs?connect_timeout=2'], { encoding: 'utf8', env, timeout: 20_000 })
+  assert.equal(unreachable.status, 1)
+  assert.match(unreachable.stderr, /cannot open host=127\.0\.0\.1 port=1 dbname=jobs user=jobwire/)
+  assert.doesNotMatch(unreachable.stderr + unreachable.stdout, /pa55-secret/)
   const unknown = spawnSync(jobwiredBin(), ['--frobnicate'], { encoding: 'utf8' })
   assert.equal(unknown.status, 2)
   assert.match(unknown.stderr, /--frobnicate: unknown flag/)

@@ -12,14 +12,15 @@
 
 #include "collector.h"
 #include "temp_store.h"
+#include "test_stores.h"
 
 using namespace jobwire;
 using namespace jobwire_test;
 using nlohmann::json;
 
 TEST_CASE("durability: 4 writer threads at once — the log holds every change in order, no gap, no duplicate") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   SubscribeOptions from_start;
   from_start.after = 0;
   Collector collector(*core, from_start);
@@ -118,8 +119,8 @@ struct Ack {
 }  // namespace
 
 TEST_CASE("durability: after SIGKILL mid-stream and reopen, every acknowledged write is there with its event") {
-  TempDir dir;
-  std::string path = dir.file("jobs.db");
+  ON_EACH_STORE(stores);
+  std::string path = stores.location("jobs");
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   pid_t child = fork();

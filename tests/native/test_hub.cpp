@@ -7,14 +7,15 @@
 #include "collector.h"
 #include "hub/subscriber_queue.h"
 #include "temp_store.h"
+#include "test_stores.h"
 
 using namespace jobwire;
 using namespace jobwire_test;
 using nlohmann::json;
 
 TEST_CASE("hub: a subscriber receives committed events live, in seq order") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   Collector collector(*core);
   std::string id = running_job(*core);
   REQUIRE(core->append_log(id, {"a"}).ok());
@@ -24,8 +25,8 @@ TEST_CASE("hub: a subscriber receives committed events live, in seq order") {
 }
 
 TEST_CASE("hub: resuming after a cursor gets the missed events then live ones, no gap or duplicate") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = running_job(*core);
   std::atomic<bool> writing{true};
   std::atomic<int> failed_writes{0};  // Catch2 assertions belong on the test's own thread
@@ -55,10 +56,10 @@ TEST_CASE("hub: resuming after a cursor gets the missed events then live ones, n
 }
 
 TEST_CASE("hub: a subscriber that stops reading gets gap while producers and others go on") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.progress_flush_ms = 0;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   const int64_t start = core->log_info().head_seq;
 
@@ -139,10 +140,10 @@ TEST_CASE("hub: a drained queue keeps a small capacity, not a burst's") {
 }
 
 TEST_CASE("hub: a shed subscription is told gap and catches up from the log with no hole, and queue drops are counted") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.progress_flush_ms = 0;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   const int64_t start = core->log_info().head_seq;
   auto subscription = core->subscribe({}).value();
@@ -168,10 +169,10 @@ TEST_CASE("hub: a shed subscription is told gap and catches up from the log with
 }
 
 TEST_CASE("hub: undelivered progress is coalesced, latest wins, and status and logs never are") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.progress_flush_ms = 60'000;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   auto subscription = core->subscribe({}).value();
   for (int i = 1; i <= 50; ++i) {
@@ -195,8 +196,8 @@ TEST_CASE("hub: undelivered progress is coalesced, latest wins, and status and l
 }
 
 TEST_CASE("hub: filters pick by project, job tree and type") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string root = create(*core, new_job("pipeline"));
   SubscribeOptions options;
   options.filter.job = root;
@@ -217,10 +218,10 @@ TEST_CASE("hub: filters pick by project, job tree and type") {
 }
 
 TEST_CASE("hub: a cursor older than retention is told reset and continues live") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.retention_events = 5;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   write_until_pruned(*core, id);
   SubscribeOptions resume;
@@ -236,8 +237,8 @@ TEST_CASE("hub: a cursor older than retention is told reset and continues live")
 }
 
 TEST_CASE("hub: after close the wake callback is never called and take returns nothing") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::atomic<int> wakes{0};
   SubscribeOptions options;
   options.wake = [&] { ++wakes; };
@@ -250,8 +251,8 @@ TEST_CASE("hub: after close the wake callback is never called and take returns n
 }
 
 TEST_CASE("hub: closing the core ends every subscription but keeps committed events in the log") {
-  TempDir dir;
-  std::string path = dir.file("jobs.db");
+  ON_EACH_STORE(stores);
+  std::string path = stores.location("jobs");
   int64_t head = 0;
   {
     auto core = open_core(path);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "temp_store.h"
+#include "test_stores.h"
 
 using namespace jobwire;
 using namespace jobwire_test;
@@ -25,8 +26,8 @@ std::string answer(const Committed& committed) {
 }  // namespace
 
 TEST_CASE("idempotency: the same key and request twice commit once and answer the same") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = running_job(*core);
 
   auto first = core->append_log(id, {"compiled 1/3"}, keyed("log-1"));
@@ -50,8 +51,8 @@ TEST_CASE("idempotency: the same key and request twice commit once and answer th
 }
 
 TEST_CASE("idempotency: every write takes a key") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   NewJob job = new_job();
   job.id = "keyed-job";
   auto created = core->create_job(job, keyed("create"));
@@ -84,8 +85,8 @@ TEST_CASE("idempotency: every write takes a key") {
 }
 
 TEST_CASE("idempotency: the same key with another request is refused with conflict and writes nothing") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = running_job(*core);
   REQUIRE(core->set_progress(id, 10, keyed("k")).ok());
   const int64_t after = head(*core);
@@ -99,8 +100,8 @@ TEST_CASE("idempotency: the same key with another request is refused with confli
 }
 
 TEST_CASE("idempotency: a refused write stores no key, so the same request may succeed later") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = create(*core);
   auto refused = core->set_status(id, JobStatus::completed, std::nullopt, keyed("finish"));
   CHECK(refused.status().code() == Code::invalid_transition);
@@ -112,8 +113,8 @@ TEST_CASE("idempotency: a refused write stores no key, so the same request may s
 }
 
 TEST_CASE("idempotency: malformed keys are refused before anything is queued") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = running_job(*core);
   const int64_t before = head(*core);
   for (const std::string& key : {std::string(), std::string(201, 'k'), std::string("a\nb"), std::string("\xff\xfe")}) {
@@ -125,18 +126,18 @@ TEST_CASE("idempotency: malformed keys are refused before anything is queued") {
 }
 
 TEST_CASE("idempotency: keys survive a restart of the store") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   std::string id;
   std::string first_answer;
   {
-    auto core = open_core(dir.file("jobs.db"));
+    auto core = open_core(stores.location("jobs"));
     id = running_job(*core);
     auto first = core->set_progress(id, 70, keyed("p70"));
     REQUIRE(first.ok());
     first_answer = answer(first.value());
     core->close();
   }
-  auto core = open_core(dir.file("jobs.db"));
+  auto core = open_core(stores.location("jobs"));
   const int64_t before = head(*core);
   auto retried = core->set_progress(id, 70, keyed("p70"));
   REQUIRE(retried.ok());
@@ -146,8 +147,8 @@ TEST_CASE("idempotency: keys survive a restart of the store") {
 }
 
 TEST_CASE("idempotency: a replay publishes nothing to subscribers") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = running_job(*core);
   auto subscription = core->subscribe({}).value();
   // Log lines, not progress: undrained progress events of one job may be coalesced.
@@ -166,10 +167,10 @@ TEST_CASE("idempotency: a replay publishes nothing to subscribers") {
 }
 
 TEST_CASE("idempotency: keys are forgotten by count, oldest first") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.idempotency_key_count = 2;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   for (const char* key : {"a", "b", "c"}) REQUIRE(core->append_log(id, {key}, keyed(key)).ok());
   // a is the oldest of three: forgotten, so the same request commits again.
@@ -180,10 +181,10 @@ TEST_CASE("idempotency: keys are forgotten by count, oldest first") {
 }
 
 TEST_CASE("idempotency: keys are forgotten by age") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.idempotency_key_ms = 200;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   REQUIRE(core->append_log(id, {"once"}, keyed("old")).ok());
   CHECK(core->append_log(id, {"once"}, keyed("old")).value().replayed);

@@ -1,4 +1,5 @@
-// The SQLite store through the Core facade: writes, refusals, reads, paging, retention.
+// The store contract through the Core facade, on every store (test_stores.h): writes,
+// refusals, reads, paging, retention, reopening; and the SQLite store's own file and WAL rules.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "temp_store.h"
+#include "test_stores.h"
 
 using namespace jobwire;
 using namespace jobwire_test;
@@ -29,8 +31,8 @@ std::vector<json> all_events(Core& core, int64_t after = 0) {
 }  // namespace
 
 TEST_CASE("store: every allowed transition is written with its event") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   for (auto path : std::vector<std::vector<JobStatus>>{{JobStatus::running, JobStatus::completed},
                                                        {JobStatus::running, JobStatus::failed},
                                                        {JobStatus::running, JobStatus::cancelled},
@@ -59,8 +61,8 @@ TEST_CASE("store: every allowed transition is written with its event") {
 }
 
 TEST_CASE("store: a refused transition answers invalid_transition and writes nothing") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = create(*core);
   const int64_t head = core->log_info().head_seq;
   for (JobStatus bad : {JobStatus::completed, JobStatus::pending}) {
@@ -81,8 +83,8 @@ TEST_CASE("store: a refused transition answers invalid_transition and writes not
 }
 
 TEST_CASE("store: unknown jobs, bad progress and bad input are refused without writing") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = create(*core);
   const int64_t head = core->log_info().head_seq;
   CHECK(core->set_status("j_missing", JobStatus::running).status().code() == Code::not_found);
@@ -101,8 +103,8 @@ TEST_CASE("store: unknown jobs, bad progress and bad input are refused without w
 }
 
 TEST_CASE("store: subjob trees, and a job cannot be its own parent") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string root = create(*core, new_job("pipeline"));
   std::string child = create(*core, new_job("step", root));
   std::string grandchild = create(*core, new_job("step", child));
@@ -135,8 +137,8 @@ TEST_CASE("store: subjob trees, and a job cannot be its own parent") {
 }
 
 TEST_CASE("store: logs append with offsets and page") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = create(*core);
   auto first = core->append_log(id, {"line 0", "line 1", "line 2"});
   REQUIRE(first.ok());
@@ -160,8 +162,8 @@ TEST_CASE("store: logs append with offsets and page") {
 }
 
 TEST_CASE("store: files are registered, modified and deleted") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = create(*core);
   auto created = core->register_file(id, "out/report.html", FileChange::created);
   REQUIRE(created.ok());
@@ -181,8 +183,8 @@ TEST_CASE("store: files are registered, modified and deleted") {
 }
 
 TEST_CASE("store: updates change only the named fields and emit job.updated") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = create(*core);
   JobPatch patch;
   patch.summary_json = R"({"ok":3})";
@@ -200,8 +202,8 @@ TEST_CASE("store: updates change only the named fields and emit job.updated") {
 }
 
 TEST_CASE("store: listing filters by status, type and time, pages with offset and a total") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::vector<std::string> ids;
   for (int i = 0; i < 25; ++i) ids.push_back(create(*core, new_job(i % 2 ? "test" : "build")));
   for (int i = 0; i < 5; ++i) REQUIRE(core->set_status(ids[static_cast<size_t>(i)], JobStatus::running).ok());
@@ -229,8 +231,8 @@ TEST_CASE("store: listing filters by status, type and time, pages with offset an
 }
 
 TEST_CASE("store: events after a cursor are exactly the changes, in order") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string id = running_job(*core);
   REQUIRE(core->set_progress(id, 40).ok());
   REQUIRE(core->append_log(id, {"hello"}).ok());
@@ -255,10 +257,10 @@ TEST_CASE("store: events after a cursor are exactly the changes, in order") {
 }
 
 TEST_CASE("store: a cursor older than retention answers reset") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.retention_events = 10;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   for (int i = 0; i < 60; ++i) REQUIRE(core->set_progress(id, i).ok());
   LogInfo info = write_until_pruned(*core, id);
@@ -272,11 +274,11 @@ TEST_CASE("store: a cursor older than retention answers reset") {
 }
 
 TEST_CASE("store: reopening keeps jobs, the log and the epoch, and a new file has a new epoch") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   std::string epoch;
   std::string id;
   {
-    auto core = open_core(dir.file("jobs.db"));
+    auto core = open_core(stores.location("jobs"));
     id = create(*core);
     REQUIRE(core->set_status(id, JobStatus::running).ok());
     epoch = core->log_info().epoch;
@@ -284,14 +286,14 @@ TEST_CASE("store: reopening keeps jobs, the log and the epoch, and a new file ha
     CHECK(core->set_progress(id, 5).status().code() == Code::closed);
     CHECK(core->get_job(id).status().code() == Code::closed);
   }
-  auto reopened = open_core(dir.file("jobs.db"));
+  auto reopened = open_core(stores.location("jobs"));
   CHECK(reopened->log_info().epoch == epoch);
   CHECK(reopened->log_info().head_seq == 2);
   CHECK(reopened->get_job(id).value().status == JobStatus::running);
   auto next = reopened->set_progress(id, 10);
   REQUIRE(next.ok());
   CHECK(next.value().event->seq == 3);
-  auto other = open_core(dir.file("other.db"));
+  auto other = open_core(stores.location("other"));
   CHECK(other->log_info().epoch != epoch);
   CHECK(epoch.size() == 16);
 }
@@ -439,10 +441,10 @@ TEST_CASE("store: a WAL limit below the restart size is refused") {
 }
 
 TEST_CASE("store: events since a time, and retention by age, follow the log's time order") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.retention_ms = 400;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   for (int i = 0; i < 50; ++i) REQUIRE(core->set_progress(id, i).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "temp_store.h"
+#include "test_stores.h"
 
 using namespace jobwire;
 using namespace jobwire_test;
@@ -18,8 +19,8 @@ NewJob in_project(std::string project, std::optional<std::string> parent = std::
 }  // namespace
 
 TEST_CASE("store sets: jobs by id come in the order asked, once each, the unknown ones listed as missing") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string a = create(*core);
   std::string b = create(*core);
   REQUIRE(core->set_status(a, JobStatus::running).ok());
@@ -35,8 +36,8 @@ TEST_CASE("store sets: jobs by id come in the order asked, once each, the unknow
 }
 
 TEST_CASE("store sets: no ids, or more than 100, are refused") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   CHECK(core->get_jobs({}).status().code() == Code::invalid_argument);
   std::vector<std::string> many(kMaxJobIds + 1, "j_x");
   CHECK(core->get_jobs(many).status().code() == Code::invalid_argument);
@@ -45,8 +46,8 @@ TEST_CASE("store sets: no ids, or more than 100, are refused") {
 }
 
 TEST_CASE("store sets: file changes are the latest per path in the project after the seq") {
-  TempDir dir;
-  auto core = open_core(dir.file("jobs.db"));
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
   std::string turn = create(*core, in_project("docs"));
   std::string tool = create(*core, in_project("docs", turn));
   std::string other = create(*core, in_project("other"));
@@ -82,10 +83,10 @@ TEST_CASE("store sets: file changes are the latest per path in the project after
 }
 
 TEST_CASE("store sets: file changes since a seq behind retention or beyond the head answer reset") {
-  TempDir dir;
+  ON_EACH_STORE(stores);
   CoreOptions options;
   options.retention_events = 10;
-  auto core = open_core(dir.file("jobs.db"), options);
+  auto core = open_core(stores.location("jobs"), options);
   std::string id = running_job(*core);
   LogInfo info = write_until_pruned(*core, id);
   CHECK(core->file_changes("default", 0).status().code() == Code::reset);

@@ -14,6 +14,7 @@
 #include "daemon/token.h"
 #include "jobwire/server.h"
 #include "platform/platform.h"
+#include "store/pg/pg_conn.h"
 
 namespace {
 
@@ -57,8 +58,16 @@ int main(int argc, char** argv) {
   // sees SIGINT and SIGTERM.
   platform::block_stop_signals();
 
+  // A PostgreSQL connection string may hold a password: only its host, port, database and
+  // user are ever printed.
+  const bool shared_store = names_postgres(options.core.store);
+  const std::string store_name = shared_store ? describe_conninfo(options.core.store) : options.core.store;
+  if (shared_store && !options.token_given)
+    return fail("a PostgreSQL store is shared by every jobwired on it: give them one write token with --token "
+                "or JOBWIRE_TOKEN",
+                2);
   auto core = Core::open(options.core);
-  if (!core.ok()) return fail("cannot open " + options.core.store + ": " + core.status().message());
+  if (!core.ok()) return fail("cannot open " + store_name + ": " + core.status().message());
 
   if (!options.token_given) {
     auto stored = daemon::load_or_create_token(options.core.store);
@@ -86,7 +95,7 @@ int main(int argc, char** argv) {
        {"url", url},
        {"host", options.server.host},
        {"port", server.value()->port()},
-       {"db", options.core.store},
+       {"db", store_name},
        {"dashboard", options.server.static_dir},
        {"epoch", core.value()->log_info().epoch}},
       "jobwired listening on " + url +

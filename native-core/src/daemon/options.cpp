@@ -21,15 +21,16 @@ Status bad(const std::string& flag, const std::string& why) { return Status(Code
 }  // namespace
 
 const char* usage_text() {
-  return "usage: jobwired [--db PATH | --store postgres://...] [--host H] [--port N] [--token T]\n"
+  return "usage: jobwired [--store PATH | --store postgres://...] [--host H] [--port N] [--token T]\n"
          "                [--allow-origin ORIGIN]... [--demo] [--static DIR | --no-dashboard] [--json]\n"
          "\n"
-         "  --db PATH              SQLite file (default ./jobwire.db)\n"
-         "  --store URL            another store; postgres:// is not built into this binary\n"
+         "  --store PATH|URL       the store: a SQLite file, or a PostgreSQL database shared by several\n"
+         "                         jobwired (postgres://user@host/db; libpq's PG* variables and password\n"
+         "                         file apply). Default $JOBWIRE_STORE, else ./jobwire.db. --db is the same\n"
          "  --host H               address to bind (default 127.0.0.1)\n"
          "  --port N               port (default 7700; 0 picks a free one)\n"
          "  --token T              token for writes (default $JOBWIRE_TOKEN, else generated and saved\n"
-         "                         next to the database as PATH.token)\n"
+         "                         next to a SQLite file as PATH.token; a PostgreSQL store needs one)\n"
          "  --allow-origin ORIGIN  an Origin allowed for SSE, WebSocket and CORS (repeatable; * for any)\n"
          "  --demo                 run a demo producer with a realistic stream of jobs\n"
          "  --demo-speed X         demo pace multiplier (default 1)\n"
@@ -48,7 +49,8 @@ const char* usage_text() {
 
 Result<DaemonOptions> parse_options(int argc, char** argv) {
   DaemonOptions options;
-  options.core.store = "jobwire.db";
+  const char* store = std::getenv("JOBWIRE_STORE");
+  options.core.store = store && *store ? store : "jobwire.db";
   if (const char* token = std::getenv("JOBWIRE_TOKEN"); token && *token) {
     options.server.token = token;
     options.token_given = true;
@@ -78,11 +80,7 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
       options.demo = true;
     } else if (flag == "--json") {
       options.json = true;
-    } else if (flag == "--db") {
-      if (Status s = needs_value(v); !s.ok()) return s;
-      if (v->empty()) return bad(flag, "needs a path");
-      options.core.store = *v;
-    } else if (flag == "--store") {
+    } else if (flag == "--db" || flag == "--store") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (v->empty()) return bad(flag, "needs a path or a postgres:// URL");
       options.core.store = *v;

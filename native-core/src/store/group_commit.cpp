@@ -112,7 +112,10 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
     // Nothing of this group was written: refusals keep their reason, every other write fails.
     for (size_t i = 0; i < group.size(); ++i) {
       bool refused = i < results.size() && !results[i].ok();
-      group[i].done(refused ? std::move(results[i]) : Result<Committed>(Status{Code::io_error, failure.message()}));
+      // `unavailable` (the database cannot be reached: retry later) stays as it is; any other
+      // failure of the store is an io_error.
+      Code code = failure.code() == Code::unavailable ? Code::unavailable : Code::io_error;
+      group[i].done(refused ? std::move(results[i]) : Result<Committed>(Status{code, failure.message()}));
     }
     return;
   }

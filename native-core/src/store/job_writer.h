@@ -65,6 +65,8 @@ class JobWriter {
   };
   // After open: where the log stands.
   void start_from(const LogStart& start);
+  // The seq the next event will take.
+  int64_t next_seq() const noexcept { return next_seq_; }
 
   // The primitives. Each answers a database failure as a Status; the caller marks the
   // transaction broken.

@@ -1,11 +1,15 @@
+#include "store/pg/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace jobwire {
 
 Result<std::shared_ptr<Store>> open_store(const CoreOptions& options, Store::OnCommit on_commit) {
-  if (names_postgres(options.store))
-    return Status{Code::unavailable, "the PostgreSQL store is not in this build"};
+  if (names_postgres(options.store)) {
+    auto store = PgStore::open(options, std::move(on_commit));
+    if (!store.ok()) return store.status();
+    return std::shared_ptr<Store>(std::move(store).value());
+  }
   auto store = SqliteStore::open(options, std::move(on_commit));
   if (!store.ok()) return store.status();
   return std::shared_ptr<Store>(std::move(store).value());

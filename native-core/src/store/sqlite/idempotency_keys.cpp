@@ -1,7 +1,7 @@
 #include "store/sqlite/idempotency_keys.h"
 
-#include "model/job_snapshot.h"
 #include "store/sqlite/job_rows.h"
+#include "store/stored_key.h"
 
 namespace jobwire {
 
@@ -36,29 +36,18 @@ Result<std::optional<Committed>> IdempotencyKeys::find(const WriteKey& key, int6
     if (!s.ok()) return s;
     return std::optional<Committed>();
   }
-  const bool same_request = select_.text(7) == key.fingerprint;
-  const bool expired = select_.int64(8) < now - retention_.keep_ms;
-  Committed stored;
-  stored.replayed = true;
+  StoredKey stored;
   stored.event = event_from_row(select_);
-  std::optional<std::string> job = select_.optional_text(9);
+  stored.fingerprint = select_.text(7);
+  stored.created_at = select_.int64(8);
+  stored.job_snapshot = select_.optional_text(9);
   select_.reset();
-  if (expired) return std::optional<Committed>();
-  if (!same_request)
-    return Status{Code::conflict, "this idempotency key was first used with a different request"};
-  if (job) {
-    auto snapshot = job_from_snapshot(*job);
-    if (!snapshot.ok()) return snapshot.status();
-    stored.job = std::move(snapshot).value();
-  }
-  return std::optional<Committed>(std::move(stored));
+  return answer_from_stored_key(key, std::move(stored), now, retention_.keep_ms);
 }
 
 Status IdempotencyKeys::remember(const WriteKey& key, const Committed& committed, int64_t now) {
   const Event& event = *committed.event;
-  std::optional<std::string> job;
-  // Rendered at the commit's time, as every transport renders a write's answer.
-  if (committed.job) job = job_to_json(*committed.job, event.ts_ms);
+  std::optional<std::string> job = job_snapshot_of(committed);
   insert_.bind(1, std::string_view(key.key))
       .bind(2, std::string_view(key.fingerprint))
       .bind(3, now)

@@ -1,0 +1,101 @@
+#include "store/pg/pg_store.h"
+
+#include "store/scan_limits.h"
+
+namespace jobwire {
+
+PgStore::PgStore(const CoreOptions& options, OnCommit on_commit)
+    : conninfo_(options.store),
+      max_readers_(options.postgres.readers),
+      on_commit_(std::move(on_commit)),
+      writer_(options.store, KeyRetention{options.idempotency_key_ms, options.idempotency_key_count},
+              options.postgres) {}
+
+Result<std::shared_ptr<PgStore>> PgStore::open(const CoreOptions& options, OnCommit on_commit) {
+  if (options.postgres.readers < 1) return Status{Code::invalid_argument, "postgres.readers must be at least 1"};
+  if (options.postgres.catch_up_ms < 1) return Status{Code::invalid_argument, "postgres.catch_up_ms must be positive"};
+  std::shared_ptr<PgStore> store(new PgStore(options, std::move(on_commit)));
+  // Opening fails when the database cannot be reached: a process does not start against a
+  // store it has never seen. Once open, losing it is survived (writes answer `unavailable`).
+  if (Status s = store->writer_.open(); !s.ok()) return s;
+  store->epoch_ = store->writer_.epoch();
+  store->head_seq_ = store->writer_.head_seq();
+  store->pruned_through_ = store->writer_.pruned_through();
+  PgStore* self = store.get();
+  store->commit_ = std::make_unique<GroupCommit>(
+      store->writer_, store->writer_turn_, options.max_group,
+      RetentionPolicy{options.retention_events, options.retention_ms},
+      [self](const std::vector<EventPtr>& events) { self->publish(events, /*from_log=*/false); },
+      [self](int64_t pruned_through) { self->pruned_through_.store(pruned_through, std::memory_order_release); },
+      [] {});
+  store->follower_ = std::make_unique<PgFollower>(
+      options.store, options.postgres,
+      PgFollower::Hooks{[self] { return self->head_seq(); },
+                        [self](const std::vector<EventPtr>& events) { self->publish(events, /*from_log=*/true); },
+                        [self](int64_t pruned_through) {
+                          self->pruned_through_.store(pruned_through, std::memory_order_release);
+                        },
+                        [](bool) {}});
+  store->follower_->start();
+  return store;
+}
+
+PgStore::~PgStore() { close(); }
+
+void PgStore::publish(const std::vector<EventPtr>& events, bool from_log) {
+  std::lock_guard lock(publish_mu_);
+  int64_t next = head_seq_.load(std::memory_order_relaxed) + 1;
+  size_t first = 0;
+  while (first < events.size() && events[first]->seq < next) ++first;  // published already
+  if (first == events.size()) return;
+  // Seqs are dense, so a hole in what the log gives is only retention's; a hole in front of
+  // a group of this process's writer means another process's events come first: the
+  // follower will read them, and these after them.
+  if (events[first]->seq != next && !from_log) return;
+  std::vector<EventPtr> fresh(events.begin() + static_cast<std::ptrdiff_t>(first), events.end());
+  head_seq_.store(fresh.back()->seq, std::memory_order_release);
+  on_commit_(fresh);
+}
+
+void PgStore::submit(WriteRequest request) { commit_->submit(std::move(request)); }
+
+Status PgStore::with_reader(const std::function<void(StoreReader&)>& use) {
+  auto reader = borrow();
+  if (!reader.ok()) return reader.status();
+  use(*reader.value());
+  give_back(std::move(reader).value());
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<PgReader>> PgStore::borrow() {
+  if (closed_.load()) return Status{Code::closed, "the core is closed"};
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto reader = std::move(pool_.back());
+      pool_.pop_back();
+      return reader;
+    }
+  }
+  return PgReader::open(conninfo_);
+}
+
+void PgStore::give_back(std::unique_ptr<PgReader> reader) {
+  std::lock_guard lock(pool_mu_);
+  // A reader whose connection was lost is dropped; the next borrow connects afresh.
+  if (!closed_.load() && !reader->broken() && pool_.size() < max_readers_) pool_.push_back(std::move(reader));
+}
+
+Result<EventPage> PgStore::read_log(int64_t after, size_t limit, const EventFilter& filter, int64_t below) {
+  return read([&](StoreReader& reader) { return reader.read_events(after, limit, filter, below, kFilteredScanRows); });
+}
+
+void PgStore::close() {
+  if (closed_.exchange(true)) return;
+  if (commit_) commit_->close();
+  if (follower_) follower_->stop();
+  std::lock_guard lock(pool_mu_);
+  pool_.clear();
+}
+
+}  // namespace jobwire
