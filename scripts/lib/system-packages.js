@@ -6,9 +6,10 @@ const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 
 // What a build from source needs: the package's own install step, without tests or benches.
-// node-llhttp is not here: see llhttp-sources.js.
+// node-llhttp is not here: see llhttp-sources.js. libpq-dev: only its header (libpq-fe.h);
+// the PostgreSQL store loads libpq.so.5 at run time, so running needs no libpq.
 const SOURCE = ['cmake', 'g++', 'make', 'pkg-config', 'libuv1-dev', 'libsqlite3-dev', 'nlohmann-json3-dev',
-  'libwslay-dev', 'zlib1g-dev']
+  'libwslay-dev', 'zlib1g-dev', 'libpq-dev']
 const BUILD = [...SOURCE, 'catch2']
 // python3-venv: the Python suite installs python/ into a new venv, as a user would.
 // clang and its libFuzzer runtime: the fuzz targets (tests/fuzz) build with them.

@@ -33,4 +33,15 @@ void release_free_memory() noexcept;
 void block_stop_signals() noexcept;
 const char* wait_for_stop_signal() noexcept;
 
+// A shared library loaded at run time, for a dependency that only some deployments use
+// (libpq: the PostgreSQL store), so the binaries start on machines without it. A handle,
+// or `unavailable` with the loader's reason; the library stays loaded for the process.
+Result<void*> load_library(const char* name);
+// The address of `symbol` in a library from load_library, or nullptr when it has none.
+void* library_symbol(void* library, const char* symbol) noexcept;
+
+// Waits until `fd` can be read from (true) or `timeout_ms` passes (false); io_error if the
+// wait itself fails. An interrupted wait counts as a timeout: the caller loops anyway.
+Result<bool> wait_readable(int fd, int timeout_ms);
+
 }  // namespace jobwire::platform

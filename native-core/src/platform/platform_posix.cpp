@@ -1,4 +1,6 @@
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -68,6 +70,29 @@ void release_free_memory() noexcept {
 #if defined(__GLIBC__)
   malloc_trim(0);
 #endif
+}
+
+Result<void*> load_library(const char* name) {
+  // RTLD_LOCAL: the library's symbols stay out of the global namespace, where they could
+  // bind another copy of the same library loaded by the host (Node, Electron).
+  void* handle = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = ::dlerror();
+    return Status{Code::unavailable, std::string("cannot load ") + name + ": " + (why ? why : "unknown reason")};
+  }
+  return handle;
+}
+
+void* library_symbol(void* library, const char* symbol) noexcept { return ::dlsym(library, symbol); }
+
+Result<bool> wait_readable(int fd, int timeout_ms) {
+  pollfd entry{fd, POLLIN, 0};
+  int ready = ::poll(&entry, 1, timeout_ms);
+  if (ready < 0) {
+    if (errno == EINTR) return false;
+    return Status{Code::io_error, std::string("poll: ") + std::strerror(errno)};
+  }
+  return ready > 0;
 }
 
 }  // namespace jobwire::platform

@@ -6,6 +6,7 @@
 
 #include "jobwire/status.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/store_meta.h"
 
 namespace jobwire {
 
@@ -14,11 +15,7 @@ inline constexpr int kSchemaVersion = 3;
 // Brings the database to kSchemaVersion, creating it (and its epoch) when empty.
 Status migrate(SqliteDb& db);
 
-// What the meta table holds: the store's epoch and how far retention pruned the log.
-struct StoreMeta {
-  std::string epoch;
-  int64_t pruned_through = 0;
-};
+// What the meta table holds (store/store_meta.h).
 Result<StoreMeta> read_meta(SqliteDb& db);
 
 }  // namespace jobwire
