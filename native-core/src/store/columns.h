@@ -1,5 +1,5 @@
-// The column lists every store selects jobs and events with, so that both stores' row
-// mappings read the same fields in the same order.
+// The column lists every job and event SELECT uses, on both stores, so the row → Job and
+// row → Event mappings (sqlite/job_rows.h, pg/pg_rows.h) read the same positions.
 #pragma once
 
 #define JOBWIRE_JOB_COLUMNS                                                                                   \

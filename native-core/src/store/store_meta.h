@@ -1,4 +1,5 @@
-// What every store keeps about itself: its epoch and how far retention pruned the log.
+// What every store keeps beside its log: its epoch and how far retention pruned the log.
+// Neutral, so the SQLite and PostgreSQL stores share it without including each other.
 #pragma once
 
 #include <cstdint>

@@ -18,8 +18,10 @@
 //
 // meta (key, value): schema_version, epoch (made once with the schema; a changed epoch
 // tells clients the store was replaced), pruned_through.
-// jobs, logs, files, idempotency_keys: as in the SQLite store (store/schema.cpp); times
+// jobs, logs, files, idempotency_keys: as in the SQLite store (store/sqlite/schema.cpp); times
 // are ms since the Unix epoch, JSON columns (summary, validation, job_snapshot) are text.
+// jobs has one column more: created_seq, the seq of the job.created event (SQLite orders
+// jobs created in the same ms by rowid; PostgreSQL has none).
 #include "store/pg/pg_schema.h"
 
 #include <string>
@@ -59,12 +61,15 @@ const char* const kMigrations[] = {
       summary text NOT NULL DEFAULT 'null',
       validation text NOT NULL DEFAULT 'null',
       log_lines bigint NOT NULL DEFAULT 0,
-      updated_seq bigint NOT NULL
+      updated_seq bigint NOT NULL,
+      -- The seq of the event that created the job: list_jobs's tie-break between jobs
+      -- created in the same ms, the insertion order SQLite's rowid gives.
+      created_seq bigint NOT NULL
     );
-    CREATE INDEX jobs_by_created ON jobs (created_at);
-    CREATE INDEX jobs_by_status ON jobs (status, created_at);
-    CREATE INDEX jobs_by_parent ON jobs (parent, created_at);
-    CREATE INDEX jobs_by_type ON jobs (type, created_at);
+    CREATE INDEX jobs_by_created ON jobs (created_at, created_seq);
+    CREATE INDEX jobs_by_status ON jobs (status, created_at, created_seq);
+    CREATE INDEX jobs_by_parent ON jobs (parent, created_at, created_seq);
+    CREATE INDEX jobs_by_type ON jobs (type, created_at, created_seq);
     CREATE TABLE logs (
       job_id text NOT NULL,
       line_no bigint NOT NULL,
@@ -79,7 +84,7 @@ const char* const kMigrations[] = {
       updated_at bigint NOT NULL,
       UNIQUE (job_id, path)
     );
-    -- No index on ts: times map to seqs by bisection over seq (store/event_times.h).
+    -- No index on ts: times map to seqs by bisection over seq (store/sqlite/event_times.h).
     CREATE TABLE events (
       seq bigint PRIMARY KEY,
       type text NOT NULL,

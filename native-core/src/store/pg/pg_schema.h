@@ -1,4 +1,4 @@
-// The versioned PostgreSQL schema: the SQLite store's tables (store/schema.cpp), the same
+// The versioned PostgreSQL schema: the SQLite store's tables (store/sqlite/schema.cpp), the same
 // columns with the same meanings, so both stores answer alike and an operator can read
 // either with plain SQL. Several jobwired instances may start against one database at once;
 // migrations run under an advisory lock, so each step is applied exactly once.

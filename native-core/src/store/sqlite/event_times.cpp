@@ -1,5 +1,7 @@
 #include "store/sqlite/event_times.h"
 
+#include "store/time_bisect.h"
+
 namespace jobwire {
 
 Status EventTimes::prepare(sqlite3* db) {
@@ -8,21 +10,15 @@ Status EventTimes::prepare(sqlite3* db) {
 }
 
 Result<int64_t> EventTimes::first_at_or_after(int64_t ms, int64_t from, int64_t to) {
-  // Every seq below lo is stamped before ms; every event from hi on is stamped at or after it.
-  int64_t lo = from, hi = to + 1;
-  while (lo < hi) {
-    int64_t mid = lo + (hi - lo) / 2;
-    probe_.bind(1, mid);
-    bool found = probe_.step();
-    int64_t seq = found ? probe_.int64(0) : 0;
-    int64_t ts = found ? probe_.int64(1) : 0;
+  return first_seq_at_or_after(ms, from, to, [this](int64_t seq) -> Result<std::optional<SeqTime>> {
+    probe_.bind(1, seq);
+    std::optional<SeqTime> event;
+    if (probe_.step()) event = SeqTime{probe_.int64(0), probe_.int64(1)};
     Status s = probe_.status();
     probe_.reset();
     if (!s.ok()) return s;
-    if (!found || seq >= hi || ts >= ms) hi = mid;  // nothing between mid and seq exists
-    else lo = seq + 1;
-  }
-  return lo;
+    return event;
+  });
 }
 
 }  // namespace jobwire

@@ -1,7 +1,5 @@
-// Finds where a time falls in the event log without an index on ts. The writer stamps events
-// with a clock that never goes back (SqliteWriter::clock), so the log is ordered by time as
-// well as by seq, and a bisection over seq costs a few rowid lookups instead of an index
-// entry written with every event.
+// Finds where a time falls in the SQLite event log (store/time_bisect.h), with one prepared
+// probe statement.
 #pragma once
 
 #include <cstdint>

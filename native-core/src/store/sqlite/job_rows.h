@@ -1,4 +1,5 @@
-// The row → Job and row → Event mappings for SQLite rows selected with store/columns.h.
+// The row → Job and row → Event mappings of the SQLite store, for rows selected with the
+// column lists of store/columns.h.
 #pragma once
 
 #include "jobwire/event.h"

@@ -15,6 +15,7 @@ inline constexpr int kSchemaVersion = 3;
 // Brings the database to kSchemaVersion, creating it (and its epoch) when empty.
 Status migrate(SqliteDb& db);
 
+// What the meta table holds (store/store_meta.h).
 Result<StoreMeta> read_meta(SqliteDb& db);
 
 }  // namespace jobwire
