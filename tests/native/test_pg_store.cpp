@@ -32,7 +32,7 @@ std::vector<int64_t> one_to(int64_t n) {
 
 }  // namespace
 
-TEST_CASE("pg store: three cores on one database write at once; each sees every event once, in one order") {
+TEST_CASE("pg store: three cores on one database write at once, and each sees every event once, in one order") {
   TestStores stores(StoreKind::postgres);
   if (stores.skipped()) return;
   const std::string url = stores.location("shared");
