@@ -4,10 +4,12 @@
 // dir. Never a system service. PostgreSQL refuses to run as root, so as root every server
 // command runs as the unprivileged `postgres` user (runuser), in a dir that user owns.
 //
-//   const pg = await startPgServer()
-//   t.after(() => pg.stop())
-//   spawn jobwired with --store pg.url …
-//   await pg.restart()   // same data, same port: clients see their connections drop
+//   test('…', { skip: pgSkipReason() }, async (t) => {
+//     const pg = await startPgServer()
+//     t.after(() => pg.stop())
+//     … jobwired --store pg.url …
+//     await pg.restart()   // same data, same port: clients see their connections drop
+//   })
 //
 // Roles: the superuser `postgres` connects without a password (over the socket and over
 // 127.0.0.1); any other role must give its password (scram-sha-256), so a test that needs a
@@ -60,6 +62,13 @@ function findPgBin () {
   const found = versions.filter((v) => fs.existsSync(path.join(base, v, 'bin', 'pg_ctl')))
     .sort((a, b) => Number(b) - Number(a))
   return found.length ? path.join(base, found[0], 'bin') : null
+}
+
+// For node:test's `skip`: why a PostgreSQL suite cannot run here, or false. Never a reason
+// when JOBWIRE_PG_REQUIRED=1: there, a missing PostgreSQL fails the suite instead.
+function pgSkipReason () {
+  if (findPgBin() || process.env.JOBWIRE_PG_REQUIRED === '1') return false
+  return 'PostgreSQL is not installed (apt-get install postgresql)'
 }
 
 function isRoot () { return typeof process.getuid === 'function' && process.getuid() === 0 }
@@ -210,4 +219,4 @@ async function stopPgServerAt (dir) {
   fs.rmSync(dir, { recursive: true, force: true })
 }
 
-module.exports = { startPgServer, stopPgServerAt, findPgBin, PgNotInstalled }
+module.exports = { startPgServer, stopPgServerAt, findPgBin, pgSkipReason, PgNotInstalled }

@@ -7,10 +7,9 @@ const assert = require('node:assert')
 const fs = require('node:fs')
 const path = require('node:path')
 const { execFileSync, spawn } = require('node:child_process')
-const { startPgServer, findPgBin } = require('../helpers/pg-server')
+const { startPgServer, findPgBin, pgSkipReason } = require('../helpers/pg-server')
 
-const required = process.env.JOBWIRE_PG_REQUIRED === '1'
-const skip = !findPgBin() && !required && 'PostgreSQL is not installed (apt-get install postgresql)'
+const skip = pgSkipReason()
 
 function psql (url, sql) {
   return execFileSync(path.join(findPgBin(), 'psql'), [url, '-Atc', sql], { encoding: 'utf8' }).trim()

@@ -1,6 +1,8 @@
 #include "store/pg/libpq_api.h"
 
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "platform/platform.h"
 

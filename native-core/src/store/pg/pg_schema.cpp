@@ -5,10 +5,12 @@
 //   type       text                job.created, job.status, job.progress, job.log,
 //                                  job.file, job.updated or a producer's x.*
 //   ts         bigint              when it committed, in ms since the Unix epoch (UTC);
-//                                  never decreases along seq
+//                                  writers keep it from decreasing along seq (times
+//                                  map to seqs by bisection: store/event_times.h)
 //   job        text                the job it concerns (jobs.id)
 //   project    text                that job's project
-//   tree_path  text                that job's path from its root job, for subtree queries
+//   tree_path  text                that job's ids from its root job down, "/root/…/job/":
+//                                  a subtree's events are those LIKE '/root/%'
 //   envelope   text                the event exactly as every transport sends it (JSON),
 //                                  kept as text so it stays byte-exact; query it with
 //                                  envelope::jsonb, e.g.
