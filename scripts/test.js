@@ -50,12 +50,16 @@ function nodeTestFiles (suites) {
   return files.sort()
 }
 
-ctest('build', 'C++ core (ctest)')
+// npm test installs PostgreSQL (scripts/lib/system-packages.js), so its tests must run here:
+// a missing server fails them instead of letting them report a skip.
+const pgRequired = { JOBWIRE_PG_REQUIRED: '1' }
+
+ctest('build', 'C++ core (ctest)', pgRequired)
 if (!quick) {
   sanitizerBuild('JOBWIRE_ASAN', 'build-asan')
-  ctest('build-asan', 'C++ core under ASan+UBSan', { ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' })
+  ctest('build-asan', 'C++ core under ASan+UBSan', { ...pgRequired, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' })
   sanitizerBuild('JOBWIRE_TSAN', 'build-tsan')
-  ctest('build-tsan', 'C++ core under TSan', { TSAN_OPTIONS: 'halt_on_error=1 second_deadlock_stack=1' })
+  ctest('build-tsan', 'C++ core under TSan', { ...pgRequired, TSAN_OPTIONS: 'halt_on_error=1 second_deadlock_stack=1' })
   // libFuzzer (clang), briefly: each run also replays the seed corpus, which keeps every
   // input that once failed (tests/fuzz/corpus). `node scripts/fuzz.js --seconds-each N` runs longer.
   step('libFuzzer targets, 10 s each, ASan+UBSan (scripts/fuzz.js)', process.execPath,
@@ -67,8 +71,8 @@ if (!quick) {
 const TIMING_BOUND = ['tests/addon/50.responsiveness.test.js', 'tests/http/events-poll.test.js']
 // The suites test this checkout's build, named explicitly: the loader would otherwise take
 // prebuilds/ first, which `npm run prebuild` made from an earlier build.
-const thisBuild = { JOBWIRE_ADDON_PATH: path.join(root, 'build', 'jobwire.node'), JOBWIRED_BIN: path.join(root, 'build', 'jobwired') }
-const files = nodeTestFiles(['addon', 'http', 'client', 'electron', 'browser'])
+const thisBuild = { JOBWIRE_ADDON_PATH: path.join(root, 'build', 'jobwire.node'), JOBWIRED_BIN: path.join(root, 'build', 'jobwired'), ...pgRequired }
+const files = nodeTestFiles(['addon', 'http', 'scale-out', 'client', 'electron', 'browser'])
 const timed = files.filter((file) => TIMING_BOUND.includes(file.split(path.sep).join('/')))
 const rest = files.filter((file) => !timed.includes(file))
 if (timed.length !== TIMING_BOUND.length) throw new Error(`scripts/test.js: a timing-bound suite is missing: ${TIMING_BOUND}`)

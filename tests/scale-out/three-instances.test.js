@@ -10,7 +10,7 @@ const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
 const http = require('node:http')
 const path = require('node:path')
-const { startPgServer } = require('../helpers/pg-server')
+const { startPgServer, pgSkipReason } = require('../helpers/pg-server')
 const { startJobwired } = require('../helpers/jobwired')
 const { request, get, openSse, openWs, sleep } = require('../http/support')
 
@@ -43,10 +43,10 @@ function longPoll (srv) {
 // Each write carries an Idempotency-Key and is retried until acknowledged, so a write that
 // met a restart is neither lost nor doubled.
 function httpWriter (srv, name) {
-  const writer = { srv, stopped: false, acked: 0, unavailable: 0 }
+  const writer = { srv, stopped: false, ended: false, acked: 0, unavailable: 0 }
   const write = async (method, route, body) => {
     const key = crypto.randomUUID()
-    for (;;) {
+    while (!writer.ended) {
       try {
         const res = await request(writer.srv, method, route, { body, headers: { 'idempotency-key': key } })
         if (res.status === 200 || res.status === 201) { writer.acked++; return res.json }
@@ -57,11 +57,12 @@ function httpWriter (srv, name) {
       }
       await sleep(50)
     }
+    throw new Error('the test ended')
   }
   writer.done = (async () => {
     for (let i = 0; !writer.stopped; i++) {
       const created = await write('POST', '/api/jobs', { type: 'build', project: name })
-      const id = created.job.id
+      const id = created.id
       await write('POST', `/api/jobs/${id}/status`, { status: 'running' })
       await write('POST', `/api/jobs/${id}/progress`, { progress: 50 })
       await write('POST', `/api/jobs/${id}/logs`, { lines: [`${name} line ${i}`] })
@@ -95,14 +96,14 @@ async function allJobs (srv) {
   }
 }
 
-function assertExactlyOnceInOrder (name, events, head) {
+// The seqs a client saw, after checking each came after the one before.
+function seqsInOrder (name, events) {
   const seqs = events.map((e) => e.seq)
   for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], `${name}: seq ${seqs[i]} after ${seqs[i - 1]}`)
-  const seen = new Set(seqs)
-  return seen
+  return new Set(seqs)
 }
 
-test('three jobwired on one PostgreSQL: one gap-free order for every client, through a SIGKILL and a PostgreSQL restart', async (t) => {
+test('three jobwired on one PostgreSQL: one gap-free order for every client, through a SIGKILL and a PostgreSQL restart', { skip: pgSkipReason() }, async (t) => {
   const pg = await startPgServer()
   t.after(() => pg.stop())
   const token = crypto.randomBytes(16).toString('hex')
@@ -113,16 +114,22 @@ test('three jobwired on one PostgreSQL: one gap-free order for every client, thr
   assert.equal(new Set(epochs).size, 1, 'every instance reports the store\'s one epoch')
 
   // Clients on every instance, from the start of the log.
+  let appWrites = 0
+  let appStopped = false
   const sse = await Promise.all(servers.map((srv) => openSse(srv, '/api/events/stream?after=0')))
   const ws = await Promise.all(servers.map((srv) => openWs(srv, '/ws?after=0')))
   const polls = servers.map((srv) => longPoll(srv))
 
   // Writers on all three over HTTP, and an app with the addon on the same database.
   const writers = servers.map((srv, i) => httpWriter(srv, `instance${i}`))
+  // Whatever happens, nothing keeps writing or polling after the test.
+  t.after(() => {
+    for (const w of writers) Object.assign(w, { stopped: true, ended: true })
+    for (const p of polls) p.stopped = true
+    appStopped = true
+  })
   const app = await jobwire.open({ store: pg.url })
   t.after(() => app.close())
-  let appWrites = 0
-  let appStopped = false
   const appDone = (async () => {
     while (!appStopped) {
       try {
@@ -159,6 +166,8 @@ test('three jobwired on one PostgreSQL: one gap-free order for every client, thr
   await Promise.all([...writers.map((w) => w.done), appDone])
   const head = (await get(servers[0], '/healthz')).json.seq
   assert.ok(head > 100, `a real load was written (head ${head})`)
+  // Instance 2 hears of instance 0's last commits through NOTIFY or, at the latest, its timer.
+  for (const deadline = Date.now() + 5000; (await get(servers[2], '/healthz')).json.seq < head && Date.now() < deadline;) await sleep(50)
   assert.equal((await get(servers[2], '/healthz')).json.seq, head)
 
   const clients = {
@@ -191,7 +200,7 @@ test('three jobwired on one PostgreSQL: one gap-free order for every client, thr
 
   const truth = await allJobs(servers[2])
   for (const [name, events] of Object.entries(clients)) {
-    const seen = assertExactlyOnceInOrder(name, events, head)
+    const seen = seqsInOrder(name, events)
     assert.equal(seen.size, events.length, `${name}: no event twice`)
     const missing = required.filter((seq) => !seen.has(seq))
     assert.deepEqual(missing, [], `${name}: nothing missed`)
@@ -199,7 +208,13 @@ test('three jobwired on one PostgreSQL: one gap-free order for every client, thr
     for (const e of events) assert.equal(JSON.stringify(e), byseq.get(e.seq), `${name}: seq ${e.seq} is the log's event`)
     assert.deepEqual(fold(events), truth, `${name} folds to GET /api/jobs`)
   }
-  assert.ok(writers.some((w) => w.unavailable > 0) || appWrites > 0)
+  // The restart really was mid-stream: writes met it (503, retried with their keys), and the
+  // moved clients carried on from their cursors on instance 2.
+  const unavailable = writers.reduce((sum, w) => sum + w.unavailable, 0)
+  t.diagnostic(`head ${head}; HTTP writes acked ${writers.map((w) => w.acked).join('/')}, 503s retried ${unavailable}; addon writes ${appWrites}; moved SSE got ${sseMoved.events.length}, moved WS ${wsMoved.events.length}`)
+  assert.ok(unavailable > 0, 'some writes met the PostgreSQL restart')
+  assert.ok(appWrites > 0)
+  assert.ok(sseMoved.events.length > 0 && wsMoved.events.length > 0)
   for (const c of [...sse, sseMoved]) c.close()
   for (const c of [...ws, wsMoved]) c.close()
 })
