@@ -147,6 +147,12 @@ export class ConnectionManager {
       },
       gap: () => { if (mine()) this.handlers.gap() },
       reset: () => { if (mine()) this.handlers.reset() },
+      // The link is up but the server's store is not ({delayed: true}): Delayed, not Live,
+      // until a heartbeat says it is back.
+      heartbeat: (beat) => {
+        if (!mine() || this.polling || this.probing || typeof beat.delayed !== 'boolean') return
+        this.update({ status: beat.delayed ? 'reconnecting' : 'connected' })
+      },
       fail: () => { if (mine()) this.failed(transport) }
     }
   }

@@ -10,6 +10,8 @@
 //   sink.events(batch)              envelopes in seq order (may repeat already-seen seqs)
 //   sink.gap()                      the server dropped events for this connection
 //   sink.reset()                    the cursor is older than retention: refetch snapshots
+//   sink.heartbeat({delayed})       the link is up, and the server's store is (false) or
+//                                   is not (true) reachable: Live or Delayed
 //   sink.fail(error)                the connection failed or was lost; the transport is
 //                                   stopped and the connection manager decides what next
 // A transport never retries by itself: retries, backoff and fallback are the manager's.

@@ -46,6 +46,8 @@ export function createSseTransport ({ http, win = globalThis, filters, customTyp
       sink.hello(parseJson(message.data) || {})
     })
     es.addEventListener('gap', () => { if (alive()) sink.gap() })
+    // Sent while the server's store cannot be reached ({delayed: true}) and once when it is back.
+    es.addEventListener('heartbeat', (message) => { if (alive()) sink.heartbeat(parseJson(message.data) || {}) })
     es.addEventListener('reset', () => { if (alive()) sink.reset() })
     es.addEventListener('open', () => {
       // The stream is open once headers arrive; hello follows at once on jobwired.

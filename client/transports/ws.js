@@ -80,6 +80,7 @@ export function createWsTransport ({ http, win = globalThis, env, filters, getTo
         if (item.type === 'hello') sink.hello(item)
         else if (item.type === 'gap') sink.gap()
         else if (item.type === 'reset') sink.reset()
+        else if (item.type === 'heartbeat') sink.heartbeat(item)
       }
       if (batch.length) sink.events(batch)
     })

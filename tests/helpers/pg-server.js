@@ -183,10 +183,13 @@ function handle (record, tcp) {
     url: tcp ? `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres` : `postgres:///postgres?host=${encodeURIComponent(dir)}&port=${port}&user=${SUPERUSER}`,
     // A fast shutdown (open connections are ended), then the data is removed.
     stop: () => stopPgServerAt(dir),
-    // Stops (fast: clients' connections end with SQLSTATE 57P01) and starts again on the
-    // same data and port. Also brings back a server that kill() ended.
-    async restart () {
+    // Stops (fast: clients' connections end with SQLSTATE 57P01), keeping the data and the
+    // port: the server is unreachable until up().
+    async down () {
       await pgCtl(record, ['-w', '-t', String(START_TIMEOUT_S), '-m', 'fast', 'stop']).catch(() => {})
+    },
+    // Starts it again after down() or kill(), on the same data and port.
+    async up () {
       // After kill(), the old server's backends may hold its shared memory a moment longer.
       for (let attempt = 1; ; attempt++) {
         try {
@@ -197,6 +200,10 @@ function handle (record, tcp) {
           await new Promise((resolve) => setTimeout(resolve, 250))
         }
       }
+    },
+    async restart () {
+      await this.down()
+      await this.up()
     },
     // SIGKILL to the postmaster: a crash, without a shutdown. restart() brings it back.
     kill () {

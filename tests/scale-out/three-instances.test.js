@@ -218,3 +218,41 @@ test('three jobwired on one PostgreSQL: one gap-free order for every client, thr
   for (const c of [...sse, sseMoved]) c.close()
   for (const c of [...ws, wsMoved]) c.close()
 })
+
+test('PostgreSQL unreachable: writes answer 503 and commit nothing, streams stay up and say "delayed", and all resumes when it is back', { skip: pgSkipReason() }, async (t) => {
+  const pg = await startPgServer()
+  t.after(() => pg.stop())
+  const token = crypto.randomBytes(16).toString('hex')
+  const a = await startJobwired({ dbPath: pg.url, token, args: ['--heartbeat-ms', '300'] })
+  const b = await startJobwired({ dbPath: pg.url, token, args: ['--heartbeat-ms', '300'] })
+  t.after(() => Promise.all([a.stop(), b.stop()]))
+  const job = (await request(a, 'POST', '/api/jobs', { body: { type: 'build' } })).json
+  const sse = await openSse(b, '/api/events/stream?after=0')
+  const ws = await openWs(b, '/ws?after=0')
+  t.after(() => { sse.close(); ws.close() })
+  await sse.waitFor(1)
+
+  await pg.down() // stopped, its data kept: every connection ends and none can be made
+  const refused = await request(a, 'POST', `/api/jobs/${job.id}/progress`, { body: { progress: 10 } })
+  assert.equal(refused.status, 503)
+  assert.equal(refused.json.error.code, 'unavailable')
+  await ws.waitForMessage((m) => m.type === 'heartbeat' && m.delayed === true, 5000)
+  await sse.waitForFrame((f) => f.event === 'heartbeat' && JSON.parse(f.data).delayed === true, 5000)
+  assert.equal((await get(b, '/healthz')).json.store, 'unreachable')
+  assert.equal(sse.ended, false, 'the stream stays open')
+
+  await pg.up()
+  // Back: a heartbeat says so, and writes on one instance reach streams on the other.
+  await ws.waitForMessage((m) => m.type === 'heartbeat' && m.delayed === false, 10_000)
+  await sse.waitForFrame((f) => f.event === 'heartbeat' && JSON.parse(f.data).delayed === false, 10_000)
+  let accepted
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) {
+    accepted = await request(a, 'POST', `/api/jobs/${job.id}/progress`, { body: { progress: 20 } })
+    if (accepted.status === 200) break
+  }
+  assert.equal(accepted.status, 200)
+  await sse.waitFor(2, 10_000)
+  assert.deepEqual(sse.events.map((e) => e.seq), [1, 2], 'the refused write committed nothing; the accepted one is seq 2')
+  assert.equal(sse.events[1].data.progress_percent, 20)
+  assert.equal((await get(b, '/healthz')).json.store, 'reachable')
+})

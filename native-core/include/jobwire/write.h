@@ -38,6 +38,9 @@ struct LogInfo {
   std::string epoch;       // made when the store was created
   int64_t head_seq = 0;    // the newest committed seq
   int64_t oldest_seq = 1;  // the oldest retained seq (head_seq + 1 when the log is empty)
+  // False while the store's database cannot be reached (a shared PostgreSQL store): writes
+  // answer `unavailable` and events from other processes wait; streams report "delayed".
+  bool reachable = true;
 };
 
 // How the store keeps pace with the writes (for /metrics). The WAL figures are SQLite's and

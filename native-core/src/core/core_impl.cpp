@@ -199,7 +199,9 @@ Result<EventPage> CoreImpl::events_since(int64_t since_ms, size_t limit) {
   return page;
 }
 
-LogInfo CoreImpl::log_info() const { return {store_->epoch(), store_->head_seq(), store_->oldest_seq()}; }
+LogInfo CoreImpl::log_info() const {
+  return {store_->epoch(), store_->head_seq(), store_->oldest_seq(), store_->reachable()};
+}
 
 StoreStats CoreImpl::store_stats() const { return store_->stats(); }
 

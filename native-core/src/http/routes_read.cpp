@@ -177,7 +177,11 @@ void get_health(RouteContext& ctx) {
   nlohmann::json body = {{"status", up ? "ok" : "closed"},
                          {"seq", info.head_seq},
                          {"oldest", info.oldest_seq},
-                         {"epoch", info.epoch}};
+                         {"epoch", info.epoch},
+                         // Every instance on a shared store sees the same database: an
+                         // unreachable one is reported, not made a failed health check, so a
+                         // load balancer keeps the instances that still serve reads and streams.
+                         {"store", info.reachable ? "reachable" : "unreachable"}};
   Response response = json_response(body.dump(), up ? 200 : 503);
   response.headers.emplace_back("Cache-Control", "no-store");
   ctx.conn.respond(std::move(response));

@@ -35,8 +35,17 @@ class SseStream final : public Session {
     });
   }
 
+  // A comment while all is well (EventSource ignores it: it only keeps the link alive); a
+  // `heartbeat` event while the store cannot be reached, and one more when it is back, so
+  // a client can show "Delayed" and then "Live".
   void on_heartbeat() override {
-    conn_.send(": hb\n\n");
+    const bool delayed = !server_.core().log_info().reachable;
+    if (delayed || told_delayed_) {
+      conn_.send("event: heartbeat\ndata: " + heartbeat_json(feed_ ? feed_->cursor() : 0, delayed) + "\n\n");
+      told_delayed_ = delayed;
+    } else {
+      conn_.send(": hb\n\n");
+    }
     conn_.flush();
   }
 
@@ -64,6 +73,7 @@ class SseStream final : public Session {
   ServerImpl& server_;
   Connection& conn_;
   std::unique_ptr<Feed> feed_;
+  bool told_delayed_ = false;  // the last heartbeat said the store was unreachable
 };
 
 }  // namespace

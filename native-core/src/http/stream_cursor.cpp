@@ -27,4 +27,8 @@ std::string control_json(const char* type, int64_t cursor) {
   return nlohmann::json({{"type", type}, {"seq", cursor}}).dump();
 }
 
+std::string heartbeat_json(int64_t cursor, bool delayed) {
+  return nlohmann::json({{"type", "heartbeat"}, {"seq", cursor}, {"delayed", delayed}}).dump();
+}
+
 }  // namespace jobwire::http

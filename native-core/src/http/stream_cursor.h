@@ -18,5 +18,8 @@ Result<std::optional<int64_t>> stream_cursor(const Request& request);
 std::string hello_json(const LogInfo& info);
 // {"type":"gap"|"reset","seq":cursor}
 std::string control_json(const char* type, int64_t cursor);
+// A heartbeat's control message: `delayed` while the store cannot be reached (events from
+// other writers wait; clients show "Delayed"), and once more, false, when it is back.
+std::string heartbeat_json(int64_t cursor, bool delayed);
 
 }  // namespace jobwire::http

@@ -73,6 +73,8 @@ class Store : public LogSource {
   virtual int64_t oldest_seq() const = 0;
   virtual const std::string& epoch() const = 0;
   virtual StoreStats stats() const = 0;
+  // False while the database cannot be reached (an embedded file always can).
+  virtual bool reachable() const { return true; }
   // Writes everything queued, stops the writer; reads answer `closed` afterwards.
   virtual void close() = 0;
 

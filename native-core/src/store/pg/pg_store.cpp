@@ -35,7 +35,7 @@ Result<std::shared_ptr<PgStore>> PgStore::open(const CoreOptions& options, OnCom
                         [self](int64_t pruned_through) {
                           self->pruned_through_.store(pruned_through, std::memory_order_release);
                         },
-                        [](bool) {}});
+                        [self](bool reachable) { self->reachable_.store(reachable, std::memory_order_relaxed); }});
   store->follower_->start();
   return store;
 }

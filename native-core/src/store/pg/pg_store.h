@@ -35,6 +35,7 @@ class PgStore final : public Store {
   int64_t oldest_seq() const override { return pruned_through_.load(std::memory_order_acquire) + 1; }
   const std::string& epoch() const override { return epoch_; }
   StoreStats stats() const override { return {}; }
+  bool reachable() const override { return reachable_.load(std::memory_order_relaxed); }
   void close() override;
 
  private:
@@ -57,6 +58,7 @@ class PgStore final : public Store {
   std::atomic<int64_t> head_seq_{0};
   std::atomic<int64_t> pruned_through_{0};
   std::atomic<bool> closed_{false};
+  std::atomic<bool> reachable_{true};
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<PgReader>> pool_;
 };
