@@ -165,7 +165,8 @@ test('GET /api/config/polling, /healthz and /metrics answer their documented sha
   const health = await get(srv, '/healthz', { token: null })
   assert.equal(health.status, 200)
   assert.equal(health.json.status, 'ok')
-  assert.deepEqual(Object.keys(health.json).sort(), ['epoch', 'oldest', 'seq', 'status'])
+  assert.deepEqual(Object.keys(health.json).sort(), ['epoch', 'oldest', 'seq', 'status', 'store'])
+  assert.equal(health.json.store, 'reachable', 'an embedded SQLite store is always reachable')
   assert.equal(typeof health.json.seq, 'number')
 
   await get(srv, '/api/jobs/j_missing_for_metrics')
