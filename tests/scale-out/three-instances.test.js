@@ -226,11 +226,20 @@ test('PostgreSQL unreachable: writes answer 503 and commit nothing, streams stay
   const a = await startJobwired({ dbPath: pg.url, token, args: ['--heartbeat-ms', '300'] })
   const b = await startJobwired({ dbPath: pg.url, token, args: ['--heartbeat-ms', '300'] })
   t.after(() => Promise.all([a.stop(), b.stop()]))
+  const since = new Date().toISOString()
   const job = (await request(a, 'POST', '/api/jobs', { body: { type: 'build' } })).json
   const sse = await openSse(b, '/api/events/stream?after=0')
   const ws = await openWs(b, '/ws?after=0')
   t.after(() => { sse.close(); ws.close() })
   await sse.waitFor(1)
+  // The seeds' shape on PostgreSQL: /api/status?since= and the WebSocket's hello, on the
+  // instance that did not write.
+  const status = await get(b, `/api/status?since=${encodeURIComponent(since)}`)
+  assert.equal(status.status, 200)
+  assert.deepEqual(status.json.events.map((e) => [e.seq, e.type, e.job]), [[1, 'job.created', job.id]])
+  const hello = ws.messages.find((m) => m.type === 'hello')
+  assert.equal(hello.epoch, (await get(a, '/healthz')).json.epoch)
+  assert.equal(hello.oldest, 1)
 
   await pg.down() // stopped, its data kept: every connection ends and none can be made
   const refused = await request(a, 'POST', `/api/jobs/${job.id}/progress`, { body: { progress: 10 } })
