@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "model/json_util.h"
+#include "store/read_rules.h"
 #include "store/pg/pg_rows.h"
 #include "store/time_bisect.h"
 
@@ -116,14 +117,7 @@ Result<int64_t> PgReader::head_seq() {
 Result<int64_t> PgReader::head_for_cursor(const char* name, int64_t cursor) {
   auto bounds = log_bounds();
   if (!bounds.ok()) return bounds.status();
-  const auto [head, pruned_through] = bounds.value();
-  if (cursor < pruned_through)
-    return Status{Code::reset, std::string(name) + " " + std::to_string(cursor) + " is older than retention (oldest seq " +
-                                   std::to_string(pruned_through + 1) + ")"};
-  if (cursor > head)
-    return Status{Code::reset, std::string(name) + " " + std::to_string(cursor) + " is beyond the newest seq " +
-                                   std::to_string(head) + ": the store was replaced"};
-  return head;
+  return jobwire::head_for_cursor(name, cursor, bounds.value().head, bounds.value().pruned_through);
 }
 
 Result<Job> PgReader::get_job(const std::string& id) {
@@ -230,18 +224,7 @@ Result<JobSet> PgReader::get_jobs(const std::vector<std::string>& ids) {
     std::string id = job.id;
     found.emplace(std::move(id), std::move(job));
   }
-  JobSet set;
-  std::unordered_set<std::string> answered;  // an id asked for twice is answered once
-  for (const std::string& id : ids) {
-    if (!answered.insert(id).second) continue;
-    auto it = found.find(id);
-    if (it == found.end()) {
-      set.missing.push_back(id);
-      continue;
-    }
-    set.changed_seq = std::max(set.changed_seq, it->second.updated_seq);
-    set.jobs.push_back(std::move(it->second));
-  }
+  JobSet set = job_set_in_order(ids, std::move(found));
   auto head = head_seq();
   if (!head.ok()) return head.status();
   set.seq = head.value();
@@ -255,11 +238,7 @@ Result<FileChanges> PgReader::file_changes(const std::string& project, int64_t s
   if (!checked_head.ok()) return checked_head.status();
   auto rows = conn_.exec_prepared(kSelectFileEvents, {number(since_seq), project});
   if (!rows.ok()) return rows.status();
-  FileChanges changes;
-  changes.since_seq = since_seq;
-  changes.seq = checked_head.value();
-  changes.changed_seq = since_seq;
-  std::unordered_map<std::string, size_t> by_path;  // path → its row in changes.files
+  LatestFileChanges changes(since_seq, checked_head.value());
   for (int row = 0; row < rows->rows(); ++row) {
     FileChangeEntry entry;
     entry.seq = rows->int64(row, 0);
@@ -268,15 +247,9 @@ Result<FileChanges> PgReader::file_changes(const std::string& project, int64_t s
     entry.path = rows->text(row, 3);
     entry.change = parse_file_change(rows->text(row, 4)).value_or(FileChange::created);
     entry.file_id = rows->text(row, 5);
-    changes.changed_seq = entry.seq;
-    auto [it, inserted] = by_path.emplace(entry.path, changes.files.size());
-    if (inserted) changes.files.push_back(std::move(entry));
-    else changes.files[it->second] = std::move(entry);
+    changes.add(std::move(entry));
   }
-  // Rows were kept where each path first appeared; the answer lists them by latest change.
-  std::sort(changes.files.begin(), changes.files.end(),
-            [](const FileChangeEntry& a, const FileChangeEntry& b) { return a.seq < b.seq; });
-  return changes;
+  return std::move(changes).finish();
 }
 
 Result<EventPage> PgReader::read_events(int64_t after, size_t limit, const EventFilter& filter, int64_t below,

@@ -5,11 +5,11 @@
 namespace jobwire {
 
 PgStore::PgStore(const CoreOptions& options, OnCommit on_commit)
-    : conninfo_(options.store),
-      max_readers_(options.postgres.readers),
-      on_commit_(std::move(on_commit)),
+    : on_commit_(std::move(on_commit)),
       writer_(options.store, KeyRetention{options.idempotency_key_ms, options.idempotency_key_count},
-              options.postgres) {}
+              options.postgres),
+      // A reader whose connection was lost is dropped; the next read connects afresh.
+      readers_([conninfo = options.store] { return PgReader::open(conninfo); }, options.postgres.readers) {}
 
 Result<std::shared_ptr<PgStore>> PgStore::open(const CoreOptions& options, OnCommit on_commit) {
   if (options.postgres.readers < 1) return Status{Code::invalid_argument, "postgres.readers must be at least 1"};
@@ -59,32 +59,7 @@ void PgStore::publish(const std::vector<EventPtr>& events, bool from_log) {
 
 void PgStore::submit(WriteRequest request) { commit_->submit(std::move(request)); }
 
-Status PgStore::with_reader(const std::function<void(StoreReader&)>& use) {
-  auto reader = borrow();
-  if (!reader.ok()) return reader.status();
-  use(*reader.value());
-  give_back(std::move(reader).value());
-  return Status::Ok();
-}
-
-Result<std::unique_ptr<PgReader>> PgStore::borrow() {
-  if (closed_.load()) return Status{Code::closed, "the core is closed"};
-  {
-    std::lock_guard lock(pool_mu_);
-    if (!pool_.empty()) {
-      auto reader = std::move(pool_.back());
-      pool_.pop_back();
-      return reader;
-    }
-  }
-  return PgReader::open(conninfo_);
-}
-
-void PgStore::give_back(std::unique_ptr<PgReader> reader) {
-  std::lock_guard lock(pool_mu_);
-  // A reader whose connection was lost is dropped; the next borrow connects afresh.
-  if (!closed_.load() && !reader->broken() && pool_.size() < max_readers_) pool_.push_back(std::move(reader));
-}
+Status PgStore::with_reader(const std::function<void(StoreReader&)>& use) { return readers_.with_reader(use); }
 
 Result<EventPage> PgStore::read_log(int64_t after, size_t limit, const EventFilter& filter, int64_t below) {
   return read([&](StoreReader& reader) { return reader.read_events(after, limit, filter, below, kFilteredScanRows); });
@@ -94,8 +69,7 @@ void PgStore::close() {
   if (closed_.exchange(true)) return;
   if (commit_) commit_->close();
   if (follower_) follower_->stop();
-  std::lock_guard lock(pool_mu_);
-  pool_.clear();
+  readers_.close();
 }
 
 }  // namespace jobwire

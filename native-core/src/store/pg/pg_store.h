@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "store/group_commit.h"
+#include "store/reader_pool.h"
 #include "store/pg/pg_follower.h"
 #include "store/pg/pg_reader.h"
 #include "store/pg/pg_writer.h"
@@ -43,11 +44,7 @@ class PgStore final : public Store {
   // Publishes the events that follow the last published seq; with `from_log`, a hole in
   // front of them (retention pruned it while this process was away) is stepped over.
   void publish(const std::vector<EventPtr>& events, bool from_log);
-  Result<std::unique_ptr<PgReader>> borrow();
-  void give_back(std::unique_ptr<PgReader> reader);
 
-  const std::string conninfo_;
-  const size_t max_readers_;
   OnCommit on_commit_;
   std::string epoch_;
   PgWriter writer_;
@@ -59,8 +56,7 @@ class PgStore final : public Store {
   std::atomic<int64_t> pruned_through_{0};
   std::atomic<bool> closed_{false};
   std::atomic<bool> reachable_{true};
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<PgReader>> pool_;
+  ReaderPool<PgReader> readers_;
 };
 
 }  // namespace jobwire

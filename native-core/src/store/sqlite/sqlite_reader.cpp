@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "model/json_util.h"
+#include "store/read_rules.h"
 #include "store/sqlite/job_rows.h"
 
 namespace jobwire {
@@ -184,18 +185,7 @@ Result<JobSet> SqliteReader::get_jobs(const std::vector<std::string>& ids) {
   Status s = select_jobs_by_ids_.status();
   select_jobs_by_ids_.reset();
   if (!s.ok()) return s;
-  JobSet set;
-  std::unordered_set<std::string> answered;  // an id asked for twice is answered once
-  for (const std::string& id : ids) {
-    if (!answered.insert(id).second) continue;
-    auto it = found.find(id);
-    if (it == found.end()) {
-      set.missing.push_back(id);
-      continue;
-    }
-    set.changed_seq = std::max(set.changed_seq, it->second.updated_seq);
-    set.jobs.push_back(std::move(it->second));
-  }
+  JobSet set = job_set_in_order(ids, std::move(found));
   auto head = head_seq();
   if (!head.ok()) return head.status();
   set.seq = head.value();
@@ -205,14 +195,7 @@ Result<JobSet> SqliteReader::get_jobs(const std::vector<std::string>& ids) {
 Result<int64_t> SqliteReader::head_for_cursor(const char* name, int64_t cursor) {
   auto bounds = log_bounds();
   if (!bounds.ok()) return bounds.status();
-  const auto [head, pruned_through] = bounds.value();
-  if (cursor < pruned_through)
-    return Status{Code::reset, std::string(name) + " " + std::to_string(cursor) + " is older than retention (oldest seq " +
-                                   std::to_string(pruned_through + 1) + ")"};
-  if (cursor > head)
-    return Status{Code::reset, std::string(name) + " " + std::to_string(cursor) + " is beyond the newest seq " +
-                                   std::to_string(head) + ": the store was replaced"};
-  return head;
+  return jobwire::head_for_cursor(name, cursor, bounds.value().head, bounds.value().pruned_through);
 }
 
 Result<FileChanges> SqliteReader::file_changes(const std::string& project, int64_t since_seq) {
@@ -221,11 +204,7 @@ Result<FileChanges> SqliteReader::file_changes(const std::string& project, int64
   auto checked_head = head_for_cursor("since_seq", since_seq);
   if (!checked_head.ok()) return checked_head.status();
   const int64_t head = checked_head.value();
-  FileChanges changes;
-  changes.since_seq = since_seq;
-  changes.seq = head;
-  changes.changed_seq = since_seq;
-  std::unordered_map<std::string, size_t> by_path;  // path → its row in changes.files
+  LatestFileChanges changes(since_seq, head);
   select_file_events_.bind(1, since_seq).bind(2, std::string_view(project));
   while (select_file_events_.step()) {
     FileChangeEntry entry;
@@ -235,18 +214,12 @@ Result<FileChanges> SqliteReader::file_changes(const std::string& project, int64
     entry.path = select_file_events_.text(3);
     entry.change = parse_file_change(select_file_events_.text(4)).value_or(FileChange::created);
     entry.file_id = select_file_events_.text(5);
-    changes.changed_seq = entry.seq;
-    auto [it, inserted] = by_path.emplace(entry.path, changes.files.size());
-    if (inserted) changes.files.push_back(std::move(entry));
-    else changes.files[it->second] = std::move(entry);
+    changes.add(std::move(entry));
   }
   Status s = select_file_events_.status();
   select_file_events_.reset();
   if (!s.ok()) return s;
-  // Rows were kept where each path first appeared; the answer lists them by latest change.
-  std::sort(changes.files.begin(), changes.files.end(),
-            [](const FileChangeEntry& a, const FileChangeEntry& b) { return a.seq < b.seq; });
-  return changes;
+  return std::move(changes).finish();
 }
 
 Result<EventPage> SqliteReader::read_events(int64_t after, size_t limit, const EventFilter& filter, int64_t below,

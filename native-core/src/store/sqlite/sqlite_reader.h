@@ -13,6 +13,8 @@ namespace jobwire {
 class SqliteReader final : public StoreReader {
  public:
   Status open(const std::string& path);
+  // A file's reader has no connection to lose.
+  bool broken() const { return false; }
 
   Result<Job> get_job(const std::string& id) override;
   Result<JobPage> list_jobs(const JobFilter& filter) override;

@@ -15,7 +15,6 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& option
   if (sqlite.wal_restart_bytes <= 0) return Status{Code::invalid_argument, "wal_restart_bytes must be positive"};
   if (sqlite.wal_limit_bytes < sqlite.wal_restart_bytes)
     return Status{Code::invalid_argument, "wal_limit_bytes must not be below wal_restart_bytes"};
-  store->path_ = options.store;
   Status s = store->lock_.acquire(options.store);
   if (s.ok()) s = store->writer_.open(options.store, sqlite.durability,
                                      KeyRetention{options.idempotency_key_ms, options.idempotency_key_count});
@@ -35,6 +34,13 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const CoreOptions& option
       [self](int64_t pruned_through) { self->pruned_through_.store(pruned_through, std::memory_order_release); },
       [self] { self->checkpointer_.wait_if_over_limit(self->writer_.wal_frames()); });
   store->pruned_through_ = store->writer_.pruned_through();
+  store->readers_ = std::make_unique<ReaderPool<SqliteReader>>(
+      [path = options.store]() -> Result<std::unique_ptr<SqliteReader>> {
+        auto reader = std::make_unique<SqliteReader>();
+        if (Status opened = reader->open(path); !opened.ok()) return opened;
+        return reader;
+      },
+      kMaxPooledReaders);
   return store;
 }
 
@@ -46,40 +52,12 @@ void SqliteStore::close() {
   if (closed_.exchange(true)) return;
   if (commit_) commit_->close();
   checkpointer_.stop();
-  {
-    std::lock_guard lock(pool_mu_);
-    pool_.clear();
-  }
+  if (readers_) readers_->close();
   lock_.release();
 }
 
 Status SqliteStore::with_reader(const std::function<void(StoreReader&)>& use) {
-  auto reader = borrow();
-  if (!reader.ok()) return reader.status();
-  use(*reader.value());
-  give_back(std::move(reader).value());
-  return Status::Ok();
-}
-
-Result<std::unique_ptr<SqliteReader>> SqliteStore::borrow() {
-  if (closed_.load()) return Status{Code::closed, "the core is closed"};
-  {
-    std::lock_guard lock(pool_mu_);
-    if (!pool_.empty()) {
-      auto reader = std::move(pool_.back());
-      pool_.pop_back();
-      return reader;
-    }
-  }
-  auto reader = std::make_unique<SqliteReader>();
-  Status s = reader->open(path_);
-  if (!s.ok()) return s;
-  return reader;
-}
-
-void SqliteStore::give_back(std::unique_ptr<SqliteReader> reader) {
-  std::lock_guard lock(pool_mu_);
-  if (!closed_.load() && pool_.size() < kMaxPooledReaders) pool_.push_back(std::move(reader));
+  return readers_->with_reader(use);
 }
 
 Result<EventPage> SqliteStore::read_log(int64_t after, size_t limit, const EventFilter& filter, int64_t below) {

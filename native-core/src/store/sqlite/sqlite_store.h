@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/group_commit.h"
+#include "store/reader_pool.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/sqlite_reader.h"
 #include "store/sqlite/sqlite_writer.h"
@@ -33,10 +34,7 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore() = default;
-  Result<std::unique_ptr<SqliteReader>> borrow();
-  void give_back(std::unique_ptr<SqliteReader> reader);
 
-  std::string path_;
   std::string epoch_;
   StoreLock lock_;
   SqliteWriter writer_;
@@ -46,8 +44,7 @@ class SqliteStore final : public Store {
   std::atomic<int64_t> head_seq_{0};
   std::atomic<int64_t> pruned_through_{0};
   std::atomic<bool> closed_{false};
-  mutable std::mutex pool_mu_;
-  std::vector<std::unique_ptr<SqliteReader>> pool_;
+  std::unique_ptr<ReaderPool<SqliteReader>> readers_;
 };
 
 }  // namespace jobwire
