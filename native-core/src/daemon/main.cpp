@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
   // Before any thread starts, so every thread inherits the mask and only the wait below
   // sees SIGINT and SIGTERM.
   platform::block_stop_signals();
+  // A full disk or a file size limit fails the write (503, nothing committed); it must not
+  // end the server.
+  platform::ignore_sigxfsz_unless_handled();
 
   auto core = Core::open(options.core);
   if (!core.ok()) return fail("cannot open " + options.core.path + ": " + core.status().message());

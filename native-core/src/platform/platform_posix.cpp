@@ -5,10 +5,13 @@
 #endif
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "platform/platform.h"
 
@@ -19,6 +22,24 @@ void name_this_thread(const char* name) noexcept { pthread_setname_np(pthread_se
 void ignore_sigpipe_unless_handled() noexcept {
   struct sigaction current {};
   if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) signal(SIGPIPE, SIG_IGN);
+}
+
+void ignore_sigxfsz_unless_handled() noexcept {
+  struct sigaction current {};
+  if (sigaction(SIGXFSZ, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) signal(SIGXFSZ, SIG_IGN);
+}
+
+std::string file_size_limit_reached(const std::vector<std::string>& paths) noexcept {
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return {};
+  // A write that would cross the limit fails whole; SQLite writes at most a page (64 KiB) at a time.
+  constexpr off_t kLargestWrite = 64 * 1024;
+  for (const std::string& path : paths) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && static_cast<rlim_t>(info.st_size + kLargestWrite) >= limit.rlim_cur)
+      return path.substr(path.rfind('/') + 1) + " may not grow past " + std::to_string(limit.rlim_cur) + " bytes (the process's file size limit)";
+  }
+  return {};
 }
 
 Result<int> lock_file(const std::string& path) {
