@@ -7,7 +7,7 @@
 //   order), allowing only what DESIGN.md allows to be coalesced: a job.progress superseded by
 //   a later job.progress of the same job that the client did receive.
 const fs = require('node:fs')
-const { get, post, sleep } = require('../http/support')
+const { get, sleep } = require('../http/support')
 
 // Every event after `after`, paged through GET /api/events.
 async function readLog (srv, after = 0) {
@@ -146,10 +146,4 @@ function checkDelivery (received, log) {
   return { received: received.length, lost, duplicated, outOfOrder, coalesced, foreign, examples }
 }
 
-// A producer's write, retried through refusals it may see during a fault: resolves the answer.
-async function write (srv, path, body, opts) {
-  const res = await post(srv, path, body, opts)
-  return res
-}
-
-module.exports = { readLog, headSeq, serverJobs, metrics, streamConnections, streamsClosed, rssKiB, fold, project, checkDelivery, write, sleep }
+module.exports = { readLog, headSeq, serverJobs, metrics, streamConnections, streamsClosed, rssKiB, fold, project, checkDelivery, sleep }
