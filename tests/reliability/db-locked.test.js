@@ -61,6 +61,7 @@ test('a database locked by another process: writes answer 503 within bounded tim
     post(srv, '/api/jobs', { type: 'during' })
   ])
   const took = Date.now() - started
+  t.diagnostic(`three writes against the lock answered in ${took} ms`)
   for (const res of during) {
     assert.equal(res.status, 503, `a locked database answers 503: ${res.status} ${res.body}`)
     assert.equal(res.json.error.code, 'unavailable')

@@ -47,6 +47,7 @@ test('a full disk: writes refused with a clear error and never acknowledged, not
     refusals.push(res)
   }
   assert.equal(refusals.length, 5, `writes kept succeeding past a ${limit}-byte file size limit (${acked} acknowledged)`)
+  t.diagnostic(`limit ${limit} bytes: ${acked - 3} appends acknowledged after it, then refused: ${refusals[0].body}`)
   for (const res of refusals) {
     assert.equal(res.status, 503, `a full disk answers 503: ${res.status} ${res.body}`)
     assert.equal(res.json.error.code, 'unavailable')
