@@ -53,6 +53,7 @@ test('SIGKILL under write load: every client on every transport resumes from its
   const caught = await Promise.all(clients.map((c) => catchUp(url, c, fence)))
 
   const log = await readLog(ref.srv, 0)
+  t.diagnostic(`${ackedBeforeKill} writes acknowledged before the kill, ${acked.length} in all; ${log.length} events; sessions ${clients.map((c) => c.sessions).join(' ')}`)
   assert.ok(ackedBeforeKill > 20 && acked.length > ackedBeforeKill + 20, `writes before (${ackedBeforeKill}) and after the kill (${acked.length})`)
   const inLog = new Set(log.map((e) => e.seq))
   const missing = acked.filter((s) => s !== undefined && !inLog.has(s))
