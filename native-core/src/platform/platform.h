@@ -23,12 +23,11 @@ void ignore_sigpipe_unless_handled() noexcept;
 void ignore_sigxfsz_unless_handled() noexcept;
 
 // When a write to one of `paths` failed with an I/O error: whether the process's file size
-// limit (RLIMIT_FSIZE) is why, said in words ("FILE may not grow past N bytes", the file's
-// name without its directory, for a client may read it); empty when it is
-// not. SQLite reports a write refused for that limit as a plain I/O error, and by then errno
-// is gone, so the sizes are compared with the limit instead. (ENOSPC, a full disk, SQLite
-// reports itself as SQLITE_FULL.)
-std::string file_size_limit_reached(const std::vector<std::string>& paths) noexcept;
+// limit (RLIMIT_FSIZE) is why, said in words ("FILE may not grow past N bytes", the file's name
+// without its directory, since a client may read it); empty when it is not. SQLite reports a
+// write refused for that limit as a plain I/O error, and by then errno is gone, so the sizes
+// are compared with the limit instead. (ENOSPC, a full disk, SQLite reports as SQLITE_FULL.)
+std::string file_size_limit_reached(const std::vector<std::string>& paths);
 
 // An exclusive lock on the file at `path` (created when missing), held until
 // unlock_file(handle): a handle, `unavailable` when another holder has it, else io_error.

@@ -29,15 +29,17 @@ void ignore_sigxfsz_unless_handled() noexcept {
   if (sigaction(SIGXFSZ, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) signal(SIGXFSZ, SIG_IGN);
 }
 
-std::string file_size_limit_reached(const std::vector<std::string>& paths) noexcept {
+std::string file_size_limit_reached(const std::vector<std::string>& paths) {
   struct rlimit limit {};
   if (getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return {};
-  // A write that would cross the limit fails whole; SQLite writes at most a page (64 KiB) at a time.
-  constexpr off_t kLargestWrite = 64 * 1024;
+  // More than any single write of SQLite's (a WAL frame: a page of at most 64 KiB, and its
+  // header), so a file this close to the limit is one that a write could not grow.
+  constexpr off_t kMargin = 128 * 1024;
   for (const std::string& path : paths) {
     struct stat info {};
-    if (::stat(path.c_str(), &info) == 0 && static_cast<rlim_t>(info.st_size + kLargestWrite) >= limit.rlim_cur)
-      return path.substr(path.rfind('/') + 1) + " may not grow past " + std::to_string(limit.rlim_cur) + " bytes (the process's file size limit)";
+    if (::stat(path.c_str(), &info) != 0 || static_cast<rlim_t>(info.st_size + kMargin) < limit.rlim_cur) continue;
+    return path.substr(path.rfind('/') + 1) + " may not grow past " + std::to_string(limit.rlim_cur) +
+           " bytes (the process's file size limit)";
   }
   return {};
 }
