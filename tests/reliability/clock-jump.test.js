@@ -12,7 +12,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { execFileSync } = require('node:child_process')
 const { startJobwired } = require('../helpers/jobwired')
-const { get, post } = require('../http/support')
+const { get, post, sleep } = require('../http/support')
 const { readLog } = require('./support')
 
 const HOUR = 3600_000
@@ -55,13 +55,18 @@ test('the clock jumps back, across a restart, and forward then back: nothing ref
 
   const a = await emit(srv, 10, 'before')
   const job = (await post(srv, '/api/jobs', { type: 'clock' })).json
-  // An hour back. The shim rereads the file every 10 ms: the fence is the job's created_at.
+  // An hour back. The shim rereads the file on the first clock read 10 ms after its last read;
+  // the fence that it did is a new job stamped no later than the last one (the writer's clock
+  // holds at the log's last ts while the wall clock is behind it).
   setOffset(-HOUR)
+  await sleep(20)
   let b
   for (let i = 0; ; i++) {
     b = await post(srv, '/api/jobs', { type: 'clock' })
     assert.equal(b.status, 201)
-    if (Date.parse(b.json.created_at) <= Date.parse(job.created_at) || i > 50) break
+    if (Date.parse(b.json.created_at) <= Date.parse(job.created_at)) break
+    assert.ok(i < 50, 'the clock shim took effect')
+    await sleep(20)
   }
   const back = await emit(srv, 10, 'after the jump back')
   const running = await post(srv, `/api/jobs/${job.id}/status`, { status: 'running' })
@@ -83,6 +88,7 @@ test('the clock jumps back, across a restart, and forward then back: nothing ref
 
   // Eight days forward: retention by age (7 days) prunes what now looks 8 days old.
   setOffset(8 * DAY)
+  await sleep(20)
   const lastBefore = log[log.length - 1].seq
   for (let i = 0; i < 50; i++) {
     await emit(srv, 1, 'eight days on')
@@ -94,6 +100,7 @@ test('the clock jumps back, across a restart, and forward then back: nothing ref
 
   // And back by eight days: nothing refused, nothing more pruned, ts never before the last.
   setOffset(0)
+  await sleep(20)
   const later = []
   for (let i = 0; i < 20; i++) later.push(...await emit(srv, 1, 'back again'))
   assert.equal((await get(srv, '/healthz')).json.oldest, oldest, 'a clock going back prunes nothing more')
