@@ -46,6 +46,8 @@ test('names: id, type, project, parent and x.* types of 128 bytes pass, 129 are 
   assert.equal(made.json.id, name(ID))
   await edge('type', (d) => post(srv, '/api/jobs', { type: name(ID + d) }), { field: /type/ })
   await edge('project', (d) => post(srv, '/api/jobs', { type: 'build', project: name(ID + d) }), { field: /project/ })
+  // The job made above has the 128-byte id: it can be a parent; a 129-byte parent is refused as a name.
+  await edge('parent', (d) => post(srv, '/api/jobs', { type: 'build', parent: name(ID + d) }), { field: /parent/ })
   await edge('x.* type', (d) => post(srv, '/api/events', { type: `x.${name(ID - 2 + d)}`, data: {} }), { field: /type/ })
 })
 
