@@ -41,8 +41,10 @@ function vanishSocket (socket, how) {
   else { socket.end(); setTimeout(() => socket.destroy(), 200).unref() }
 }
 
-// One SSE session: resolves when it vanished (after `readMs`) or, when `until` is given,
-// once the cursor reached it.
+// The sessions, one per transport. Each resolves when it vanished (after `readMs`, when
+// given), when `enough()` says so (checked on each event and every 50 ms; it then just
+// closes), or when the server ended it or could not be reached. `client.take` records every
+// envelope taken whole; nothing read after the session decided to end counts.
 function sseSession (url, client, { readMs, enough }) {
   return new Promise((resolve) => {
     let done = false
