@@ -18,6 +18,15 @@ async function main () {
   const producers = arg('producers', 3)
   const seed = arg('seed', 1)
   const srv = await startJobwired()
+  // Interrupted: stop jobwired too, rather than leave it running.
+  // (The clients' and producers' requests then fail; that is expected, not news.)
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      process.on('unhandledRejection', () => {})
+      console.log(`churn: interrupted by ${signal}`)
+      srv.stop().then(() => process.exit(130))
+    })
+  }
   const started = new Date().toISOString()
   console.log(`churn: ${clients} clients, ${producers} producers, ${minutes} min, seed ${seed}, jobwired pid ${srv.proc.pid}`)
   try {
