@@ -40,7 +40,7 @@ async function main () {
       `gauges after ${JSON.stringify(r.gauges)}; RSS start ${mib(r.rss.startKiB)} MiB, a quarter in ${mib(r.rss.warmKiB)}, peak ${mib(r.rss.peakKiB)}, end ${mib(r.rss.endKiB)}`
     ].join('\n'))
     const ok = r.lost === 0 && r.duplicated === 0 && r.outOfOrder === 0 && r.foldMismatches === 0 && r.caughtUp === r.clients &&
-      r.gauges.sse === 0 && r.gauges.ws === 0 && r.gauges.longpoll === 0 && r.rss.endKiB <= r.rss.warmKiB * 1.25 + 16 * 1024
+      r.gauges.sse === 0 && r.gauges.ws === 0 && r.gauges.longpoll === 0 && r.gauges.http === 1 && r.rss.endKiB <= r.rss.warmKiB * 1.25 + 16 * 1024
     console.log(ok ? 'churn: ok' : 'churn: FAILED')
     process.exitCode = ok ? 0 : 1
   } finally {

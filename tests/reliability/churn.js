@@ -7,7 +7,7 @@
 // against the log, each client's fold against GET /api/jobs, the connection gauges, and
 // jobwired's RSS over time.
 const { post } = require('../http/support')
-const { readLog, serverJobs, streamsClosed, rssKiB, fold, project, checkDelivery, headSeq, sleep } = require('./support')
+const { readLog, serverJobs, connectionsClosed, rssKiB, fold, project, checkDelivery, headSeq, sleep } = require('./support')
 const { makeClient, churn, catchUp, mulberry32 } = require('./churn-clients')
 
 const TRANSPORTS = ['sse', 'ws', 'longpoll']
@@ -69,7 +69,7 @@ async function runChurn (srv, { clients = 150, producers = 3, seconds = 20, seed
   const elapsed = (Date.now() - began) / 1000
   clearInterval(sampler)
 
-  const gauges = await streamsClosed(srv)
+  const gauges = await connectionsClosed(srv)
   await sleep(1000)
   const rssEnd = rssKiB(srv.proc.pid)
 

@@ -52,25 +52,26 @@ async function metrics (srv) {
   return out
 }
 
-// The open-connection gauges of the streaming transports (the /metrics request itself is an
-// `http` connection, so that one is left out).
-async function streamConnections (srv) {
+// The open-connection gauges, by transport. `http` counts plain requests, and the /metrics
+// request that reads them is one.
+async function connectionGauges (srv) {
   const m = await metrics(srv)
   return {
     sse: m['jobwire_connections{transport="sse"}'],
     ws: m['jobwire_connections{transport="ws"}'],
-    longpoll: m['jobwire_connections{transport="longpoll"}']
+    longpoll: m['jobwire_connections{transport="longpoll"}'],
+    http: m['jobwire_connections{transport="http"}']
   }
 }
 
-// Waits (bounded) until no SSE, WebSocket or long-poll connection is open; returns the last
-// reading either way, for the assertion to show.
-async function streamsClosed (srv, timeoutMs = 10_000) {
+// Waits (bounded) until no SSE, WebSocket or long-poll connection is open and no plain one but
+// the /metrics request itself; returns the last reading either way, for the assertion to show.
+async function connectionsClosed (srv, timeoutMs = 10_000) {
   const until = Date.now() + timeoutMs
   let gauges
   while (Date.now() < until) {
-    gauges = await streamConnections(srv)
-    if (gauges.sse === 0 && gauges.ws === 0 && gauges.longpoll === 0) return gauges
+    gauges = await connectionGauges(srv)
+    if (gauges.sse === 0 && gauges.ws === 0 && gauges.longpoll === 0 && gauges.http === 1) return gauges
     await sleep(100)
   }
   return gauges
@@ -146,4 +147,4 @@ function checkDelivery (received, log) {
   return { received: received.length, lost, duplicated, outOfOrder, coalesced, foreign, examples }
 }
 
-module.exports = { readLog, headSeq, serverJobs, metrics, streamConnections, streamsClosed, rssKiB, fold, project, checkDelivery, sleep }
+module.exports = { readLog, headSeq, serverJobs, metrics, connectionGauges, connectionsClosed, rssKiB, fold, project, checkDelivery, sleep }
