@@ -6,11 +6,16 @@
 // fence event, every client catches up to it, and the run reports what each received
 // against the log, each client's fold against GET /api/jobs, the connection gauges, and
 // jobwired's RSS over time.
+const fs = require('node:fs')
 const { post } = require('../http/support')
 const { readLog, serverJobs, connectionsClosed, rssKiB, fold, project, checkDelivery, headSeq, sleep } = require('./support')
 const { makeClient, churn, catchUp, mulberry32 } = require('./churn-clients')
 
 const TRANSPORTS = ['sse', 'ws', 'longpoll']
+
+function fileSize (file) {
+  try { return fs.statSync(file).size } catch { return 0 }
+}
 
 async function producer (srv, control, rng, stats) {
   const w = async (path, body, method) => {
@@ -45,12 +50,18 @@ async function runChurn (srv, { clients = 150, producers = 3, seconds = 20, seed
     c.cursor = start
     return c
   })
-  const rss = [{ at: 0, kib: rssKiB(srv.proc.pid) }]
+  // RSS, and the store's size beside it: SQLite's page cache (up to 64 MiB) grows with the file.
+  const sample = (at) => ({ at, kib: rssKiB(srv.proc.pid), storeKiB: Math.round((fileSize(srv.dbPath) + fileSize(`${srv.dbPath}-wal`)) / 1024) })
+  const rss = [sample(0)]
   const began = Date.now()
+  let logged = 0
   const sampler = setInterval(() => {
-    const at = (Date.now() - began) / 1000
-    rss.push({ at, kib: rssKiB(srv.proc.pid) })
-    if (Math.round(at) % 60 === 0) log(`${Math.round(at)} s: RSS ${Math.round(rss[rss.length - 1].kib / 1024)} MiB`)
+    const s = sample((Date.now() - began) / 1000)
+    rss.push(s)
+    if (s.at >= logged + 60) {
+      logged += 60
+      log(`${Math.round(s.at)} s: RSS ${(s.kib / 1024).toFixed(1)} MiB, store ${(s.storeKiB / 1024).toFixed(1)} MiB`)
+    }
   }, 1000)
 
   const stats = { writes: 0, jobs: 0 }
@@ -113,7 +124,14 @@ async function runChurn (srv, { clients = 150, producers = 3, seconds = 20, seed
     foldMismatches,
     bad: bad.slice(0, 10),
     gauges,
-    rss: { startKiB: rss[0].kib, warmKiB: warm.kib, peakKiB: Math.max(...rss.map((s) => s.kib), rssEnd), endKiB: rssEnd, samples: rss }
+    rss: {
+      startKiB: rss[0].kib,
+      warmKiB: warm.kib,
+      peakKiB: Math.max(...rss.map((s) => s.kib), rssEnd),
+      endKiB: rssEnd,
+      storeEndKiB: rss[rss.length - 1].storeKiB,
+      samples: rss
+    }
   }
 }
 
