@@ -79,7 +79,8 @@ function sseSession (url, client, { readMs, enough }) {
         const how = pickVanish(client)
         client.vanished[how]++
         finish('vanished')  // nothing read after the decision counts
-        vanishSocket(req.socket, how)
+        if (req.socket) vanishSocket(req.socket, how)
+        else req.destroy()  // not even connected yet: just gone
       }, readMs)
     }
   })
