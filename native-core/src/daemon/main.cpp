@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   // Before any thread starts, so every thread inherits the mask and only the wait below
   // sees SIGINT and SIGTERM.
   platform::block_stop_signals();
+  // A full disk or a file size limit fails the write (503, nothing committed); it must not
+  // end the server.
+  platform::ignore_sigxfsz_unless_handled();
 
   // A PostgreSQL connection string may hold a password: only its host, port, database and
   // user are ever printed.

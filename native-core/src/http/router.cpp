@@ -72,7 +72,12 @@ Status check(const Access& access, Need need, const Request& request) {
   switch (need) {
     case Need::open: return Status::Ok();
     case Need::read: return access.check_read(request);
-    case Need::write: return access.check_write(request);
+    // A write from a foreign Origin is refused even with a valid token: a browser sends the
+    // jobwire_token cookie along with a cross-site form post (CSRF); a producer sends no Origin.
+    case Need::write: {
+      Status origin = access.check_origin(request);
+      return origin.ok() ? access.check_write(request) : origin;
+    }
     case Need::stream: {
       Status origin = access.check_origin(request);
       return origin.ok() ? access.check_read(request) : origin;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "jobwire/status.h"
 
@@ -15,6 +16,18 @@ void name_this_thread(const char* name) noexcept;
 // A write to a socket its peer has closed must fail with EPIPE, not end the process. Sets
 // that up unless the process already chose what SIGPIPE does (Node and Electron have).
 void ignore_sigpipe_unless_handled() noexcept;
+
+// A write past the process's file size limit (RLIMIT_FSIZE) must fail with EFBIG, which
+// SQLite reports like a full disk, not end the process with SIGXFSZ. Sets that up unless the
+// process already chose what SIGXFSZ does.
+void ignore_sigxfsz_unless_handled() noexcept;
+
+// When a write to one of `paths` failed with an I/O error: whether the process's file size
+// limit (RLIMIT_FSIZE) is why, said in words ("FILE may not grow past N bytes", the file's name
+// without its directory, since a client may read it); empty when it is not. SQLite reports a
+// write refused for that limit as a plain I/O error, and by then errno is gone, so the sizes
+// are compared with the limit instead. (ENOSPC, a full disk, SQLite reports as SQLITE_FULL.)
+std::string file_size_limit_reached(const std::vector<std::string>& paths);
 
 // An exclusive lock on the file at `path` (created when missing), held until
 // unlock_file(handle): a handle, `unavailable` when another holder has it, else io_error.

@@ -7,10 +7,13 @@
 #endif
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "platform/platform.h"
 
@@ -21,6 +24,26 @@ void name_this_thread(const char* name) noexcept { pthread_setname_np(pthread_se
 void ignore_sigpipe_unless_handled() noexcept {
   struct sigaction current {};
   if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) signal(SIGPIPE, SIG_IGN);
+}
+
+void ignore_sigxfsz_unless_handled() noexcept {
+  struct sigaction current {};
+  if (sigaction(SIGXFSZ, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) signal(SIGXFSZ, SIG_IGN);
+}
+
+std::string file_size_limit_reached(const std::vector<std::string>& paths) {
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return {};
+  // More than any single write of SQLite's (a WAL frame: a page of at most 64 KiB, and its
+  // header), so a file this close to the limit is one that a write could not grow.
+  constexpr off_t kMargin = 128 * 1024;
+  for (const std::string& path : paths) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || static_cast<rlim_t>(info.st_size + kMargin) < limit.rlim_cur) continue;
+    return path.substr(path.rfind('/') + 1) + " may not grow past " + std::to_string(limit.rlim_cur) +
+           " bytes (the process's file size limit)";
+  }
+  return {};
 }
 
 Result<int> lock_file(const std::string& path) {

@@ -109,12 +109,12 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
   else writer_.rollback();
 
   if (!failure.ok()) {
-    // Nothing of this group was written: refusals keep their reason, every other write fails.
+    // Nothing of this group was written: refusals keep their reason, every other write fails,
+    // `unavailable` when the store said the condition passes (a lock, a full disk, a database
+    // that cannot be reached), else io_error.
+    const Code code = failure.code() == Code::unavailable ? Code::unavailable : Code::io_error;
     for (size_t i = 0; i < group.size(); ++i) {
       bool refused = i < results.size() && !results[i].ok();
-      // `unavailable` (the database cannot be reached: retry later) stays as it is; any other
-      // failure of the store is an io_error.
-      Code code = failure.code() == Code::unavailable ? Code::unavailable : Code::io_error;
       group[i].done(refused ? std::move(results[i]) : Result<Committed>(Status{code, failure.message()}));
     }
     return;

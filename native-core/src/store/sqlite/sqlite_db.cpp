@@ -2,11 +2,26 @@
 
 #include <utility>
 
+#include "platform/platform.h"
+
 namespace jobwire {
 
+// Conditions that pass (another process's lock, a full disk) are `unavailable` (503: retry
+// later), with a message that says which; anything else is io_error.
 static Status sqlite_status(sqlite3* db, int rc, const char* what) {
-  Code code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? Code::unavailable : Code::io_error;
-  return {code, std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
+  const std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  const int primary = rc & 0xff;  // extended result codes are on
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    return {Code::unavailable, std::string(what) + ": the database is locked by another connection (" + detail + ")"};
+  if (primary == SQLITE_FULL) return {Code::unavailable, std::string(what) + ": disk full (" + detail + ")"};
+  if (rc == SQLITE_IOERR_WRITE && db) {
+    const char* file = sqlite3_db_filename(db, "main");
+    if (file && *file) {
+      std::string reason = platform::file_size_limit_reached({file, std::string(file) + "-wal"});
+      if (!reason.empty()) return {Code::unavailable, std::string(what) + ": disk full: " + reason};
+    }
+  }
+  return {Code::io_error, std::string(what) + ": " + detail};
 }
 
 Statement::Statement(sqlite3* db, const char* sql) {
