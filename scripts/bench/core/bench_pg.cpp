@@ -6,7 +6,7 @@
 // follower (LISTEN) and reader pool. Several in one process are separate clients as far as
 // PostgreSQL is concerned (what three jobwired would be, without their HTTP).
 // Each measurement gets a fresh database on the server, dropped afterwards.
-//   build/bench_pg --store postgres://… [--seconds S] [--writers N] [--instances 1,3]
+//   build/bench_pg --store postgres://… [--seconds S] [--writers N] [--window W] [--instances 1,3]
 //                  [--rates 1000,max] [--idle-seconds S] [--pg-pid PID] [--only updates|latency|idle]
 #include <sys/resource.h>
 #include <unistd.h>
@@ -40,6 +40,7 @@ struct Args {
   std::string store;  // the server's URL (any database on it: the admin connection)
   double seconds = 3;
   int writers = 16;
+  int window = 64;  // set_progress writes each writer keeps in flight
   std::vector<int> instances{1, 3};
   std::vector<std::string> rates{"1000", "max"};
   double idle_seconds = 10;
@@ -177,8 +178,8 @@ struct UpdateResult {
 
 // `writers` threads, spread round-robin over the instances, each keep `window` set_progress
 // writes in flight on its own job (the callback form); latency is submit → commit callback.
-UpdateResult durable_updates(const std::vector<std::shared_ptr<Core>>& cores, int writers, double seconds) {
-  constexpr int kWindow = 64;
+UpdateResult durable_updates(const std::vector<std::shared_ptr<Core>>& cores, int writers, int kWindow,
+                             double seconds) {
   std::vector<std::string> ids;
   for (int w = 0; w < writers; ++w) {
     auto& core = cores[static_cast<size_t>(w) % cores.size()];
@@ -252,6 +253,7 @@ void count_transactions(const std::string& url, UpdateResult& result) {
 
 struct LatencyResult {
   double target = 0, achieved = 0, p50_ms = 0, p99_ms = 0, max_ms = 0;
+  double commit_p50_ms = 0, commit_p99_ms = 0;  // submit → commit callback on A
   size_t matched = 0, sent = 0;
 };
 
@@ -292,6 +294,7 @@ LatencyResult cross_instance(Core& a, Core& c, double rate, double seconds) {
 
   std::mutex sent_mu;
   std::vector<std::pair<int64_t, Clock::time_point>> sent;
+  std::vector<double> commit_ms;
   std::atomic<int64_t> in_flight{0}, acked{0};
   int64_t issued = 0;
   auto begin = Clock::now();
@@ -307,6 +310,7 @@ LatencyResult cross_instance(Core& a, Core& c, double rate, double seconds) {
         if (r.ok()) {
           std::lock_guard lock(sent_mu);
           sent.emplace_back(r.value().event->seq, start);
+          commit_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
         acked.fetch_add(1);
         in_flight.fetch_sub(1);
@@ -340,6 +344,8 @@ LatencyResult cross_instance(Core& a, Core& c, double rate, double seconds) {
   result.p50_ms = percentile(ms, 0.5);
   result.p99_ms = percentile(ms, 0.99);
   result.max_ms = ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end());
+  result.commit_p50_ms = percentile(commit_ms, 0.5);
+  result.commit_p99_ms = percentile(commit_ms, 0.99);
   result.matched = ms.size();
   result.sent = sent.size();
   return result;
@@ -378,6 +384,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--store")) args.store = next();
     else if (!std::strcmp(argv[i], "--seconds")) args.seconds = std::atof(next().c_str());
     else if (!std::strcmp(argv[i], "--writers")) args.writers = std::atoi(next().c_str());
+    else if (!std::strcmp(argv[i], "--window")) args.window = std::atoi(next().c_str());
     else if (!std::strcmp(argv[i], "--instances")) {
       args.instances.clear();
       for (auto& n : split(next())) args.instances.push_back(std::atoi(n.c_str()));
@@ -387,7 +394,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--only")) args.only = next();
     else {
       std::fprintf(stderr,
-                   "usage: bench_pg --store postgres://… [--seconds S] [--writers N] [--instances 1,3] "
+                   "usage: bench_pg --store postgres://… [--seconds S] [--writers N] [--window W] [--instances 1,3] "
                    "[--rates 1000,max] [--idle-seconds S] [--pg-pid PID] [--only updates|latency|idle]\n");
       return 2;
     }
@@ -404,11 +411,11 @@ int main(int argc, char** argv) {
 
   double best_one_instance = 0;
   if (want("updates")) {
-    std::printf("durable updates/s, %d writers (64 set_progress in flight each, on its own job), %.0f s each\n",
-                args.writers, args.seconds);
+    std::printf("durable updates/s, %d writers (%d set_progress in flight each, on its own job), %.0f s each\n",
+                args.writers, args.window, args.seconds);
     {
       auto core = must(Core::open(options_for((tmp / "updates.db").string())), "open sqlite");
-      auto r = durable_updates({core}, args.writers, args.seconds);
+      auto r = durable_updates({core}, args.writers, args.window, args.seconds);
       core->close();
       std::printf("  SQLite (WAL, synchronous=NORMAL), 1 instance: %9.0f/s  p50 %6.2f ms  p99 %6.2f ms\n",
                   r.per_second, r.p50_ms, r.p99_ms);
@@ -417,7 +424,7 @@ int main(int argc, char** argv) {
       std::string url = server.fresh();
       std::vector<std::shared_ptr<Core>> cores;
       for (int i = 0; i < n; ++i) cores.push_back(must(Core::open(options_for(url)), "open postgres"));
-      auto r = durable_updates(cores, args.writers, args.seconds);
+      auto r = durable_updates(cores, args.writers, args.window, args.seconds);
       for (auto& c : cores) c->close();
       count_transactions(url, r);
       double per_tx = r.transactions > 0 ? r.updates / r.transactions : 0;
@@ -437,18 +444,29 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 3; ++i) cores.push_back(must(Core::open(options_for(url)), "open postgres"));
     for (auto& rate_text : args.rates) {
       double rate = std::atof(rate_text.c_str());
+      int tries = 1;
       if (rate_text == "max") {
-        // The highest rate one instance sustained above, less a margin so that the queue
-        // does not grow: a sustained rate, not a saturated one.
+        // The highest rate sustained: start from what one instance committed above and step
+        // down until the writes keep pace (achieved within 3 % of the target, p99 under a
+        // second): a sustained rate, not a saturated one with a growing queue.
         if (best_one_instance <= 0) {
-          auto r = durable_updates({cores[0]}, args.writers, std::min(args.seconds, 2.0));
+          auto r = durable_updates({cores[0]}, args.writers, args.window, std::min(args.seconds, 2.0));
           best_one_instance = r.per_second;
         }
         rate = std::floor(best_one_instance * 0.8 / 100) * 100;
+        tries = 4;
       }
-      auto r = cross_instance(*cores[0], *cores[2], rate, args.seconds);
-      std::printf("  %7.0f/s paced (%7.0f/s achieved): p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms (%zu of %zu matched)\n",
-                  r.target, r.achieved, r.p50_ms, r.p99_ms, r.max_ms, r.matched, r.sent);
+      for (int attempt = 1; attempt <= tries; ++attempt) {
+        auto r = cross_instance(*cores[0], *cores[2], rate, args.seconds);
+        bool kept_pace = r.achieved >= 0.97 * r.target && r.p99_ms < 1000;
+        std::printf("  %7.0f/s paced (%7.0f/s achieved): p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms | commit on A "
+                    "p50 %.2f ms p99 %.2f ms (%zu of %zu matched)%s\n",
+                    r.target, r.achieved, r.p50_ms, r.p99_ms, r.max_ms, r.commit_p50_ms, r.commit_p99_ms, r.matched,
+                    r.sent,
+                    tries == 1 ? "" : kept_pace ? "  sustained" : "  not sustained");
+        if (kept_pace) break;
+        rate = std::floor(rate * 0.7 / 100) * 100;
+      }
     }
     for (auto& c : cores) c->close();
   }
