@@ -378,6 +378,8 @@ std::vector<std::string> split(const std::string& list) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A line at a time, so each figure shows as it is measured under pg-scale-out.js (a pipe).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   Args args;
   for (int i = 1; i < argc; ++i) {
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
