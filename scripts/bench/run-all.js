@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark in turn (after the usual set-up), or lists them with --list.
 // Each prints its own figures and its peer's, from the same run; see BENCHMARKS.md.
-//   npm run bench [-- --list] [-- --only core,addon,addon-writes,addon-builds,http-rest,http-fanout,stalled-readers,client,electron,python]
+//   npm run bench [-- --list] [-- --only core,pg,addon,addon-writes,addon-builds,http-rest,http-fanout,stalled-readers,client,electron,python]
 'use strict'
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
@@ -10,6 +10,7 @@ const root = path.resolve(__dirname, '..', '..')
 const node = process.execPath
 const BENCHMARKS = [
   { name: 'core', cmd: path.join(root, 'build', 'bench_core'), args: ['--seconds', '3'] },
+  { name: 'pg', cmd: node, args: ['scripts/bench/pg-scale-out.js', '--seconds', '3', '--idle-seconds', '10'] },
   { name: 'addon', cmd: node, args: ['scripts/bench/addon-delivery.js'] },
   { name: 'addon-writes', cmd: node, args: ['scripts/bench/addon-writes.js'] },
   { name: 'addon-builds', cmd: node, args: ['scripts/bench/addon-builds.js'], prebuild: true },
