@@ -72,16 +72,20 @@ const TIMING_BOUND = ['tests/addon/50.responsiveness.test.js', 'tests/http/event
 // The suites test this checkout's build, named explicitly: the loader would otherwise take
 // prebuilds/ first, which `npm run prebuild` made from an earlier build.
 const thisBuild = { JOBWIRE_ADDON_PATH: path.join(root, 'build', 'jobwire.node'), JOBWIRED_BIN: path.join(root, 'build', 'jobwired'), ...pgRequired }
-const files = nodeTestFiles(['addon', 'http', 'scale-out', 'reliability', 'client', 'electron', 'browser'])
+const files = nodeTestFiles(['addon', 'http', 'scale-out', 'client', 'electron', 'browser'])
 const timed = files.filter((file) => TIMING_BOUND.includes(file.split(path.sep).join('/')))
 const rest = files.filter((file) => !timed.includes(file))
 if (timed.length !== TIMING_BOUND.length) throw new Error(`scripts/test.js: a timing-bound suite is missing: ${TIMING_BOUND}`)
 step('Timing-bound suites, alone (node --test)', process.execPath,
   ['--test', '--test-concurrency=1', '--test-timeout=240000', ...timed], thisBuild)
 if (rest.length > 0) {
-  step('Node, HTTP, reliability, client, Electron and browser suites (node --test)', process.execPath,
+  step('Node, HTTP, scale-out, client, Electron and browser suites (node --test)', process.execPath,
     ['--test', '--test-concurrency=2', '--test-timeout=240000', ...rest], thisBuild)
 }
+// The reliability suites load the machine on purpose (churn, kill -9 under load, slowloris):
+// they run in a step of their own, so a browser suite's timers never share the cores with them.
+step('Reliability suites: churn, faults, abuse (node --test)', process.execPath,
+  ['--test', '--test-concurrency=2', '--test-timeout=240000', ...nodeTestFiles(['reliability'])], thisBuild)
 // The Python producer package against this build's jobwired (python/README.md), including
 // its offline `pip install ./python` into a new venv.
 step('Python producer package (python3 -m unittest)', 'python3',

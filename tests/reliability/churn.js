@@ -6,6 +6,7 @@
 // fence event, every client catches up to it, and the run reports what each received
 // against the log, each client's fold against GET /api/jobs, the connection gauges, and
 // jobwired's RSS over time.
+const crypto = require('node:crypto')
 const fs = require('node:fs')
 const { post } = require('../http/support')
 const { readLog, serverJobs, connectionsClosed, rssKiB, fold, project, checkDelivery, headSeq, sleep } = require('./support')
@@ -18,11 +19,25 @@ function fileSize (file) {
 }
 
 async function producer (srv, control, rng, stats) {
-  const w = async (path, body, method) => {
-    const res = await post(srv, path, body)
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${res.body}`)
-    stats.writes++
-    return res.json
+  // As a careful producer writes: each write carries an Idempotency-Key, and one whose
+  // connection failed before an answer came (it may or may not have committed) is sent again
+  // with it, a few times. Any answer other than success still fails the run.
+  const w = async (path, body) => {
+    const key = crypto.randomUUID() // not from rng: the seeded churn pattern stays the same
+    for (let attempt = 1; ; attempt++) {
+      let res
+      try {
+        res = await post(srv, path, body, { headers: { 'idempotency-key': key } })
+      } catch (err) {
+        if (attempt >= 5) throw err
+        stats.retried = (stats.retried || 0) + 1
+        await sleep(50 * attempt)
+        continue
+      }
+      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${res.body}`)
+      stats.writes++
+      return res.json
+    }
   }
   while (!control.stopping) {
     const job = await w('/api/jobs', { type: 'churn', summary: { n: stats.jobs++ } })
@@ -113,6 +128,7 @@ async function runChurn (srv, { clients = 150, producers = 3, seconds = 20, seed
     seconds: elapsed,
     events: logEvents.length,
     writes: stats.writes,
+    writesRetried: stats.retried || 0,
     jobs: state.size,
     sessions,
     byTransport,
