@@ -71,7 +71,8 @@ Result<ParsedConninfo> parse_conninfo(const LibpqApi& api, const std::string& co
   if (error) api.freemem(error);
   if (options == nullptr)
     return Status{Code::invalid_argument,
-                  "the PostgreSQL connection string is not valid (a postgres:// URL or key=value pairs, as libpq takes)"};
+                  "the PostgreSQL connection string is not valid (libpq takes a postgres:// URL or key=value "
+                  "pairs)"};
   const char* host = nullptr;
   const char* port = nullptr;
   const char* dbname = nullptr;
@@ -276,7 +277,8 @@ Status PgConn::prepare(const std::string& name, const std::string& sql) {
 Result<PgResult> PgConn::exec_prepared(const std::string& name, const std::vector<PgParam>& params) {
   if (conn_ == nullptr) return fail(Code::unavailable, "the connection is closed");
   TextParams text(params);
-  return take(api_->execPrepared(conn_, name.c_str(), text.count(), text.values.data(), nullptr, nullptr, 0), name.c_str());
+  return take(api_->execPrepared(conn_, name.c_str(), text.count(), text.values.data(), nullptr, nullptr, 0),
+              name.c_str());
 }
 
 int PgConn::socket() const { return conn_ ? api_->socket(conn_) : -1; }

@@ -121,15 +121,17 @@ const char* const kMigrations[] = {
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == kPgSchemaVersion);
 
-// 0 for a database without the meta table (a new store).
+// 0 for a database without the meta table (a new store). Two queries: a statement naming a
+// missing table fails when parsed, whichever branch would run.
 Result<int> schema_version(PgConn& conn) {
-  auto result = conn.exec(
-      "SELECT CASE WHEN to_regclass('meta') IS NULL THEN '0' "
-      "ELSE (SELECT value FROM meta WHERE key = 'schema_version') END");
-  if (!result.ok()) return result.status();
-  if (result->rows() != 1 || result->is_null(0, 0))
-    return Status{Code::internal, "the meta table has no schema_version: not a jobwire store"};
-  return static_cast<int>(result->int64(0, 0));
+  auto exists = conn.exec("SELECT to_regclass('meta') IS NOT NULL");
+  if (!exists.ok()) return exists.status();
+  if (exists->text(0, 0) != "t") return 0;
+  auto version = conn.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!version.ok()) return version.status();
+  if (version->rows() != 1)
+    return Status{Code::invalid_argument, "the meta table has no schema_version: this database is not a jobwire store"};
+  return static_cast<int>(version->int64(0, 0));
 }
 
 Status apply(PgConn& conn, int from_version) {
