@@ -188,6 +188,7 @@ void ServerImpl::maybe_release_memory(uint64_t now) {
 
 void ServerImpl::on_heartbeat(uv_timer_t* timer) {
   auto* self = static_cast<ServerImpl*>(timer->data);
+  self->store_delayed_ = !self->core_->log_info().reachable;
   for (auto& [id, conn] : self->connections_) conn->on_heartbeat();
 }
 

@@ -41,6 +41,8 @@ class ServerImpl final : public Server {
   // --- loop thread ---
   uv_loop_t* loop() noexcept { return &loop_; }
   Core& core() noexcept { return *core_; }
+  // Whether the store was unreachable at this heartbeat: read once per tick, not per stream.
+  bool store_delayed() const noexcept { return store_delayed_; }
   const ServerOptions& options() const noexcept { return options_; }
   const std::shared_ptr<Mailbox>& mailbox() noexcept { return mailbox_; }
   Metrics& metrics() noexcept { return metrics_; }
@@ -103,6 +105,7 @@ class ServerImpl final : public Server {
   uint64_t heap_trimmed_ms_ = 0;
   size_t work_in_flight_ = 0;
   uint64_t next_id_ = 1;
+  bool store_delayed_ = false;  // set at each heartbeat tick (store_delayed())
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   Metrics metrics_;
   SseFrames sse_frames_;

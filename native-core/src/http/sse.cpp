@@ -39,7 +39,7 @@ class SseStream final : public Session {
   // `heartbeat` event while the store cannot be reached, and one more when it is back, so
   // a client can show "Delayed" and then "Live".
   void on_heartbeat() override {
-    const bool delayed = !server_.core().log_info().reachable;
+    const bool delayed = server_.store_delayed();
     if (delayed || told_delayed_) {
       conn_.send("event: heartbeat\ndata: " + heartbeat_json(feed_ ? feed_->cursor() : 0, delayed) + "\n\n");
       told_delayed_ = delayed;

@@ -106,7 +106,7 @@ class WebSocketStream final : public Session {
   }
 
   void on_heartbeat() override {
-    queue_text(heartbeat_json(feed_ ? feed_->cursor() : 0, !server_.core().log_info().reachable));
+    queue_text(heartbeat_json(feed_ ? feed_->cursor() : 0, server_.store_delayed()));
     pump();
   }
 
