@@ -31,8 +31,8 @@ function ctest (buildDir, name, env) {
 
 function sanitizerBuild (flag, dir) {
   // The core and the HTTP path with their tests; the addon is a Node module and is not
-  // loaded under a sanitizer runtime.
-  buildNative({ buildDir: dir, cmakeFlags: [`-D${flag}=ON`, '-DJOBWIRE_ADDON=OFF', '-DCMAKE_BUILD_TYPE=Debug'] })
+  // loaded under a sanitizer runtime, and the benchmarks are not run here.
+  buildNative({ buildDir: dir, cmakeFlags: [`-D${flag}=ON`, '-DJOBWIRE_ADDON=OFF', '-DJOBWIRE_BENCH=OFF', '-DCMAKE_BUILD_TYPE=Debug'] })
 }
 
 function nodeTestFiles (suites) {
