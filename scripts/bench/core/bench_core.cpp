@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +17,7 @@
 
 #include "hub/hub.h"
 #include "jobwire/core.h"
+#include "windowed_writes.h"
 
 using namespace jobwire;
 using Clock = std::chrono::steady_clock;
@@ -39,25 +39,17 @@ std::string temp_db(const std::string& name) {
   return path.string();
 }
 
-double percentile(std::vector<double>& values, double p) {
-  if (values.empty()) return 0;
-  size_t index = std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size())));
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(index), values.end());
-  return values[index];
-}
-
 struct UpdateResult {
   double per_second, p50_ms, p99_ms;
 };
 
-// Each writer keeps `window` progress updates in flight on its own job and measures the
-// time from submit to the commit callback.
+// Writers, each on its own job with 64 progress updates in flight (windowed_writes.h).
 UpdateResult durable_updates(int writers, size_t max_group, Durability durability, double seconds) {
   CoreOptions options;
   options.store = temp_db("updates-" + std::to_string(writers) + "-" + std::to_string(max_group) + ".db");
   options.max_group = max_group;
   options.sqlite.durability = durability;
-  auto core = Core::open(options).value();
+  std::shared_ptr<Core> core = Core::open(options).value();
   std::vector<std::string> ids;
   for (int w = 0; w < writers; ++w) {
     NewJob job;
@@ -65,52 +57,9 @@ UpdateResult durable_updates(int writers, size_t max_group, Durability durabilit
     ids.push_back(core->create_job(job).value().job->id);
     core->set_status(ids.back(), JobStatus::running);
   }
-  constexpr int kWindow = 64;
-  std::atomic<bool> stop{false};
-  std::atomic<uint64_t> committed{0};
-  std::vector<std::vector<double>> latencies(static_cast<size_t>(writers));
-  std::vector<std::thread> threads;
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&, w] {
-      // The producer sleeps only when its window is full and is woken once half of it
-      // has committed, so the harness does not add a thread wakeup per update.
-      std::mutex mu;
-      std::condition_variable cv;
-      std::atomic<int> in_flight{0};
-      uint64_t n = 0;
-      auto& lat = latencies[static_cast<size_t>(w)];
-      while (!stop.load(std::memory_order_relaxed)) {
-        if (in_flight.load(std::memory_order_acquire) >= kWindow) {
-          std::unique_lock lock(mu);
-          cv.wait(lock, [&] { return in_flight.load() <= kWindow / 2; });
-        }
-        in_flight.fetch_add(1, std::memory_order_acq_rel);
-        auto start = Clock::now();
-        core->set_progress(ids[static_cast<size_t>(w)], static_cast<double>(n++ % 100), [&, start](Result<Committed>) {
-          double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-          if (lat.size() < 2'000'000) lat.push_back(ms);  // only the writer thread calls back
-          committed.fetch_add(1, std::memory_order_relaxed);
-          if (in_flight.fetch_sub(1, std::memory_order_acq_rel) - 1 == kWindow / 2) {
-            std::lock_guard lock(mu);
-            cv.notify_one();
-          }
-        });
-      }
-      std::unique_lock lock(mu);
-      lock.unlock();
-      while (in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    });
-  }
-  auto begin = Clock::now();
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  uint64_t done = committed.load();
-  double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
-  stop = true;
-  for (auto& t : threads) t.join();
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  bench::WindowedWrites run = bench::windowed_progress({core}, ids, 64, seconds);
   core->close();
-  return {static_cast<double>(done) / elapsed, percentile(all, 0.5), percentile(all, 0.99)};
+  return {run.per_second, run.p50_ms, run.p99_ms};
 }
 
 EventPtr make_event(int64_t seq) {
@@ -214,8 +163,9 @@ int main(int argc, char** argv) {
     first = false;
   }
   UpdateResult power{};
-  if ((all || args.only == "updates") && (!args.writers || args.writers == 16)) power = durable_updates(16, 4096, Durability::power, args.seconds);
-  if (!args.json && (all || args.only == "updates"))
+  bool measure_power = (all || args.only == "updates") && (!args.writers || args.writers == 16);
+  if (measure_power) power = durable_updates(16, 4096, Durability::power, args.seconds);
+  if (!args.json && measure_power)
     std::printf("  16 writers, synchronous=FULL (survives power loss): %.0f/s (p99 %.2f ms)\n", power.per_second,
                 power.p99_ms);
   json += "],\"hub\":[";

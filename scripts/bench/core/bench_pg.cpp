@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "jobwire/core.h"
+#include "windowed_writes.h"
 #include "store/pg/pg_conn.h"
 
 using namespace jobwire;
@@ -59,16 +60,6 @@ T must(Result<T> r, const char* what) {
   return std::move(r).value();
 }
 
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  size_t index = std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size())));
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(index), values.end());
-  return values[index];
-}
-
-// --- the server -------------------------------------------------------------------------
-
-// The URL with its database replaced by `database`.
 std::string url_for(const std::string& url, const std::string& database) {
   auto scheme = url.find("://");
   if (scheme == std::string::npos) die("--store must be a postgres:// URL");
@@ -177,8 +168,8 @@ struct UpdateResult {
 };
 
 // `writers` threads, spread round-robin over the instances, each keep `window` set_progress
-// writes in flight on its own job (the callback form); latency is submit → commit callback.
-UpdateResult durable_updates(const std::vector<std::shared_ptr<Core>>& cores, int writers, int kWindow,
+// writes in flight on its own job (windowed_writes.h); latency is submit → commit callback.
+UpdateResult durable_updates(const std::vector<std::shared_ptr<Core>>& cores, int writers, int window,
                              double seconds) {
   std::vector<std::string> ids;
   for (int w = 0; w < writers; ++w) {
@@ -188,55 +179,9 @@ UpdateResult durable_updates(const std::vector<std::shared_ptr<Core>>& cores, in
     ids.push_back(must(core->create_job(job), "create_job").job->id);
     must(core->set_status(ids.back(), JobStatus::running), "set_status");
   }
-  std::atomic<bool> stop{false};
-  std::atomic<uint64_t> committed{0}, failed{0};
-  std::vector<std::vector<double>> latencies(static_cast<size_t>(writers));
-  std::vector<std::thread> threads;
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&, w] {
-      auto& core = cores[static_cast<size_t>(w) % cores.size()];
-      std::mutex mu;
-      std::condition_variable cv;
-      std::atomic<int> in_flight{0};
-      uint64_t n = 0;
-      auto& lat = latencies[static_cast<size_t>(w)];
-      std::mutex lat_mu;
-      while (!stop.load(std::memory_order_relaxed)) {
-        if (in_flight.load(std::memory_order_acquire) >= kWindow) {
-          std::unique_lock lock(mu);
-          cv.wait(lock, [&] { return in_flight.load() <= kWindow / 2; });
-        }
-        in_flight.fetch_add(1, std::memory_order_acq_rel);
-        auto start = Clock::now();
-        core->set_progress(ids[static_cast<size_t>(w)], static_cast<double>(n++ % 100),
-                           [&, start](Result<Committed> r) {
-                             double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-                             if (r.ok()) {
-                               std::lock_guard lock(lat_mu);
-                               if (lat.size() < 2'000'000) lat.push_back(ms);
-                               committed.fetch_add(1, std::memory_order_relaxed);
-                             } else {
-                               failed.fetch_add(1, std::memory_order_relaxed);
-                             }
-                             if (in_flight.fetch_sub(1, std::memory_order_acq_rel) - 1 == kWindow / 2) {
-                               std::lock_guard lock(mu);
-                               cv.notify_one();
-                             }
-                           });
-      }
-      while (in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    });
-  }
-  auto begin = Clock::now();
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  uint64_t done = committed.load();
-  double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
-  stop = true;
-  for (auto& t : threads) t.join();
-  if (failed.load()) die(std::to_string(failed.load()) + " writes failed");
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  return {static_cast<double>(done) / elapsed, percentile(all, 0.5), percentile(all, 0.99), 0, 0};
+  bench::WindowedWrites run = bench::windowed_progress(cores, ids, window, seconds);
+  if (run.failed) die(std::to_string(run.failed) + " writes failed");
+  return {run.per_second, run.p50_ms, run.p99_ms, 0, 0};
 }
 
 // Writing transactions behind the progress events: each event row's xmin is the transaction
@@ -341,11 +286,11 @@ LatencyResult cross_instance(Core& a, Core& c, double rate, double seconds) {
   LatencyResult result;
   result.target = rate;
   result.achieved = static_cast<double>(acked_in_window) / elapsed;
-  result.p50_ms = percentile(ms, 0.5);
-  result.p99_ms = percentile(ms, 0.99);
+  result.p50_ms = bench::percentile(ms, 0.5);
+  result.p99_ms = bench::percentile(ms, 0.99);
   result.max_ms = ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end());
-  result.commit_p50_ms = percentile(commit_ms, 0.5);
-  result.commit_p99_ms = percentile(commit_ms, 0.99);
+  result.commit_p50_ms = bench::percentile(commit_ms, 0.5);
+  result.commit_p99_ms = bench::percentile(commit_ms, 0.99);
   result.matched = ms.size();
   result.sent = sent.size();
   return result;
