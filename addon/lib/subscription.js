@@ -1,5 +1,5 @@
 'use strict'
-// core.subscribe(fn, { after, onError }): one native pump per subscription, one call per
+// core.subscribe(fn, { after, onError }): one native JS delivery per subscription, one call per
 // batch. The batch text (the core's stored envelopes joined as a JSON array) is parsed once.
 //
 // A subscriber that throws (or returns a promise that rejects) does not stop delivery: the

@@ -11,7 +11,7 @@ namespace jobwire::addon {
 
 namespace {
 
-// Events a pump hands to JS in one call: large enough to amortize the call and the parse,
+// Events a JS delivery hands to JS in one call: large enough to amortize the call and the parse,
 // small enough that one batch never holds the event loop for long.
 constexpr size_t kMaxBatch = 2048;
 // Completions one wakeup settles before yielding the event loop.
@@ -84,8 +84,8 @@ void CoreWrap::on_env_cleanup(void* self) {
 
 void CoreWrap::shut_down_now() {
   state_->closing = true;
-  for (auto& [id, pump] : state_->pumps) pump->stop();
-  state_->pumps.clear();
+  for (auto& [id, js_delivery] : state_->js_deliveries) js_delivery->stop();
+  state_->js_deliveries.clear();
   if (state_->core) state_->core->close();
   state_->completions->close();
 }
@@ -141,8 +141,8 @@ Napi::Value CoreWrap::close(const Napi::CallbackInfo& info) {
     return deferred.Promise();
   }
   state_->closing = true;
-  for (auto& [id, pump] : state_->pumps) pump->stop();
-  state_->pumps.clear();
+  for (auto& [id, js_delivery] : state_->js_deliveries) js_delivery->stop();
+  state_->js_deliveries.clear();
   std::shared_ptr<CoreState> state = state_;
   return TaskWorker<Done>::start(
       env, "jobwire.close",
@@ -187,25 +187,25 @@ Napi::Value CoreWrap::subscribe(const Napi::CallbackInfo& info) {
     status_error(env, status).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Result<std::shared_ptr<Pump>> pump = Pump::start(env, *state_->core, after, deliver, set_immediate_.Value(), kMaxBatch);
-  if (!pump.ok()) {
-    status_error(env, pump.status()).ThrowAsJavaScriptException();
+  Result<std::shared_ptr<JsDelivery>> js_delivery = JsDelivery::start(env, *state_->core, after, deliver, set_immediate_.Value(), kMaxBatch);
+  if (!js_delivery.ok()) {
+    status_error(env, js_delivery.status()).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  pump.value()->expect(env, state_->known_head);
+  js_delivery.value()->expect(env, state_->known_head);
   uint32_t id = state_->next_subscription++;
-  state_->pumps.emplace(id, std::move(pump.value()));
+  state_->js_deliveries.emplace(id, std::move(js_delivery.value()));
   return Napi::Number::New(env, id);
 }
 
 Napi::Value CoreWrap::unsubscribe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsNumber()) return env.Undefined();
-  auto found = state_->pumps.find(info[0].As<Napi::Number>().Uint32Value());
-  if (found == state_->pumps.end()) return env.Undefined();
-  std::shared_ptr<Pump> pump = std::move(found->second);
-  state_->pumps.erase(found);
-  pump->stop();
+  auto found = state_->js_deliveries.find(info[0].As<Napi::Number>().Uint32Value());
+  if (found == state_->js_deliveries.end()) return env.Undefined();
+  std::shared_ptr<JsDelivery> js_delivery = std::move(found->second);
+  state_->js_deliveries.erase(found);
+  js_delivery->stop();
   return env.Undefined();
 }
 

@@ -1,6 +1,6 @@
 // The native Core object behind addon/lib/index.js: one jobwire::Core, its subscriptions
 // and its servers. Every method returns a promise except subscribe/unsubscribe, which only
-// register a pump, and write, whose writes settle through the function given to the
+// register a js_delivery, and write, whose writes settle through the function given to the
 // constructor. Arguments arrive validated by index.js; the guards here only refuse.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 #include "jobwire/core.h"
 #include "js_queue.h"
-#include "pump.h"
+#include "js_delivery.h"
 
 namespace jobwire::addon {
 
@@ -31,7 +31,7 @@ struct CoreState {
   int64_t writes_in_flight = 0;
   int64_t known_head = 0;  // the newest seq the JS thread has seen committed
   uint32_t next_subscription = 1;
-  std::map<uint32_t, std::shared_ptr<Pump>> pumps;
+  std::map<uint32_t, std::shared_ptr<JsDelivery>> js_deliveries;
   std::shared_ptr<JsQueue<Completion>> completions;
   Napi::FunctionReference settle_writes;  // write-queue.js's settle(tokens, answers, errors, changes)
 };

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "collector.h"
-#include "hub/subscriber_queue.h"
+#include "hub/subscription_queue.h"
 #include "temp_store.h"
 #include "test_stores.h"
 
@@ -93,7 +93,7 @@ TEST_CASE("hub: a subscriber that stops reading gets gap while producers and oth
 
 TEST_CASE("hub: a queue gives its memory back on overflow and keeps nothing until the overflow is taken") {
   std::atomic<int> wakes{0};
-  SubscriberQueue queue(EventFilter{}, 100, 0, [&] { ++wakes; });
+  SubscriptionQueue queue(EventFilter{}, 100, 0, [&] { ++wakes; });
   auto batch = [](int64_t first, int count) {
     std::vector<EventPtr> events;
     for (int64_t seq = first; seq < first + count; ++seq) {
@@ -106,14 +106,14 @@ TEST_CASE("hub: a queue gives its memory back on overflow and keeps nothing unti
   };
   CHECK(queue.offer(batch(1, 100)).handed == 100);
   CHECK(queue.held_slots() >= 100);
-  SubscriberQueue::Offered overflowing = queue.offer(batch(101, 50));
+  SubscriptionQueue::Offered overflowing = queue.offer(batch(101, 50));
   CHECK(overflowing.overflowed);
   CHECK(queue.held_slots() == 0);      // released, not cleared
   CHECK(queue.offer(batch(151, 500)).handed == 0);  // the log holds these: nothing is queued
   CHECK(queue.held_slots() == 0);
   CHECK(queue.overflows() == 1);
 
-  SubscriberQueue::Taken taken = queue.take(1000);
+  SubscriptionQueue::Taken taken = queue.take(1000);
   CHECK(taken.overflowed);
   CHECK(taken.last_offered == 650);
   CHECK(queue.live_from() == 0);  // catch-up reads the log until the queue holds something
@@ -125,7 +125,7 @@ TEST_CASE("hub: a queue gives its memory back on overflow and keeps nothing unti
 }
 
 TEST_CASE("hub: a drained queue keeps a small capacity, not a burst's") {
-  SubscriberQueue queue(EventFilter{}, 10'000, 0, nullptr);
+  SubscriptionQueue queue(EventFilter{}, 10'000, 0, nullptr);
   std::vector<EventPtr> burst;
   for (int64_t seq = 1; seq <= 5000; ++seq) {
     auto event = std::make_shared<Event>();

@@ -3,7 +3,7 @@
 #include "core/write_keys.h"
 #include "store/job_writer.h"
 
-#include "hub/live_subscription.h"
+#include "hub/log_subscription.h"
 #include "model/validation.h"
 
 namespace jobwire {
@@ -211,8 +211,8 @@ Result<std::shared_ptr<Subscription>> CoreImpl::subscribe(SubscribeOptions optio
   if (closed_.load()) return closed_status();
   if (options.after && *options.after < 0) return invalid("the cursor must not be negative");
   size_t limit = options.queue_limit ? options.queue_limit : options_.subscriber_queue_limit;
-  auto queue = std::make_shared<SubscriberQueue>(std::move(options.filter), limit, options_.progress_flush_ms,
-                                                 options.wake);
+  auto queue = std::make_shared<SubscriptionQueue>(std::move(options.filter), limit, options_.progress_flush_ms,
+                                                   options.wake);
   // Reading the head and attaching under the publish lock: every later event reaches the
   // queue, every earlier one is in the log.
   int64_t head = hub_->locked([&] {
@@ -221,7 +221,7 @@ Result<std::shared_ptr<Subscription>> CoreImpl::subscribe(SubscribeOptions optio
   });
   const int64_t cursor = options.after.value_or(head);
   const bool catching_up = cursor != head;
-  auto subscription = std::make_shared<LiveSubscription>(hub_, store_, queue, cursor, catching_up);
+  auto subscription = std::make_shared<LogSubscription>(hub_, store_, queue, cursor, catching_up);
   if (catching_up && options.wake) options.wake();
   return std::shared_ptr<Subscription>(std::move(subscription));
 }

@@ -11,7 +11,7 @@ void Hub::publish(const std::vector<EventPtr>& batch) {
   {
     std::lock_guard lock(mu_);
     for (const auto& queue : queues_) {
-      SubscriberQueue::Offered offered = queue->offer(batch);
+      SubscriptionQueue::Offered offered = queue->offer(batch);
       handed += offered.handed;
       overflows += offered.overflowed ? 1 : 0;
     }
@@ -20,15 +20,15 @@ void Hub::publish(const std::vector<EventPtr>& batch) {
   if (overflows > 0) queue_drops_.fetch_add(overflows, std::memory_order_relaxed);
 }
 
-void Hub::attach(std::shared_ptr<SubscriberQueue> queue) {
+void Hub::attach(std::shared_ptr<SubscriptionQueue> queue) {
   std::lock_guard lock(mu_);
   attach_locked(std::move(queue));
 }
 
-void Hub::attach_locked(std::shared_ptr<SubscriberQueue> queue) { queues_.push_back(std::move(queue)); }
+void Hub::attach_locked(std::shared_ptr<SubscriptionQueue> queue) { queues_.push_back(std::move(queue)); }
 
-void Hub::detach(const SubscriberQueue* queue) {
-  std::shared_ptr<SubscriberQueue> removed;  // released outside the lock
+void Hub::detach(const SubscriptionQueue* queue) {
+  std::shared_ptr<SubscriptionQueue> removed;  // released outside the lock
   std::lock_guard lock(mu_);
   auto it = std::find_if(queues_.begin(), queues_.end(), [&](const auto& q) { return q.get() == queue; });
   if (it == queues_.end()) return;
@@ -38,7 +38,7 @@ void Hub::detach(const SubscriberQueue* queue) {
 }
 
 void Hub::close_all() {
-  std::vector<std::shared_ptr<SubscriberQueue>> queues;
+  std::vector<std::shared_ptr<SubscriptionQueue>> queues;
   {
     std::lock_guard lock(mu_);
     queues.swap(queues_);

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-#include "hub/subscriber_queue.h"
+#include "hub/subscription_queue.h"
 
 namespace jobwire {
 
@@ -16,8 +16,8 @@ class Hub {
   // Writer thread, after each commit, in seq order.
   void publish(const std::vector<EventPtr>& batch);
 
-  void attach(std::shared_ptr<SubscriberQueue> queue);
-  void detach(const SubscriberQueue* queue);
+  void attach(std::shared_ptr<SubscriptionQueue> queue);
+  void detach(const SubscriptionQueue* queue);
   // Closes and detaches every queue (the core is closing).
   void close_all();
 
@@ -25,7 +25,7 @@ class Hub {
   uint64_t deliveries() const noexcept { return deliveries_.load(std::memory_order_relaxed); }
   // Subscriber queues emptied because their consumer fell behind: overflowed, or shed.
   uint64_t queue_drops() const noexcept { return queue_drops_.load(std::memory_order_relaxed); }
-  // A consumer shed its queue (SubscriberQueue::shed returned true).
+  // A consumer shed its queue (SubscriptionQueue::shed returned true).
   void count_shed() noexcept { queue_drops_.fetch_add(1, std::memory_order_relaxed); }
 
   // Runs fn under the publish lock: nothing is published meanwhile. Used to read the
@@ -35,11 +35,11 @@ class Hub {
     std::lock_guard lock(mu_);
     return fn();
   }
-  void attach_locked(std::shared_ptr<SubscriberQueue> queue);
+  void attach_locked(std::shared_ptr<SubscriptionQueue> queue);
 
  private:
   mutable std::mutex mu_;
-  std::vector<std::shared_ptr<SubscriberQueue>> queues_;
+  std::vector<std::shared_ptr<SubscriptionQueue>> queues_;
   std::atomic<uint64_t> deliveries_{0};
   std::atomic<uint64_t> queue_drops_{0};
 };

@@ -77,9 +77,9 @@ EventPtr make_event(int64_t seq) {
 // subscriber queue in turn.
 double hub_deliveries(int subscribers, double seconds) {
   Hub hub;
-  std::vector<std::shared_ptr<SubscriberQueue>> queues;
+  std::vector<std::shared_ptr<SubscriptionQueue>> queues;
   for (int i = 0; i < subscribers; ++i) {
-    queues.push_back(std::make_shared<SubscriberQueue>(EventFilter{}, 1'000'000, 0, nullptr));
+    queues.push_back(std::make_shared<SubscriptionQueue>(EventFilter{}, 1'000'000, 0, nullptr));
     hub.attach(queues.back());
   }
   std::atomic<bool> stop{false};

@@ -12,11 +12,11 @@
 
 namespace jobwire {
 
-class LiveSubscription final : public Subscription {
+class LogSubscription final : public Subscription {
  public:
-  LiveSubscription(std::shared_ptr<Hub> hub, std::shared_ptr<LogSource> log, std::shared_ptr<SubscriberQueue> queue, int64_t cursor,
-                   bool catching_up);
-  ~LiveSubscription() override;
+  LogSubscription(std::shared_ptr<Hub> hub, std::shared_ptr<LogSource> log, std::shared_ptr<SubscriptionQueue> queue, int64_t cursor,
+                  bool catching_up);
+  ~LogSubscription() override;
 
   Delivery take(size_t max) override;
   bool ready() const override;
@@ -31,7 +31,7 @@ class LiveSubscription final : public Subscription {
   // Shared with the core so a subscription outliving close() stays safe to use.
   std::shared_ptr<Hub> hub_;
   std::shared_ptr<LogSource> log_;
-  std::shared_ptr<SubscriberQueue> queue_;
+  std::shared_ptr<SubscriptionQueue> queue_;
   mutable std::mutex mu_;
   int64_t cursor_;
   bool catching_up_;

@@ -1,9 +1,9 @@
-// Moves one subscription's events to JS: a pump thread takes from the core (reading the
+// Moves one subscription's events to JS: a delivery thread takes from the core (reading the
 // log while catching up) and joins each take into one JSON array text; the JS thread gets
 // one call per batch and parses it once.
 //
 // Backpressure: at most kBatchesInFlight batches wait for the JS thread; beyond that the
-// pump stops taking, the events stay in the core's bounded queue, and an overflow there
+// delivery stops taking, the events stay in the core's bounded queue, and an overflow there
 // becomes a `gap` the core repairs from the log. A slow JS consumer therefore never slows a
 // producer.
 //
@@ -33,29 +33,29 @@ struct Batch {
   bool ascii = true;  // every byte < 0x80: JS can take the text as Latin-1, a plain copy
 };
 
-class Pump : public std::enable_shared_from_this<Pump> {
+class JsDelivery : public std::enable_shared_from_this<JsDelivery> {
  public:
   static constexpr size_t kBatchesInFlight = 2;
 
   // JS thread. Subscribes to `core` after `after` (nullopt: from the head) and starts the
-  // pump thread; `deliver(text, cursor, reset)` is called once per batch until stop().
-  static Result<std::shared_ptr<Pump>> start(Napi::Env env, Core& core, std::optional<int64_t> after,
-                                             Napi::Function deliver, Napi::Function set_immediate,
-                                             size_t max_batch);
-  ~Pump();
+  // delivery thread; `deliver(text, cursor, reset)` is called once per batch until stop().
+  static Result<std::shared_ptr<JsDelivery>> start(Napi::Env env, Core& core, std::optional<int64_t> after,
+                                                   Napi::Function deliver, Napi::Function set_immediate,
+                                                   size_t max_batch);
+  ~JsDelivery();
 
   // JS thread: `head` has been committed; stay alive until it is delivered.
   void expect(Napi::Env env, int64_t head);
   // JS thread: stops the thread, detaches from the core; `deliver` is never called again.
   void stop();
 
-  Pump(const Pump&) = delete;
-  Pump& operator=(const Pump&) = delete;
+  JsDelivery(const JsDelivery&) = delete;
+  JsDelivery& operator=(const JsDelivery&) = delete;
 
  private:
-  explicit Pump(size_t max_batch) : max_batch_(max_batch) {}
+  explicit JsDelivery(size_t max_batch) : max_batch_(max_batch) {}
   void wake();  // core thread: must not block for long
-  void run();   // pump thread
+  void run();   // delivery thread
   void on_batches(Napi::Env env, std::vector<Batch>& batches);  // JS thread
   void update_keep_alive(Napi::Env env);                        // JS thread
 

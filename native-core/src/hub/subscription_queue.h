@@ -16,9 +16,9 @@
 
 namespace jobwire {
 
-class SubscriberQueue {
+class SubscriptionQueue {
  public:
-  SubscriberQueue(EventFilter filter, size_t limit, int coalesce_ms, std::function<void()> wake);
+  SubscriptionQueue(EventFilter filter, size_t limit, int coalesce_ms, std::function<void()> wake);
 
   struct Offered {
     size_t handed = 0;       // events this subscriber was handed

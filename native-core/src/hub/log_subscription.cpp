@@ -1,14 +1,14 @@
-#include "hub/live_subscription.h"
+#include "hub/log_subscription.h"
 
 namespace jobwire {
 
-LiveSubscription::LiveSubscription(std::shared_ptr<Hub> hub, std::shared_ptr<LogSource> log, std::shared_ptr<SubscriberQueue> queue, int64_t cursor,
-                                   bool catching_up)
+LogSubscription::LogSubscription(std::shared_ptr<Hub> hub, std::shared_ptr<LogSource> log, std::shared_ptr<SubscriptionQueue> queue, int64_t cursor,
+                                 bool catching_up)
     : hub_(std::move(hub)), log_(std::move(log)), queue_(std::move(queue)), cursor_(cursor), catching_up_(catching_up) {}
 
-LiveSubscription::~LiveSubscription() { close(); }
+LogSubscription::~LogSubscription() { close(); }
 
-Delivery LiveSubscription::take(size_t max) {
+Delivery LogSubscription::take(size_t max) {
   std::lock_guard lock(mu_);
   Delivery out;
   if (!closed_ && max > 0) {
@@ -19,8 +19,8 @@ Delivery LiveSubscription::take(size_t max) {
   return out;
 }
 
-void LiveSubscription::take_live(size_t max, Delivery& out) {
-  SubscriberQueue::Taken taken = queue_->take(max);
+void LogSubscription::take_live(size_t max, Delivery& out) {
+  SubscriptionQueue::Taken taken = queue_->take(max);
   if (taken.overflowed) {
     catching_up_ = true;
     gap_to_report_ = true;
@@ -35,7 +35,7 @@ void LiveSubscription::take_live(size_t max, Delivery& out) {
   if (taken.drained && taken.last_offered > cursor_) cursor_ = taken.last_offered;
 }
 
-void LiveSubscription::catch_up(size_t max, Delivery& out) {
+void LogSubscription::catch_up(size_t max, Delivery& out) {
   out.gap = gap_to_report_;
   gap_to_report_ = false;
   const int64_t bound = queue_->live_from();
@@ -56,22 +56,22 @@ void LiveSubscription::catch_up(size_t max, Delivery& out) {
   if ((bound > 0 && cursor_ >= bound - 1) || (bound == 0 && log_exhausted)) catching_up_ = false;
 }
 
-bool LiveSubscription::ready() const {
+bool LogSubscription::ready() const {
   std::lock_guard lock(mu_);
   return !closed_ && (catching_up_ || queue_->pending());
 }
 
-int64_t LiveSubscription::cursor() const {
+int64_t LogSubscription::cursor() const {
   std::lock_guard lock(mu_);
   return cursor_;
 }
 
-void LiveSubscription::shed() {
+void LogSubscription::shed() {
   std::lock_guard lock(mu_);
   if (!closed_ && queue_->shed()) hub_->count_shed();
 }
 
-void LiveSubscription::close() {
+void LogSubscription::close() {
   std::lock_guard lock(mu_);
   if (closed_) return;
   closed_ = true;

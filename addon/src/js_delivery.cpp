@@ -1,4 +1,4 @@
-#include "pump.h"
+#include "js_delivery.h"
 
 #include <chrono>
 #include <utility>
@@ -30,38 +30,38 @@ Batch make_batch(const Delivery& delivery) {
 
 }  // namespace
 
-Result<std::shared_ptr<Pump>> Pump::start(Napi::Env env, Core& core, std::optional<int64_t> after,
-                                          Napi::Function deliver, Napi::Function set_immediate,
-                                          size_t max_batch) {
-  std::shared_ptr<Pump> pump(new Pump(max_batch));
-  std::weak_ptr<Pump> weak = pump;
-  pump->batches_ = JsQueue<Batch>::create(env, "jobwire.subscription", kBatchesInFlight, set_immediate,
-                                          [weak](Napi::Env js_env, std::vector<Batch>& batches) {
-                                            if (auto self = weak.lock()) self->on_batches(js_env, batches);
-                                          });
+Result<std::shared_ptr<JsDelivery>> JsDelivery::start(Napi::Env env, Core& core, std::optional<int64_t> after,
+                                                      Napi::Function deliver, Napi::Function set_immediate,
+                                                      size_t max_batch) {
+  std::shared_ptr<JsDelivery> js_delivery(new JsDelivery(max_batch));
+  std::weak_ptr<JsDelivery> weak = js_delivery;
+  js_delivery->batches_ = JsQueue<Batch>::create(env, "jobwire.subscription", kBatchesInFlight, set_immediate,
+                                                 [weak](Napi::Env js_env, std::vector<Batch>& batches) {
+                                                   if (auto self = weak.lock()) self->on_batches(js_env, batches);
+                                                 });
   int64_t head = core.log_info().head_seq;
   SubscribeOptions options;
   options.after = after;
   // The core never calls wake once Subscription::close has returned, and stop() closes it
-  // before the pump goes away, so a raw pointer is safe here.
-  options.wake = [raw = pump.get()] { raw->wake(); };
+  // before the JS delivery goes away, so a raw pointer is safe here.
+  options.wake = [raw = js_delivery.get()] { raw->wake(); };
   Result<std::shared_ptr<Subscription>> subscription = core.subscribe(std::move(options));
   if (!subscription.ok()) return subscription.status();
-  pump->subscription_ = std::move(subscription.value());
-  pump->deliver_ = Napi::Persistent(deliver);
-  pump->delivered_ = after.value_or(head);
-  pump->expect(env, head);
-  pump->thread_ = std::thread([raw = pump.get()] { raw->run(); });
-  return pump;
+  js_delivery->subscription_ = std::move(subscription.value());
+  js_delivery->deliver_ = Napi::Persistent(deliver);
+  js_delivery->delivered_ = after.value_or(head);
+  js_delivery->expect(env, head);
+  js_delivery->thread_ = std::thread([raw = js_delivery.get()] { raw->run(); });
+  return js_delivery;
 }
 
-Pump::~Pump() {
-  // Owners call stop() on the JS thread; this covers a pump dropped without it (also on the
+JsDelivery::~JsDelivery() {
+  // Owners call stop() on the JS thread; this covers a JS delivery dropped without it (also on the
   // JS thread, where every owner lives).
   stop();
 }
 
-void Pump::wake() {
+void JsDelivery::wake() {
   {
     std::lock_guard lock(mutex_);
     woken_ = true;
@@ -69,7 +69,7 @@ void Pump::wake() {
   changed_.notify_one();
 }
 
-void Pump::run() {
+void JsDelivery::run() {
   int64_t last_cursor = -1;
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -98,7 +98,7 @@ void Pump::run() {
   }
 }
 
-void Pump::on_batches(Napi::Env env, std::vector<Batch>& batches) {
+void JsDelivery::on_batches(Napi::Env env, std::vector<Batch>& batches) {
   Napi::Error first_error;
   for (Batch& batch : batches) {
     if (stopped_) break;
@@ -125,13 +125,13 @@ void Pump::on_batches(Napi::Env env, std::vector<Batch>& batches) {
   if (!first_error.IsEmpty()) first_error.ThrowAsJavaScriptException();
 }
 
-void Pump::expect(Napi::Env env, int64_t head) {
+void JsDelivery::expect(Napi::Env env, int64_t head) {
   if (stopped_) return;
   expected_ = std::max(expected_, head);
   update_keep_alive(env);
 }
 
-void Pump::update_keep_alive(Napi::Env env) {
+void JsDelivery::update_keep_alive(Napi::Env env) {
   bool behind = delivered_ < expected_;
   if (behind == kept_alive_) return;
   kept_alive_ = behind;
@@ -142,7 +142,7 @@ void Pump::update_keep_alive(Napi::Env env) {
   }
 }
 
-void Pump::stop() {
+void JsDelivery::stop() {
   if (stopped_) return;
   stopped_ = true;
   {

@@ -1,4 +1,4 @@
-#include "hub/subscriber_queue.h"
+#include "hub/subscription_queue.h"
 
 namespace jobwire {
 namespace {
@@ -8,10 +8,10 @@ constexpr size_t kKeptCapacity = 1024;
 
 }  // namespace
 
-SubscriberQueue::SubscriberQueue(EventFilter filter, size_t limit, int coalesce_ms, std::function<void()> wake)
+SubscriptionQueue::SubscriptionQueue(EventFilter filter, size_t limit, int coalesce_ms, std::function<void()> wake)
     : filter_(std::move(filter)), limit_(limit), coalesce_ms_(coalesce_ms), wake_(std::move(wake)) {}
 
-void SubscriberQueue::notify_locked() {
+void SubscriptionQueue::notify_locked() {
   // Called under mu_ so that close() can promise no wake after it returns; wake_ must
   // not block and must not call back into this queue.
   if (notified_ || !wake_) return;
@@ -19,7 +19,7 @@ void SubscriberQueue::notify_locked() {
   wake_();
 }
 
-SubscriberQueue::Offered SubscriberQueue::offer(const std::vector<EventPtr>& batch) {
+SubscriptionQueue::Offered SubscriptionQueue::offer(const std::vector<EventPtr>& batch) {
   Offered offered;
   if (batch.empty()) return offered;
   std::lock_guard lock(mu_);
@@ -52,14 +52,14 @@ SubscriberQueue::Offered SubscriberQueue::offer(const std::vector<EventPtr>& bat
   return offered;
 }
 
-bool SubscriberQueue::shed() {
+bool SubscriptionQueue::shed() {
   std::lock_guard lock(mu_);
   if (closed_ || overflowed_) return false;
   drop_queued_locked();
   return true;
 }
 
-void SubscriberQueue::drop_queued_locked() {
+void SubscriptionQueue::drop_queued_locked() {
   // swap, not clear: a queue that filled up must not keep 10,000 slots of capacity.
   std::vector<EventPtr>().swap(items_);
   std::unordered_map<std::string, size_t>().swap(pending_progress_);
@@ -71,7 +71,7 @@ void SubscriberQueue::drop_queued_locked() {
   live_from_ = 0;
 }
 
-SubscriberQueue::Taken SubscriberQueue::take(size_t max) {
+SubscriptionQueue::Taken SubscriptionQueue::take(size_t max) {
   Taken taken;
   std::lock_guard lock(mu_);
   taken.last_offered = last_offered_;
@@ -99,27 +99,27 @@ SubscriberQueue::Taken SubscriberQueue::take(size_t max) {
   return taken;
 }
 
-bool SubscriberQueue::pending() const {
+bool SubscriptionQueue::pending() const {
   std::lock_guard lock(mu_);
   return overflowed_ || pending_count() > 0;
 }
 
-int64_t SubscriberQueue::live_from() const {
+int64_t SubscriptionQueue::live_from() const {
   std::lock_guard lock(mu_);
   return live_from_;
 }
 
-size_t SubscriberQueue::held_slots() const {
+size_t SubscriptionQueue::held_slots() const {
   std::lock_guard lock(mu_);
   return items_.capacity();
 }
 
-uint64_t SubscriberQueue::overflows() const {
+uint64_t SubscriptionQueue::overflows() const {
   std::lock_guard lock(mu_);
   return overflows_;
 }
 
-void SubscriberQueue::close() {
+void SubscriptionQueue::close() {
   std::lock_guard lock(mu_);
   closed_ = true;
   items_.clear();
