@@ -103,6 +103,10 @@ test('query and HTTP answer every read route, filter and refusal with the same s
   }
   // The list covers answers and refusals alike (a check that would pass vacuously otherwise).
   assert.deepEqual([...statuses].sort(), [200, 400, 404, 410])
+
+  // The page's query keeps an error body whole: a reset says where the log now starts.
+  const reset = await page.window.jobwire.query(`/api/events?after=${head + 1}`)
+  assert.deepEqual(reset, { error: { code: 'reset', message: reset.error.message, status: 410 }, oldest: 1, seq: head, epoch: core.logInfo().epoch })
 })
 
 test('the app\'s polling settings reach /api/config/polling; unset ones keep the core\'s defaults', async (t) => {

@@ -1,7 +1,7 @@
 // The table of read routes and the checks of their parameters (read_routes.h).
 #include <algorithm>
 #include <array>
-#include <climits>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
