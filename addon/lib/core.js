@@ -154,6 +154,15 @@ class Core {
     return { project: request.project, ...changes, epoch: this.#epoch }
   }
 
+  // A read route of the HTTP API answered as jobwired answers it, from the same route table:
+  // query('GET', '/api/jobs?project=alpha') resolves with { status, headers, body }, body the
+  // JSON text jobwired would send. A refused request resolves too, with its error status.
+  async query (method, target, options) {
+    this.#checkOpen()
+    const request = req.query(method, target, options)
+    return this.#native.query(request.method, request.target, request.polling)
+  }
+
   // { events, next }: `next` is the cursor to pass on, even when no event came back.
   // Rejects with code `reset` when `seq` is older than retention (or from another store).
   async eventsAfter (seq, options) {

@@ -175,6 +175,20 @@ export interface FileChangeEntry {
   ts: string
 }
 
+/** The answer of GET /api/config/polling. */
+export interface PollingConfig {
+  interval_ms: number
+  enabled: boolean
+  log_interval_ms: number
+}
+
+/** What core.query answers: the HTTP status, headers (ETag, Cache-Control) and the JSON body's text. */
+export interface QueryAnswer {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
 export interface FileChanges {
   project: string
   since_seq: number
@@ -267,6 +281,11 @@ export declare class Core {
    * filters skip. Rejects with code 'reset' when `seq` is older than retention or newer than the head.
    */
   eventsAfter(seq: number, options?: { limit?: number, project?: string, job?: string, types?: string[] | string }): Promise<EventPage>
+  /**
+   * A read route of the HTTP API (`target`: its path and query), answered from the route table
+   * jobwired serves: the same status and JSON body. An error status resolves too.
+   */
+  query(method: 'GET', target: string, options?: { polling?: Partial<PollingConfig> }): Promise<QueryAnswer>
 
   /**
    * Calls `fn` once per batch of committed events, in seq order, with no gap and no

@@ -179,6 +179,24 @@ function subscription (fn, value) {
   }
 }
 
+// core.query(method, target, { polling }): the target is a path and query as in an HTTP
+// request line; the core checks the route and its parameters (as jobwired does). polling
+// holds what the app sets of the /api/config/polling answer.
+function query (method, target, value) {
+  const o = v.options(value, 'query options', ['polling'])
+  const p = v.options(o.polling, 'polling', ['interval_ms', 'enabled', 'log_interval_ms'])
+  if (p.enabled !== undefined && typeof p.enabled !== 'boolean') v.fail('polling.enabled must be a boolean')
+  return {
+    method: v.string(method, 'method'),
+    target: v.string(target, 'target'),
+    polling: {
+      interval_ms: v.optional(p.interval_ms, v.integer, 'polling.interval_ms', 0, INT32_MAX),
+      enabled: p.enabled,
+      log_interval_ms: v.optional(p.log_interval_ms, v.integer, 'polling.log_interval_ms', 0, INT32_MAX),
+    },
+  }
+}
+
 function serveOptions (value) {
   const o = v.options(value, 'serve options', ['port', 'host', 'token', 'allowOrigins', 'staticDir', 'heartbeatMs'])
   const allowOrigins = o.allowOrigins ?? []
@@ -197,5 +215,5 @@ function serveOptions (value) {
 module.exports = {
   writeOptions,
   openOptions, id, newJob, status, errorMessage, percent, patch, lines, file, customEvent,
-  listFilter, logPage, eventPage, subscription, serveOptions, jobIds, fileChanges,
+  listFilter, logPage, eventPage, subscription, serveOptions, jobIds, fileChanges, query,
 }

@@ -48,6 +48,7 @@ Napi::Function CoreWrap::define(Napi::Env env) {
                          InstanceMethod<&CoreWrap::events_after>("eventsAfter"),
                          InstanceMethod<&CoreWrap::get_jobs>("getJobs"),
                          InstanceMethod<&CoreWrap::file_changes>("fileChanges"),
+                         InstanceMethod<&CoreWrap::query>("query"),
                      });
 }
 

@@ -73,6 +73,8 @@ class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
   // Reads of many things at once (core_sets.cpp).
   Napi::Value get_jobs(const Napi::CallbackInfo& info);
   Napi::Value file_changes(const Napi::CallbackInfo& info);
+  // The API's read routes, as jobwired answers them over HTTP (core_query.cpp).
+  Napi::Value query(const Napi::CallbackInfo& info);
 
   std::shared_ptr<CoreState> state_;
   Napi::FunctionReference set_immediate_;
@@ -93,5 +95,8 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
 
 // The write kinds write() takes, by their JS method names.
 Napi::Object write_kinds(Napi::Env env);
+
+// The /api/config/polling answer of an app that sets none.
+Napi::Object polling_defaults(Napi::Env env);
 
 }  // namespace jobwire::addon

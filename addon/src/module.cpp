@@ -23,6 +23,7 @@ Napi::Object init_jobwire(Napi::Env env, Napi::Object exports) {
   exports.Set("Server", jobwire::addon::ServerWrap::define(env));
   exports.Set("errorStatuses", error_statuses(env));
   exports.Set("writeKinds", jobwire::addon::write_kinds(env));
+  exports.Set("pollingDefaults", jobwire::addon::polling_defaults(env));
   return exports;
 }
 

@@ -138,7 +138,8 @@ function subscribe (fn, options) {
 }
 
 // query(path | {method, path, body, idempotencyKey}) → Promise of the body the HTTP route
-// would answer, or {error: {code, message, status}} when it would answer an error status. A
+// would answer, or, when it would answer an error status, that body with the status added:
+// {error: {code, message, status}} (and a reset's oldest, seq and epoch beside it). A
 // write's idempotencyKey is HTTP's Idempotency-Key: a retry with it commits once.
 function query (request) {
   const form = typeof request === 'string' ? { method: 'GET', path: request } : request
@@ -152,7 +153,7 @@ function query (request) {
   if (form.body !== undefined) message.body = form.body
   if (form.idempotencyKey !== undefined) message.idempotencyKey = form.idempotencyKey
   return ipcRenderer.invoke(QUERY, message).then(({ status, body }) => (
-    status < 400 ? body : { error: { ...body.error, status } }
+    status < 400 ? body : { ...body, error: { ...body.error, status } }
   ))
 }
 

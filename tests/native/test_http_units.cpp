@@ -1,5 +1,4 @@
-// Small pure parts of the HTTP path: targets and queries, ETag matching, gzip negotiation,
-// the WebSocket accept value, SSE frames, who may read and write, and the sweep histogram.
+// Small pure parts of the HTTP path: gzip negotiation, the WebSocket accept value, SSE frames, who may read and write, and the sweep histogram.
 #include <catch2/catch.hpp>
 
 #include "http/access.h"
@@ -7,48 +6,10 @@
 #include "http/message.h"
 #include "http/metrics.h"
 #include "http/output_queue.h"
-#include "http/query.h"
 #include "http/sse_frames.h"
 #include "http/ws_accept.h"
 
 using namespace jobwire::http;
-
-TEST_CASE("http query: targets decode percent-escapes and refuse malformed ones") {
-  std::string path;
-  std::vector<std::pair<std::string, std::string>> query;
-  REQUIRE(parse_target("/api/jobs/j%201?status=running&types=x.*%2Cjob.log&flag&q=a+b", path, query));
-  CHECK(path == "/api/jobs/j 1");
-  REQUIRE(query.size() == 4);
-  CHECK(query[1] == std::pair<std::string, std::string>{"types", "x.*,job.log"});
-  CHECK(query[2] == std::pair<std::string, std::string>{"flag", ""});
-  CHECK(query[3].second == "a b");
-  CHECK_FALSE(parse_target("/a?x=%zz", path, query));
-  CHECK_FALSE(parse_target("/a%0", path, query));
-  CHECK_FALSE(parse_target("/a%00b", path, query));
-  // A raw NUL too (found by fuzz_query): no name is ever cut short by one.
-  CHECK_FALSE(parse_target(std::string_view("/a?x=1\0&y=2", 12), path, query));
-  CHECK_FALSE(parse_target(std::string_view("/a\0b", 4), path, query));
-  CHECK_FALSE(parse_target("http://host/a", path, query));
-}
-
-TEST_CASE("http query: integer parameters are range-checked") {
-  Request request;
-  request.query = {{"limit", "20"}, {"bad", "2x"}, {"neg", "-1"}};
-  CHECK(int_param(request, "limit", 50, 1, 1000).value() == 20);
-  CHECK(int_param(request, "absent", 50, 1, 1000).value() == 50);
-  CHECK(int_param(request, "bad", 0, 0, 10).status().code() == jobwire::Code::invalid_argument);
-  CHECK_FALSE(int_param(request, "neg", 0, 0, 10).ok());
-}
-
-TEST_CASE("http message: If-None-Match matches lists, weak tags and *") {
-  std::string etag = make_etag("ep", 42);
-  CHECK(etag == "\"ep-42\"");
-  CHECK(etag_matches(std::string_view("\"ep-42\""), etag));
-  CHECK(etag_matches(std::string_view("\"x\", W/\"ep-42\""), etag));
-  CHECK(etag_matches(std::string_view("*"), etag));
-  CHECK_FALSE(etag_matches(std::string_view("\"ep-41\""), etag));
-  CHECK_FALSE(etag_matches(std::nullopt, etag));
-}
 
 TEST_CASE("http gzip: negotiated from Accept-Encoding and round-trips through zlib") {
   CHECK(accepts_gzip("gzip, deflate, br"));

@@ -12,6 +12,13 @@
 
 namespace jobwire {
 
+// The answer of GET /api/config/polling: how often a client that polls should.
+struct PollingConfig {
+  int interval_ms = 3'000;
+  bool enabled = true;
+  int log_interval_ms = 15'000;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 7700;             // 0: any free port (see Server::port)
@@ -29,9 +36,7 @@ struct ServerOptions {
   // socket will take it) and closed; it resumes from its cursor. After a quarter of it, the
   // stream stops queueing events (it catches up from the log if it drains).
   int stall_timeout_ms = 2'000;
-  int poll_interval_ms = 3'000;          // /api/config/polling
-  int poll_log_interval_ms = 15'000;
-  bool polling_enabled = true;
+  PollingConfig polling;
 };
 
 class Server {

@@ -131,12 +131,12 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
         return bad(flag, "must be at least 1024");
     } else if (flag == "--poll-interval-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 2'000, 60'000, options.server.poll_interval_ms)) return bad(flag, "must be 2000..60000");
+      if (!parse_int(*v, 2'000, 60'000, options.server.polling.interval_ms)) return bad(flag, "must be 2000..60000");
     } else if (flag == "--poll-log-interval-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 2'000, 60'000, options.server.poll_log_interval_ms)) return bad(flag, "must be 2000..60000");
+      if (!parse_int(*v, 2'000, 60'000, options.server.polling.log_interval_ms)) return bad(flag, "must be 2000..60000");
     } else if (flag == "--no-polling") {
-      options.server.polling_enabled = false;
+      options.server.polling.enabled = false;
     } else if (flag == "--retention-events") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int<int64_t>(*v, 1, INT64_MAX, options.core.retention_events)) return bad(flag, "must be at least 1");

@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "http/connection.h"
-#include "http/query.h"
+#include "api/query.h"
 #include "http/router.h"
 #include "http/server_impl.h"
 
@@ -183,7 +183,7 @@ int Connection::on_headers_complete(llhttp_t* parser) {
   request.method = llhttp_method_name(static_cast<llhttp_method_t>(llhttp_get_method(parser)));
   request.keep_alive = llhttp_should_keep_alive(parser) != 0;
   request.upgrade = llhttp_get_upgrade(parser) != 0;
-  if (!parse_target(request.target, request.path, request.query)) {
+  if (!api::parse_target(request.target, request.path, request.query)) {
     self->limit_hit_ = Code::invalid_argument;
     return -1;
   }

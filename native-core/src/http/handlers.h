@@ -1,24 +1,19 @@
 // The handlers of the route table, one group per file:
-//   routes_read.cpp    snapshots: jobs, a job, logs, files, config, health, metrics
-//   routes_sets.cpp    snapshots of many things at once: jobs by id, a project's file changes
+//   routes_read.cpp    every read route of api/read_routes.h (snapshots, events after a
+//                      cursor with long-poll, events since a time, the polling config)
+//   routes_ops.cpp     health, metrics
 //   routes_write.cpp   the write API for producers
-//   routes_events.cpp  events after a cursor (poll and long-poll), events since a time
 //   sse.cpp            the SSE stream
 //   websocket.cpp      the WebSocket
 //   static_files.cpp   the dashboard at /
 #pragma once
 
+#include "api/read_routes.h"
 #include "http/router.h"
 
 namespace jobwire::http {
 
-void get_jobs(RouteContext& ctx);
-void get_job(RouteContext& ctx);
-void get_logs(RouteContext& ctx);
-void get_files(RouteContext& ctx);
-void get_jobs_by_ids(RouteContext& ctx);
-void get_file_changes(RouteContext& ctx);
-void get_polling_config(RouteContext& ctx);
+void get_read(RouteContext& ctx, const api::ReadRoute& route);
 void get_health(RouteContext& ctx);
 void get_metrics(RouteContext& ctx);
 
@@ -30,8 +25,6 @@ void post_files(RouteContext& ctx);
 void patch_job(RouteContext& ctx);
 void post_event(RouteContext& ctx);
 
-void get_events(RouteContext& ctx);
-void get_status_since(RouteContext& ctx);
 void open_sse(RouteContext& ctx);
 void open_websocket(RouteContext& ctx);
 

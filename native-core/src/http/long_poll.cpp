@@ -1,17 +1,10 @@
 #include "http/long_poll.h"
 
 #include "http/connection.h"
-#include "http/json_text.h"
+#include "api/json_text.h"
 #include "http/server_impl.h"
 
 namespace jobwire::http {
-
-std::string events_body(const std::vector<EventPtr>& events, int64_t next) {
-  std::string body = "{}";
-  append_raw_field(body, "events", events_array(events));
-  append_fields(body, {{"next", next}});
-  return body;
-}
 
 void LongPoll::start(ServerImpl& server, Connection& conn, int64_t after, EventFilter filter, size_t limit,
                      uint64_t wait_ms) {
@@ -66,7 +59,7 @@ void LongPoll::answer(const std::vector<EventPtr>& events, int64_t next) {
   uv_timer_stop(timer_);
   server_.metrics().deliveries[static_cast<size_t>(Transport::long_poll)] += events.size();
   // Last: respond() retires this session.
-  conn_.respond(json_response(events_body(events, next)));
+  conn_.respond(json_response(api::events_body(events, next)));
 }
 
 }  // namespace jobwire::http

@@ -42,7 +42,4 @@ class LongPoll final : public Session {
   bool answered_ = false;
 };
 
-// {"events":[…],"next":N}
-std::string events_body(const std::vector<EventPtr>& events, int64_t next);
-
 }  // namespace jobwire::http

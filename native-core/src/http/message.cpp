@@ -1,7 +1,5 @@
 #include "http/message.h"
 
-#include <nlohmann/json.hpp>
-
 namespace jobwire::http {
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
@@ -10,20 +8,18 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   return std::nullopt;
 }
 
-std::optional<std::string_view> Request::param(std::string_view name) const {
-  for (const auto& [key, value] : query)
-    if (key == name) return std::string_view(value);
-  return std::nullopt;
-}
+std::optional<std::string_view> Request::param(std::string_view name) const { return api::param(query, name); }
 
-Response error_response(Code code, std::string_view message) {
-  nlohmann::json body = {{"error", {{"code", code_name(code)}, {"message", message}}}};
+Response to_response(api::Answer answer) {
   Response response;
-  response.status = code_http_status(code);
-  // A message may quote the client's bad input: never let it fail serialization.
-  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.status = answer.status;
+  if (answer.status == 304) response.content_type.clear();  // a 304 has no body to type
+  response.headers = std::move(answer.headers);
+  response.body = std::move(answer.body);
   return response;
 }
+
+Response error_response(Code code, std::string_view message) { return to_response(api::error_answer(code, message)); }
 
 Response error_response(const Status& status) { return error_response(status.code(), status.message()); }
 
@@ -31,39 +27,6 @@ Response json_response(std::string body, int status) {
   Response response;
   response.status = status;
   response.body = std::move(body);
-  return response;
-}
-
-std::string make_etag(std::string_view epoch, int64_t seq) {
-  std::string etag = "\"";
-  etag += epoch;
-  etag += '-';
-  etag += std::to_string(seq);
-  etag += '"';
-  return etag;
-}
-
-bool etag_matches(std::optional<std::string_view> if_none_match, std::string_view etag) {
-  if (!if_none_match) return false;
-  std::string_view list = *if_none_match;
-  while (!list.empty()) {
-    size_t comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);  // weak comparison, as RFC 9110 asks for GET
-    if (item == "*" || item == etag) return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
-Response not_modified(std::string etag) {
-  Response response;
-  response.status = 304;
-  response.content_type.clear();
-  response.headers.emplace_back("ETag", std::move(etag));
   return response;
 }
 

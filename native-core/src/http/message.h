@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/answer.h"
+#include "api/query.h"
 #include "jobwire/status.h"
 
 namespace jobwire::http {
@@ -17,7 +19,7 @@ struct Request {
   std::string method;  // "GET", "POST", …
   std::string target;  // the raw request target: path and query
   std::string path;    // percent-decoded path
-  std::vector<std::pair<std::string, std::string>> query;   // decoded, in order
+  api::Query query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers; // names lower-cased
   std::string body;
   bool keep_alive = true;
@@ -37,18 +39,13 @@ struct Response {
   bool compressible = true;  // may be gzipped when the client asks for it
 };
 
+// An answer of the API's route table (api/), as an HTTP response.
+Response to_response(api::Answer answer);
 // {"error":{"code","message"}} with the HTTP status of the code.
 Response error_response(Code code, std::string_view message);
 Response error_response(const Status& status);
 // A JSON body with status 200 (or `status`).
 Response json_response(std::string body, int status = 200);
-
-// "<epoch>-<seq>" quoted, as sent in ETag.
-std::string make_etag(std::string_view epoch, int64_t seq);
-// True when an If-None-Match header lists `etag` (or is "*").
-bool etag_matches(std::optional<std::string_view> if_none_match, std::string_view etag);
-// A 304 answer carrying `etag`.
-Response not_modified(std::string etag);
 
 const char* status_reason(int status) noexcept;
 

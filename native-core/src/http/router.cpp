@@ -25,48 +25,18 @@ struct Route {
 };
 
 constexpr std::array kRoutes = {
-    Route{"GET", "/api/jobs", Need::read, &get_jobs},
     Route{"POST", "/api/jobs", Need::write, &post_job},
-    Route{"GET", "/api/jobs/{id}", Need::read, &get_job},
     Route{"PATCH", "/api/jobs/{id}", Need::write, &patch_job},
-    Route{"GET", "/api/jobs/{id}/logs", Need::read, &get_logs},
     Route{"POST", "/api/jobs/{id}/logs", Need::write, &post_logs},
-    Route{"GET", "/api/jobs/{id}/files", Need::read, &get_files},
     Route{"POST", "/api/jobs/{id}/files", Need::write, &post_files},
     Route{"POST", "/api/jobs/{id}/status", Need::write, &post_status},
     Route{"POST", "/api/jobs/{id}/progress", Need::write, &post_progress},
-    Route{"GET", "/api/files", Need::read, &get_file_changes},
-    Route{"GET", "/api/events", Need::read, &get_events},
     Route{"POST", "/api/events", Need::write, &post_event},
     Route{"GET", "/api/events/stream", Need::stream, &open_sse},
-    Route{"GET", "/api/status", Need::read, &get_status_since},
     Route{"GET", "/ws", Need::stream, &open_websocket},
-    Route{"GET", "/api/config/polling", Need::open, &get_polling_config},
     Route{"GET", "/healthz", Need::open, &get_health},
     Route{"GET", "/metrics", Need::read, &get_metrics},
 };
-
-// Matches `path` against `pattern`, capturing the {id} segment.
-bool match(std::string_view pattern, std::string_view path, std::string& id) {
-  while (!pattern.empty() && !path.empty()) {
-    if (pattern.front() != '/' || path.front() != '/') return false;
-    pattern.remove_prefix(1);
-    path.remove_prefix(1);
-    size_t pattern_end = pattern.find('/');
-    size_t path_end = path.find('/');
-    std::string_view want = pattern.substr(0, pattern_end);
-    std::string_view have = path.substr(0, path_end);
-    if (want == "{id}") {
-      if (have.empty()) return false;
-      id.assign(have);
-    } else if (want != have) {
-      return false;
-    }
-    pattern = pattern_end == std::string_view::npos ? std::string_view{} : pattern.substr(pattern_end);
-    path = path_end == std::string_view::npos ? std::string_view{} : path.substr(path_end);
-  }
-  return pattern.empty() && path.empty();
-}
 
 Status check(const Access& access, Need need, const Request& request) {
   switch (need) {
@@ -96,10 +66,21 @@ void route_request(ServerImpl& server, Connection& conn) {
   }
   // HEAD is GET without the body (the connection leaves it out).
   std::string_view method = request.method == "HEAD" ? std::string_view("GET") : std::string_view(request.method);
-  bool path_known = false;
+  // The read routes are the API's table (api/read_routes.h); the rest are HTTP's own.
+  auto read = api::find_read_route(request.path);
+  if (read && method == "GET") {
+    if (Status allowed = check(server.access(), read->open ? Need::open : Need::read, request); !allowed.ok()) {
+      conn.respond(error_response(allowed));
+      return;
+    }
+    RouteContext ctx{server, conn, request, read->id};
+    get_read(ctx, *read);
+    return;
+  }
+  bool path_known = read.has_value();
   for (const Route& route : kRoutes) {
     std::string id;
-    if (!match(route.pattern, request.path, id)) continue;
+    if (!api::match_path(route.pattern, request.path, id)) continue;
     path_known = true;
     if (route.method != method) continue;
     if (Status allowed = check(server.access(), route.need, request); !allowed.ok()) {

@@ -1,5 +1,6 @@
 // The route table of DESIGN.md's HTTP API: matches method and path, applies the access
-// rule of the route (open, read, write, stream), and calls its handler.
+// rule of the route (open, read, write, stream), and calls its handler. The read routes
+// come from the API's transport-neutral table (api/read_routes.h).
 #pragma once
 
 #include <string>

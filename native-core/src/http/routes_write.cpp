@@ -2,7 +2,7 @@
 // its callback runs there after commit and posts the answer back to the loop thread.
 #include "http/connection.h"
 #include "http/handlers.h"
-#include "http/json_text.h"
+#include "api/json_text.h"
 #include "http/server_impl.h"
 #include "model/job_json.h"
 #include "model/write_json.h"
@@ -16,7 +16,7 @@ using Render = std::string (*)(const Committed& committed, const std::string& ep
 // The job as of its commit (duration_seconds too), so a replayed answer is the same bytes.
 std::string render_job(const Committed& committed, const std::string& epoch) {
   if (!committed.job) return committed.event->json;
-  return job_snapshot_body(*committed.job, epoch, committed.event->ts_ms);
+  return api::job_snapshot_body(*committed.job, epoch, committed.event->ts_ms);
 }
 
 // The new entries (log lines, a file): the event's data with the job id and seq. Parsing

@@ -1,6 +1,6 @@
 #include "http/server_impl.h"
 
-#include "http/json_text.h"
+#include "api/json_text.h"
 
 #include <algorithm>
 
@@ -35,7 +35,7 @@ ServerImpl::ServerImpl(std::shared_ptr<Core> core, ServerOptions options)
     : core_(std::move(core)),
       options_(std::move(options)),
       access_(options_),
-      job_cache_(kCachedJobs, [this](const Job& job, int64_t now_ms) { return job_snapshot_body(job, epoch_, now_ms); }) {}
+      job_cache_(kCachedJobs, [this](const Job& job, int64_t now_ms) { return api::job_snapshot_body(job, epoch_, now_ms); }) {}
 
 ServerImpl::~ServerImpl() { stop(); }
 

@@ -4,7 +4,7 @@
 #include "http/connection.h"
 #include "http/feed.h"
 #include "http/handlers.h"
-#include "http/query.h"
+#include "api/query.h"
 #include "http/server_impl.h"
 #include "http/session.h"
 #include "http/sse_frames.h"
@@ -85,7 +85,7 @@ void open_sse(RouteContext& ctx) {
     return;
   }
   LogInfo info = ctx.server.core().log_info();
-  auto feed = Feed::open(ctx.server, ctx.conn.id(), cursor.value(), event_filter(ctx.request));
+  auto feed = Feed::open(ctx.server, ctx.conn.id(), cursor.value(), api::event_filter(ctx.request.query));
   if (!feed.ok()) {
     ctx.conn.respond(error_response(feed.status()));
     return;

@@ -76,7 +76,7 @@ void get_static(RouteContext& ctx) {
     stat(file.c_str(), &info);
     std::string etag = "\"f" + std::to_string(static_cast<long long>(info.st_mtime)) + "-" +
                        std::to_string(static_cast<long long>(info.st_size)) + "\"";
-    if (etag_matches(if_none_match, etag)) return not_modified(std::move(etag));
+    if (api::etag_matches(if_none_match, etag)) return to_response(api::not_modified(std::move(etag)));
     std::ifstream in(file, std::ios::binary);
     std::ostringstream contents;
     contents << in.rdbuf();

@@ -13,7 +13,7 @@
 #include "http/connection.h"
 #include "http/feed.h"
 #include "http/handlers.h"
-#include "http/query.h"
+#include "api/query.h"
 #include "http/server_impl.h"
 #include "http/session.h"
 #include "http/stream_cursor.h"
@@ -202,7 +202,7 @@ void open_websocket(RouteContext& ctx) {
     ctx.conn.respond(error_response(cursor.status()));
     return;
   }
-  auto stream = std::make_unique<WebSocketStream>(ctx.server, ctx.conn, event_filter(request));
+  auto stream = std::make_unique<WebSocketStream>(ctx.server, ctx.conn, api::event_filter(request.query));
   if (!stream->init()) {
     ctx.conn.respond(error_response(Code::internal, "could not start the WebSocket"));
     return;

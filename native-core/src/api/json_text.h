@@ -1,17 +1,17 @@
 // Assembling answers from JSON that is already serialized (Event::json, job_to_json), so
-// nothing is parsed and serialized again; and reading request bodies.
+// nothing is parsed and serialized again.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "jobwire/event.h"
 #include "jobwire/job.h"
-#include "jobwire/status.h"
 
-namespace jobwire::http {
+namespace jobwire::api {
 
 // Appends the members of `fields` (a JSON object) to the serialized object `object`.
 void append_fields(std::string& object, const nlohmann::json& fields);
@@ -21,13 +21,7 @@ void append_raw_field(std::string& object, const char* key, const std::string& r
 std::string job_snapshot_body(const Job& job, const std::string& epoch, int64_t now_ms);
 // [json, json, …] of the events' envelopes.
 std::string events_array(const std::vector<EventPtr>& events);
-// Parses a request body that must be a JSON object (invalid JSON and invalid UTF-8 refused).
-Result<nlohmann::json> parse_object(const std::string& body);
+// {"events":[…],"next":N}
+std::string events_body(const std::vector<EventPtr>& events, int64_t next);
 
-// Typed members of a request object; absent or null members are nullopt, a member of the
-// wrong type is an invalid_argument.
-Result<std::optional<std::string>> string_member(const nlohmann::json& object, const char* key);
-// A member of any JSON type, serialized.
-std::optional<std::string> raw_member(const nlohmann::json& object, const char* key);
-
-}  // namespace jobwire::http
+}  // namespace jobwire::api

@@ -1,4 +1,4 @@
-#include "http/job_fields.h"
+#include "api/job_fields.h"
 
 #include <nlohmann/json.hpp>
 
@@ -6,17 +6,15 @@
 #include <array>
 #include <string_view>
 
-#include "http/query.h"
-
-namespace jobwire::http {
+namespace jobwire::api {
 namespace {
 
 constexpr std::array<std::string_view, 5> kFields = {"id", "status", "progress_percent", "updated_seq", "log_lines"};
 
 }  // namespace
 
-Result<std::vector<std::string>> job_fields_param(const Request& request) {
-  auto text = request.param("fields");
+Result<std::vector<std::string>> job_fields_param(const Query& query) {
+  auto text = param(query, "fields");
   if (!text) return std::vector<std::string>();
   std::vector<std::string> fields = comma_list(*text);
   if (fields.empty()) return Status(Code::invalid_argument, "fields must name at least one field");
@@ -40,4 +38,4 @@ std::string job_fields_json(const Job& job, const std::vector<std::string>& fiel
   return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-}  // namespace jobwire::http
+}  // namespace jobwire::api

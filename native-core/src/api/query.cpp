@@ -1,8 +1,8 @@
-#include "http/query.h"
+#include "api/query.h"
 
 #include <charconv>
 
-namespace jobwire::http {
+namespace jobwire::api {
 namespace {
 
 int hex_value(char c) {
@@ -36,8 +36,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
   return out;
 }
 
-bool parse_target(std::string_view target, std::string& path,
-                  std::vector<std::pair<std::string, std::string>>& query) {
+bool parse_target(std::string_view target, std::string& path, Query& query) {
   if (target.empty() || target.front() != '/') return false;
   size_t mark = target.find('?');
   auto decoded_path = percent_decode(target.substr(0, mark), false);
@@ -62,9 +61,35 @@ bool parse_target(std::string_view target, std::string& path,
   return true;
 }
 
-Result<int64_t> int_param(const Request& request, std::string_view name, int64_t fallback,
-                          int64_t min, int64_t max) {
-  auto text = request.param(name);
+bool match_path(std::string_view pattern, std::string_view path, std::string& id) {
+  while (!pattern.empty() && !path.empty()) {
+    if (pattern.front() != '/' || path.front() != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    size_t pattern_end = pattern.find('/');
+    size_t path_end = path.find('/');
+    std::string_view want = pattern.substr(0, pattern_end);
+    std::string_view have = path.substr(0, path_end);
+    if (want == "{id}") {
+      if (have.empty()) return false;
+      id.assign(have);
+    } else if (want != have) {
+      return false;
+    }
+    pattern = pattern_end == std::string_view::npos ? std::string_view{} : pattern.substr(pattern_end);
+    path = path_end == std::string_view::npos ? std::string_view{} : path.substr(path_end);
+  }
+  return pattern.empty() && path.empty();
+}
+
+std::optional<std::string_view> param(const Query& query, std::string_view name) {
+  for (const auto& [key, value] : query)
+    if (key == name) return std::string_view(value);
+  return std::nullopt;
+}
+
+Result<int64_t> int_param(const Query& query, std::string_view name, int64_t fallback, int64_t min, int64_t max) {
+  auto text = param(query, name);
   if (!text || text->empty()) return fallback;
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
@@ -86,12 +111,12 @@ std::vector<std::string> comma_list(std::string_view text) {
   return items;
 }
 
-EventFilter event_filter(const Request& request) {
+EventFilter event_filter(const Query& query) {
   EventFilter filter;
-  if (auto project = request.param("project"); project && !project->empty()) filter.project = std::string(*project);
-  if (auto job = request.param("job"); job && !job->empty()) filter.job = std::string(*job);
-  if (auto types = request.param("types"); types && !types->empty()) filter.types = comma_list(*types);
+  if (auto project = param(query, "project"); project && !project->empty()) filter.project = std::string(*project);
+  if (auto job = param(query, "job"); job && !job->empty()) filter.job = std::string(*job);
+  if (auto types = param(query, "types"); types && !types->empty()) filter.types = comma_list(*types);
   return filter;
 }
 
-}  // namespace jobwire::http
+}  // namespace jobwire::api

@@ -1,0 +1,169 @@
+// The API's read-route table (api/read_routes.h) on a real SQLite file: what each route
+// answers, what it refuses and with which message, and the 304s it answers from memory.
+// jobwired's HTTP routes and the addon's core.query both answer from this table.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <variant>
+
+#include "api/read_routes.h"
+#include "temp_store.h"
+
+using namespace jobwire;
+using namespace jobwire_test;
+using nlohmann::json;
+
+namespace {
+
+struct Answered {
+  int status;
+  json body;
+};
+
+Answered get(Core& core, const std::string& target, const PollingConfig& polling = {}) {
+  api::Answer answer = api::answer_request(core, "GET", target, polling);
+  INFO(target << " → " << answer.body);
+  return {answer.status, json::parse(answer.body)};
+}
+
+std::string header(const api::Answer& answer, const std::string& name) {
+  for (const auto& [key, value] : answer.headers)
+    if (key == name) return value;
+  return {};
+}
+
+NewJob in_project(std::string type, std::string project, std::optional<std::string> parent = std::nullopt) {
+  NewJob job = new_job(std::move(type), std::move(parent));
+  job.project = std::move(project);
+  return job;
+}
+
+}  // namespace
+
+TEST_CASE("api routes: each read route answers its snapshot, filtered as asked") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobwire.db"));
+  std::string parent = create(*core, in_project("build", "alpha"));
+  std::string child = create(*core, in_project("test", "alpha", parent));
+  std::string other = create(*core, in_project("lint", "beta"));
+  REQUIRE(core->set_status(parent, JobStatus::running).ok());
+  REQUIRE(core->append_log(parent, {"one", "two", "three"}).ok());
+  REQUIRE(core->register_file(parent, "out/app.tar", FileChange::created).ok());
+  const int64_t head = core->log_info().head_seq;
+  const std::string epoch = core->log_info().epoch;
+
+  auto beta = get(*core, "/api/jobs?project=beta");
+  CHECK(beta.status == 200);
+  REQUIRE(beta.body["jobs"].size() == 1);
+  CHECK(beta.body["jobs"][0]["id"] == other);
+  CHECK(beta.body["total"] == 1);
+  CHECK(beta.body["limit"] == 50);
+  CHECK(beta.body["seq"] == head);
+  CHECK(beta.body["epoch"] == epoch);
+  CHECK(get(*core, "/api/jobs?parent=" + parent).body["jobs"][0]["id"] == child);
+  CHECK(get(*core, "/api/jobs?status=running").body["total"] == 1);
+  CHECK(get(*core, "/api/jobs?type=lint&offset=0&limit=1").body["jobs"].size() == 1);
+  CHECK(get(*core, "/api/jobs?fields=status&type=build").body["jobs"][0] == json{{"id", parent}, {"status", "running"}});
+
+  auto ids = get(*core, "/api/jobs?ids=" + other + ",j_none&fields=status");
+  CHECK(ids.body["jobs"] == json::array({json{{"id", other}, {"status", "pending"}}}));
+  CHECK(ids.body["missing"] == json::array({"j_none"}));
+
+  auto job = api::answer_request(*core, "GET", "/api/jobs/" + parent, {});
+  CHECK(job.status == 200);
+  CHECK(json::parse(job.body)["id"] == parent);
+  CHECK(header(job, "ETag") == api::make_etag(epoch, core->job_etag(parent).value()));
+
+  auto logs = get(*core, "/api/jobs/" + parent + "/logs?offset=1&limit=1");
+  CHECK(logs.body["lines"] == json::array({"two"}));
+  CHECK(logs.body["has_more"] == true);
+  CHECK(get(*core, "/api/jobs/" + parent + "/files").body["files"][0]["path"] == "out/app.tar");
+  CHECK(get(*core, "/api/files?project=alpha&since_seq=0").body["files"][0]["path"] == "out/app.tar");
+  CHECK(get(*core, "/api/files?project=beta").body["files"].empty());
+
+  auto events = get(*core, "/api/events?after=0&types=job.status&project=alpha");
+  REQUIRE(events.body["events"].size() == 1);
+  CHECK(events.body["events"][0]["job"] == parent);
+  CHECK(events.body["next"] == head);  // the cursor passes what the filter skipped
+  CHECK(get(*core, "/api/events?after=0&job=" + parent).body["events"].size() == 5);
+  CHECK(get(*core, "/api/status?since=2000-01-01T00:00:00Z&limit=2").body["events"].size() == 2);
+
+  PollingConfig polling;
+  polling.interval_ms = 5'000;
+  polling.enabled = false;
+  CHECK(get(*core, "/api/config/polling", polling).body ==
+        json{{"interval_ms", 5'000}, {"enabled", false}, {"log_interval_ms", 15'000}});
+}
+
+TEST_CASE("api routes: bad parameters are refused with the route's message") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobwire.db"));
+  std::string id = create(*core);
+  struct Refusal {
+    std::string target;
+    int status;
+    std::string message;
+  };
+  const Refusal refusals[] = {
+      {"/api/jobs?status=bogus", 400, "unknown status bogus"},
+      {"/api/jobs?limit=0", 400, "limit must be an integer from 1 to 1000"},
+      {"/api/jobs?limit=1001", 400, "limit must be an integer from 1 to 1000"},
+      {"/api/jobs?since=yesterday", 400, "since must be an integer from 0 to 9223372036854775807"},
+      {"/api/jobs?fields=summary", 400,
+       "unknown field in fields: summary (allowed: status, progress_percent, updated_seq, log_lines)"},
+      {"/api/jobs?ids=a&status=running", 400, "ids cannot be combined with status"},
+      {"/api/jobs?ids=", 400, "ids must name from 1 to 100 jobs (it names 0)"},
+      {"/api/jobs/j_missing", 404, "no job with id j_missing"},
+      {"/api/jobs/" + id + "/logs?limit=10001", 400, "limit must be an integer from 1 to 10000"},
+      {"/api/files", 400, "project is required"},
+      {"/api/files?project=p&since_seq=-1", 400, "since_seq must be an integer from 0 to 9223372036854775807"},
+      {"/api/events?after=x", 400, "after must be an integer from 0 to 9223372036854775807"},
+      {"/api/events?wait=121", 400, "wait must be an integer from 0 to 120"},
+      {"/api/status?since=soon", 400, "since must be an ISO-8601 time"},
+      {"/api/nope", 404, "no route for GET /api/nope"},
+      {"/api/jobs?x=%zz", 400, "the request target is malformed"},
+  };
+  for (const Refusal& refusal : refusals) {
+    auto answer = get(*core, refusal.target);
+    INFO(refusal.target);
+    CHECK(answer.status == refusal.status);
+    CHECK(answer.body["error"]["message"] == refusal.message);
+  }
+  CHECK(api::answer_request(*core, "POST", "/api/jobs", {}).status == 404);
+}
+
+TEST_CASE("api routes: a cursor beyond the head answers 410 reset, with where the log starts") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobwire.db"));
+  create(*core);
+  for (const std::string target : {"/api/events?after=99", "/api/files?project=default&since_seq=99"}) {
+    auto answer = get(*core, target);
+    INFO(target);
+    CHECK(answer.status == 410);
+    CHECK(answer.body["error"]["code"] == "reset");
+    CHECK(answer.body["oldest"] == 1);
+    CHECK(answer.body["seq"] == 1);
+    CHECK(answer.body["epoch"] == core->log_info().epoch);
+  }
+}
+
+TEST_CASE("api routes: a plan answers 304 from memory when the client's copy is current") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobwire.db"));
+  std::string id = create(*core);
+  const std::string epoch = core->log_info().epoch;
+  auto route = api::find_read_route("/api/jobs/" + id);
+  REQUIRE(route);
+  auto planned = api::plan_read(*route, {}, api::make_etag(epoch, core->job_etag(id).value()), {});
+  REQUIRE(std::holds_alternative<api::Plan>(planned));
+  auto unchanged = api::answer_from_memory(std::get<api::Plan>(planned), *core, epoch);
+  REQUIRE(unchanged);
+  CHECK(unchanged->status == 304);
+  REQUIRE(core->set_status(id, JobStatus::running).ok());
+  CHECK_FALSE(api::answer_from_memory(std::get<api::Plan>(planned), *core, epoch));
+  api::Outcome outcome = api::read(std::get<api::Plan>(planned), *core, epoch);
+  CHECK(outcome.answer.status == 200);
+  REQUIRE(outcome.job);
+  CHECK(outcome.job->status == JobStatus::running);
+}
