@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -34,7 +35,7 @@ class FuzzServer {
   // Sends `bytes` on a new connection and returns everything the server sent before closing.
   std::string exchange(const std::string& bytes) {
     int fd = jobwire_test::connect_loopback(port());
-    if (fd < 0) fail("cannot connect to the server: it stopped accepting");
+    if (fd < 0) fail((std::string("cannot connect to the server: ") + std::strerror(errno)).c_str());
     timeval timeout{30, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     for (size_t sent = 0; sent < bytes.size();) {

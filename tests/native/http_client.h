@@ -5,25 +5,43 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <map>
 #include <string>
 
 namespace jobwire_test {
 
-// A TCP socket connected to 127.0.0.1:port; -1 when the connect failed.
+// A TCP socket connected to 127.0.0.1:port; -1 with errno set when the connect failed.
 inline int connect_loopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  int result = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  if (result != 0 && errno == EINTR) {
+    // A signal (libFuzzer's -timeout alarm, on a loaded machine where the SYN waits in a full
+    // backlog) interrupted the connect. The kernel goes on with it: wait for its outcome.
+    pollfd wanted{fd, POLLOUT, 0};
+    int ready;
+    do ready = ::poll(&wanted, 1, 30'000);
+    while (ready < 0 && errno == EINTR);
+    int error = ready > 0 ? 0 : ETIMEDOUT;
+    socklen_t length = sizeof error;
+    if (ready > 0) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    result = error == 0 ? 0 : -1;
+    errno = error;
+  }
+  if (result == 0) return fd;
+  int error = errno;
   ::close(fd);
+  errno = error;  // for the caller's message
   return -1;
 }
 
