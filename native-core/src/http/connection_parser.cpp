@@ -1,5 +1,7 @@
-// The parsing half of a connection: bytes in, llhttp callbacks filling the Request, limits
-// (431, 413, 400), and handing each whole request to the router in order.
+// The request side of a connection: bytes in, llhttp callbacks filling the Request, limits
+// (431, 413, 400), and handing each whole request to the router in order (idle → receiving
+// → dispatching in connection.h's diagram; the answer and the socket are connection.cpp's).
+#include <cassert>
 #include <cctype>
 
 #include "http/connection.h"
@@ -21,12 +23,12 @@ void append_lower(std::string& out, const char* at, size_t length) {
 }  // namespace
 
 void Connection::receive(const char* data, size_t length) {
-  if (closing_) return;
-  if (session_ && session_->takes_over()) {
+  if (closing()) return;
+  if (streaming()) {
     session_->on_data(data, length);
     return;
   }
-  if (in_request_ && (deferred_ || session_)) {
+  if (state_ == State::deferred) {
     hold_input(data, length);
     return;
   }
@@ -53,7 +55,7 @@ void Connection::parse_buffered() {
 }
 
 void Connection::parse(const char* data, size_t length) {
-  while (length > 0 && !closing_) {
+  while (length > 0 && (state_ == State::idle || state_ == State::receiving)) {
     llhttp_errno_t err = llhttp_execute(&parser_, data, length);
     if (err == HPE_OK) return;
     if (err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) {
@@ -66,17 +68,20 @@ void Connection::parse(const char* data, size_t length) {
       }
       return;
     }
+    // llhttp stays paused after an upgrade we did not take, answering so again for the
+    // request already dispatched: what follows is ignored.
+    if (state_ != State::receiving) return;
     size_t used = static_cast<size_t>(llhttp_get_error_pos(&parser_) - data);
     data += used;
     length -= used;
     if (err == HPE_PAUSED) llhttp_resume(&parser_);
     dispatch();
-    if (session_ && session_->takes_over()) {
-      if (length > 0 && !closing_) session_->on_data(data, length);
+    if (streaming()) {
+      if (length > 0) session_->on_data(data, length);
       return;
     }
-    if (err == HPE_PAUSED_UPGRADE) return;  // an upgrade we did not take: the answer closes
-    if (in_request_) {
+    if (err == HPE_PAUSED_UPGRADE) return;  // an upgrade we did not take: no more HTTP here
+    if (state_ == State::deferred) {
       // Answered later: keep the rest for when it is done.
       pending_input_.clear();
       hold_input(data, length);
@@ -86,18 +91,19 @@ void Connection::parse(const char* data, size_t length) {
 }
 
 void Connection::dispatch() {
-  dispatching_ = true;
+  move_to(State::dispatching);
   retired_session_.reset();
   route_request(server_, *this);
-  dispatching_ = false;
+  assert(state_ != State::dispatching);  // every handler answers, defers or starts a stream
 }
 
 void Connection::fail(Code code, std::string_view message) {
-  linger_on_close_ = true;  // the rest of a refused request may still be on its way
-  in_request_ = true;
-  deferred_ = false;
+  assert(state_ == State::idle || state_ == State::receiving);
   request_.keep_alive = false;
-  respond(error_response(code, message));
+  Response response = error_response(code, message);
+  write_response(response);
+  // The rest of a refused request may still be on its way: linger once the answer is out.
+  if (!closing()) begin_closing(State::refusing);
 }
 
 void Connection::refuse(Code code, std::string_view message) { fail(code, message); }
@@ -127,9 +133,8 @@ int Connection::on_message_begin(llhttp_t* parser) {
   self->reading_value_ = false;
   self->header_bytes_ = 0;
   self->limit_hit_.reset();
-  self->in_request_ = true;
+  self->move_to(State::receiving);
   self->deadline_ms_ = self->server_.now_ms() + static_cast<uint64_t>(self->server_.options().request_timeout_ms);
-  self->deadline_is_request_ = true;
   return 0;
 }
 
