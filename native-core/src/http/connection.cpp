@@ -1,6 +1,6 @@
 // The socket side of a connection: its lifecycle (the state diagram in connection.h),
-// accepting, reading, answering (status line, gzip, keep-alive), buffered writes with their
-// bounds and backpressure, closing, and timeouts.
+// accepting, reading, buffered writes with their bounds and backpressure, closing, and
+// timeouts. The HTTP/1.1 side is connection_request.cpp.
 #include "http/connection.h"
 
 #include <algorithm>
@@ -8,24 +8,13 @@
 #include <cassert>
 #include <vector>
 
-#include "http/gzip.h"
 #include "http/server_impl.h"
 
 namespace jobwire::http {
 namespace {
 
-// How long a keep-alive connection may sit idle between requests.
-constexpr uint64_t kKeepAliveIdleMs = 60'000;
-// Smaller bodies are not worth the CPU of compressing.
-constexpr size_t kGzipMinBytes = 1024;
 // Longest wait for a client to close after we did.
 constexpr int kLingerMs = 2'000;
-
-// The kernel send buffer of a stream's socket, fixed rather than autotuned: Linux grows an
-// unread socket's buffer to megabytes (loopback: ~2-4 MB each, a gigabyte of kernel memory
-// for 1,000 sleeping tabs, all of it written by the loop first). The kernel doubles this.
-// 128 KiB still carries a stream at megabytes a second over a 100 ms round trip.
-constexpr int kStreamSendBufferBytes = 128 * 1024;
 
 // Buffers handed to one write: a bounded gather, so a write ends (and the stall clock sees
 // progress) often.
@@ -92,7 +81,7 @@ int Connection::accept(uv_stream_t* listener) {
   return 0;
 }
 
-// ---------------------------------------------------------------- reading (parsing: connection_parser.cpp)
+// ---------------------------------------------------------------- reading (parsing: connection_request.cpp)
 
 void Connection::start_reading() {
   if (reading_ || state_ == State::closed) return;
@@ -132,105 +121,6 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
       self->abort();
     }
   }
-}
-
-// ---------------------------------------------------------------- answering
-
-void Connection::respond(Response response) {
-  if (state_ != State::dispatching && state_ != State::deferred) {
-    assert(closing());  // a second answer to one request is a bug; a late one is not
-    return;
-  }
-  write_response(response);
-  finish_request();
-}
-
-void Connection::write_response(Response& response) {
-  server_.access().add_cors(request_, response);
-  server_.metrics().count_status(response.status);
-  send(serialize(response));
-  flush();
-}
-
-void Connection::defer() noexcept { move_to(State::deferred); }
-
-void Connection::attach(std::unique_ptr<Session> session) {
-  move_to(State::deferred);
-  session_ = std::move(session);
-}
-
-void Connection::begin_stream(int status, std::string_view head, std::unique_ptr<Session> session) {
-  move_to(State::streaming);
-  session_ = std::move(session);
-  deadline_ms_ = 0;
-  server_.metrics().count_status(status);
-  int send_buffer = kStreamSendBufferBytes;
-  uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &send_buffer);
-  send(head);
-  flush();
-}
-
-void Connection::finish_request() {
-  // A long-poll session has answered; it is destroyed once its own call has returned.
-  if (session_ && !session_->takes_over()) retired_session_ = std::move(session_);
-  if (closing()) return;  // writing the answer failed
-  if (!request_.keep_alive || server_.stopping()) {
-    close();
-    return;
-  }
-  // From dispatching, the parse loop that called us goes on by itself; a deferred answer
-  // resumes parsing what arrived meanwhile.
-  const bool resume = state_ == State::deferred;
-  move_to(State::idle);
-  deadline_ms_ = server_.now_ms() + kKeepAliveIdleMs;
-  if (!resume) return;
-  start_reading();
-  if (!pending_input_.empty()) parse_buffered();
-}
-
-std::string Connection::serialize(Response& response) const {
-  bool head_only = request_.method == "HEAD";
-  bool keep_alive = request_.keep_alive && !server_.stopping();
-  bool has_body = response.status != 304 && response.status != 204;
-  bool gzipped = false;
-  if (has_body && response.compressible && response.body.size() >= kGzipMinBytes) {
-    auto accept = request_.header("accept-encoding");
-    if (accept && accepts_gzip(*accept)) {
-      if (auto packed = gzip(response.body)) {
-        response.body = std::move(*packed);
-        gzipped = true;
-      }
-    }
-  }
-  std::string out;
-  out.reserve(192 + response.body.size());
-  out += "HTTP/1.1 ";
-  out += std::to_string(response.status);
-  out += ' ';
-  out += status_reason(response.status);
-  out += "\r\n";
-  if (!response.content_type.empty()) {
-    out += "Content-Type: ";
-    out += response.content_type;
-    out += "\r\n";
-  }
-  if (gzipped) out += "Content-Encoding: gzip\r\n";
-  if (has_body && response.compressible) out += "Vary: Accept-Encoding\r\n";
-  if (has_body) {
-    out += "Content-Length: ";
-    out += std::to_string(response.body.size());
-    out += "\r\n";
-  }
-  out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-  for (const auto& [name, value] : response.headers) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
-  out += "\r\n";
-  if (has_body && !head_only) out += response.body;
-  return out;
 }
 
 // ---------------------------------------------------------------- writing

@@ -2,9 +2,10 @@
 // whole request to the router, writes responses in order (keep-alive, pipelining), and may
 // be taken over by a session (long-poll, SSE, WebSocket).
 //
-// Two files, split by responsibility: connection_parser.cpp is the request side (bytes in,
-// llhttp callbacks, limits, dispatch in order); connection.cpp is the socket side (the
-// lifecycle below, answering, buffered writes and their bounds, closing, timeouts).
+// Two files, split by responsibility: connection_request.cpp is the HTTP/1.1 side (bytes
+// in, llhttp callbacks, limits, dispatch in order, framing the answer); connection.cpp is
+// the socket side (the lifecycle below, reads, buffered writes and their bounds, closing,
+// timeouts).
 //
 // Backpressure: everything written is queued until the socket takes it, as references to
 // shared frames (OutputQueue), with one write handed to libuv at a time. Every send()
@@ -99,7 +100,7 @@ class Connection {
   uint64_t id() const noexcept { return id_; }
   Transport transport() const noexcept;
 
-  // --- answering the current request (connection.cpp) ---
+  // --- answering the current request (connection_request.cpp) ---
   const Request& request() const noexcept { return request_; }
   // Finishes the current request with `response` (CORS, gzip and keep-alive applied):
   // dispatching or deferred → idle, or closing without keep-alive. Ignored once closing
@@ -160,7 +161,7 @@ class Connection {
   static void on_write(uv_write_t* req, int status);
   static void on_closed(uv_handle_t* handle);
 
-  // llhttp callbacks (connection_parser.cpp)
+  // llhttp callbacks (connection_request.cpp)
   static int on_message_begin(llhttp_t* parser);
   // Adds to the request line and headers' size; false (and 431 to come) past the limit.
   bool count_header_bytes(size_t length);
@@ -173,7 +174,7 @@ class Connection {
   static int on_message_complete(llhttp_t* parser);
   static const llhttp_settings_t& parser_settings();
 
-  // The request side (connection_parser.cpp).
+  // The HTTP/1.1 side (connection_request.cpp).
   void receive(const char* data, size_t length);
   void parse(const char* data, size_t length);
   void parse_buffered();
@@ -181,6 +182,10 @@ class Connection {
   void dispatch();
   // Refuses the request under way (or the connection) with an error: idle, receiving → refusing.
   void fail(Code code, std::string_view message);
+  // Writes the status line, headers and body of `response` to the buffer and flushes.
+  void write_response(Response& response);
+  void finish_request();
+  std::string serialize(Response& response) const;
 
   // The socket side (connection.cpp).
   static bool may_move(State from, State to) noexcept;
@@ -191,9 +196,6 @@ class Connection {
   // Past the low watermark: producers should wait for the drain.
   bool over_low_watermark() const noexcept;
   SendResult send_result() const noexcept;
-  // Writes the status line, headers and body of `response` to the buffer and flushes.
-  void write_response(Response& response);
-  void finish_request();
   void start_reading();
   void stop_reading();
   // Moves to `how` (closing or refusing) and finishes once the buffer is written.
@@ -207,7 +209,6 @@ class Connection {
   // The client stopped reading for the stall timeout: drop what is unsent, let the session
   // say `gap` behind the write in flight, and close (aborting if that write never ends).
   void drop_stalled_stream(uint64_t now);
-  std::string serialize(Response& response) const;
 
   ServerImpl& server_;
   const uint64_t id_;
