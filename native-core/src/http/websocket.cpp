@@ -145,7 +145,8 @@ class WebSocketStream final : public Session {
   static ssize_t send_callback(wslay_event_context_ptr, const uint8_t* data, size_t length, int, void* user) {
     auto* self = static_cast<WebSocketStream*>(user);
     // Dropped bytes count as taken: the connection is going away, and wslay need not know.
-    self->sent_ = std::max(self->sent_, self->conn_.send(std::string_view(reinterpret_cast<const char*>(data), length)));
+    SendResult sent = self->conn_.send(std::string_view(reinterpret_cast<const char*>(data), length));
+    self->sent_ = std::max(self->sent_, sent);
     return static_cast<ssize_t>(length);
   }
 
