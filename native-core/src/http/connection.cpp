@@ -47,7 +47,9 @@ bool Connection::may_move(State from, State to) noexcept {
       return to == State::dispatching || to == State::closing || to == State::refusing;
     case State::dispatching:
       return to == State::idle || to == State::deferred || to == State::streaming || to == State::closing;
-    case State::deferred: return to == State::idle || to == State::closing;
+    // deferred → deferred: an answer prepared later that waits again (an off-loop read
+    // that finds nothing parks a long-poll).
+    case State::deferred: return to == State::idle || to == State::deferred || to == State::closing;
     case State::streaming: return to == State::stream_waiting || to == State::closing;
     case State::stream_waiting:
       return to == State::streaming || to == State::stream_shed || to == State::closing;

@@ -68,6 +68,7 @@ class Connection {
   //                                                                     stall/4  ▼             │
   //                                                                        stream_shed ────────┘
   //
+  //  deferred ── attach() ──► deferred (an off-loop read that found nothing parks a long-poll)
   //  idle … stream_shed ── close(), or an answer without keep-alive ──► closing ── drained ──► closed
   //  idle, receiving ── fail() ──► refusing ── drained ──► lingering ── the peer's FIN ──► closed
   //                                  (straight to closed if the     or 2 s
@@ -109,7 +110,8 @@ class Connection {
   // The handler answers later (from a mailbox task), never from within its own call;
   // parsing waits until then. dispatching → deferred.
   void defer() noexcept;
-  // Attaches a long-poll session, which answers with respond() later. dispatching → deferred.
+  // Attaches a long-poll session, which answers with respond() later (also from a deferred
+  // answer that found nothing yet). dispatching, deferred → deferred.
   void attach(std::unique_ptr<Session> session);
   // Answers the current request by turning the socket into a stream: writes `head` (the
   // status line and headers) and hands the socket to `session` (SSE, WebSocket) for good,
