@@ -182,3 +182,25 @@ TEST_CASE("http server: limits answer 431, 413 and 400 and keep serving") {
   server->stop();
   core->close();
 }
+
+// llhttp stays paused after an upgrade the server does not take, and says so again on the
+// next bytes: the request behind it must not be dispatched (and committed) a second time.
+TEST_CASE("http server: a write that asks for an upgrade the server does not take is committed once") {
+  jobwire_test::TempDir dir;
+  auto core = jobwire_test::open_core(dir.file("jobs.db"));
+  auto server = start(core);
+  const int64_t before = core->log_info().head_seq;
+  HttpClient asker(server->port());
+  // Pipelined: the GET waits while the write is committed, and is parsed once it is answered.
+  asker.send(jobwire_test::request_bytes("POST", "/api/events", R"({"type":"x.upgrade","data":{}})",
+                                         kAuth + "Upgrade: something\r\nConnection: Upgrade\r\n") +
+             jobwire_test::request_bytes("GET", "/healthz"));
+  REQUIRE(status_of(asker.response()) == 201);
+  // The answer to the write and whatever its connection did next came before this is read.
+  HttpClient fence(server->port());
+  auto fenced = fence.request("POST", "/api/events", R"({"type":"x.fence","data":{}})", kAuth);
+  REQUIRE(status_of(fenced) == 201);
+  CHECK(nlohmann::json::parse(body_of(fenced))["seq"] == before + 2);
+  server->stop();
+  core->close();
+}

@@ -1,29 +1,20 @@
-// The I/O half of a connection: accepting, reading, answering (status line, gzip,
-// keep-alive), buffered writes with their bounds, closing, and timeouts.
+// The socket side of a connection: its lifecycle (the state diagram in connection.h),
+// accepting, reading, buffered writes with their bounds and backpressure, closing, and
+// timeouts. The HTTP/1.1 side is connection_request.cpp.
 #include "http/connection.h"
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <vector>
 
-#include "http/gzip.h"
 #include "http/server_impl.h"
 
 namespace jobwire::http {
 namespace {
 
-// How long a keep-alive connection may sit idle between requests.
-constexpr uint64_t kKeepAliveIdleMs = 60'000;
-// Smaller bodies are not worth the CPU of compressing.
-constexpr size_t kGzipMinBytes = 1024;
 // Longest wait for a client to close after we did.
 constexpr int kLingerMs = 2'000;
-
-// The kernel send buffer of a stream's socket, fixed rather than autotuned: Linux grows an
-// unread socket's buffer to megabytes (loopback: ~2-4 MB each, a gigabyte of kernel memory
-// for 1,000 sleeping tabs, all of it written by the loop first). The kernel doubles this.
-// 128 KiB still carries a stream at megabytes a second over a 100 ms round trip.
-constexpr int kStreamSendBufferBytes = 128 * 1024;
 
 // Buffers handed to one write: a bounded gather, so a write ends (and the stall clock sees
 // progress) often.
@@ -46,6 +37,36 @@ Connection::~Connection() = default;
 
 Transport Connection::transport() const noexcept { return session_ ? session_->transport() : Transport::http; }
 
+// ---------------------------------------------------------------- lifecycle
+
+bool Connection::may_move(State from, State to) noexcept {
+  if (to == State::closed) return from != State::closed;  // abort() from anywhere
+  switch (from) {
+    case State::idle: return to == State::receiving || to == State::closing || to == State::refusing;
+    case State::receiving:
+      return to == State::dispatching || to == State::closing || to == State::refusing;
+    case State::dispatching:
+      return to == State::idle || to == State::deferred || to == State::streaming || to == State::closing;
+    // deferred → deferred: an answer prepared later that waits again (an off-loop read
+    // that finds nothing parks a long-poll).
+    case State::deferred: return to == State::idle || to == State::deferred || to == State::closing;
+    case State::streaming: return to == State::stream_waiting || to == State::closing;
+    case State::stream_waiting:
+      return to == State::streaming || to == State::stream_shed || to == State::closing;
+    case State::stream_shed: return to == State::streaming || to == State::closing;
+    case State::refusing: return to == State::lingering;
+    case State::closing:
+    case State::lingering:
+    case State::closed: return false;
+  }
+  return false;
+}
+
+void Connection::move_to(State to) noexcept {
+  assert(may_move(state_, to));
+  state_ = to;
+}
+
 int Connection::accept(uv_stream_t* listener) {
   int rc = uv_tcp_init(server_.loop(), &tcp_);
   if (rc != 0) return rc;
@@ -58,21 +79,20 @@ int Connection::accept(uv_stream_t* listener) {
   uv_tcp_nodelay(&tcp_, 1);
   // A connection that never sends a request is closed after the request timeout.
   deadline_ms_ = server_.now_ms() + static_cast<uint64_t>(server_.options().request_timeout_ms);
-  deadline_is_request_ = false;
   start_reading();
   return 0;
 }
 
-// ---------------------------------------------------------------- reading (parsing: connection_parser.cpp)
+// ---------------------------------------------------------------- reading (parsing: connection_request.cpp)
 
 void Connection::start_reading() {
-  if (reading_ || handle_closed_) return;
+  if (reading_ || state_ == State::closed) return;
   if (uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &Connection::on_alloc, &Connection::on_read) == 0)
     reading_ = true;
 }
 
 void Connection::stop_reading() {
-  if (!reading_ || handle_closed_) return;
+  if (!reading_ || state_ == State::closed) return;
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   reading_ = false;
 }
@@ -83,7 +103,7 @@ void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
 
 void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   auto* self = static_cast<Connection*>(stream->data);
-  if (self->lingering_) {
+  if (self->state_ == State::lingering) {
     if (nread < 0) self->close_handle();  // the client closed too; what it sent is discarded
     return;
   }
@@ -94,7 +114,7 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     self->peer_closed_ = true;
     // A client may half-close after sending a write: still tell it how the write ended. A
     // parked long-poll is not kept for a client that has gone (a closed tab sends FIN).
-    bool answering_write = self->in_request_ && self->deferred_ && !self->session_;
+    bool answering_write = self->state_ == State::deferred && !self->session_;
     if (nread == UV_EOF && answering_write) {
       self->request_.keep_alive = false;
     } else if (nread == UV_EOF) {
@@ -105,112 +125,38 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
   }
 }
 
-// ---------------------------------------------------------------- answering
-
-void Connection::respond(Response response) {
-  if (!in_request_ || handle_closed_) return;
-  server_.access().add_cors(request_, response);
-  server_.metrics().count_status(response.status);
-  send(serialize(response));
-  flush();
-  finish_request();
-}
-
-void Connection::begin_stream(int status, std::string_view head, std::unique_ptr<Session> session) {
-  server_.metrics().count_status(status);
-  int send_buffer = kStreamSendBufferBytes;
-  uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &send_buffer);
-  send(head);
-  flush();
-  session_ = std::move(session);
-  in_request_ = false;
-  deferred_ = false;
-  deadline_ms_ = 0;
-}
-
-void Connection::attach(std::unique_ptr<Session> session) {
-  deferred_ = true;
-  session_ = std::move(session);
-}
-
-void Connection::finish_request() {
-  in_request_ = false;
-  deferred_ = false;
-  // A long-poll session has answered; it is destroyed once its own call has returned.
-  if (session_ && !session_->takes_over()) retired_session_ = std::move(session_);
-  if (!request_.keep_alive || server_.stopping()) {
-    close();
-    return;
-  }
-  deadline_ms_ = server_.now_ms() + kKeepAliveIdleMs;
-  deadline_is_request_ = false;
-  if (dispatching_) return;  // the parse loop that called us goes on by itself
-  start_reading();
-  if (!pending_input_.empty()) parse_buffered();
-}
-
-std::string Connection::serialize(Response& response) const {
-  bool head_only = request_.method == "HEAD";
-  bool keep_alive = request_.keep_alive && !server_.stopping();
-  bool has_body = response.status != 304 && response.status != 204;
-  bool gzipped = false;
-  if (has_body && response.compressible && response.body.size() >= kGzipMinBytes) {
-    auto accept = request_.header("accept-encoding");
-    if (accept && accepts_gzip(*accept)) {
-      if (auto packed = gzip(response.body)) {
-        response.body = std::move(*packed);
-        gzipped = true;
-      }
-    }
-  }
-  std::string out;
-  out.reserve(192 + response.body.size());
-  out += "HTTP/1.1 ";
-  out += std::to_string(response.status);
-  out += ' ';
-  out += status_reason(response.status);
-  out += "\r\n";
-  if (!response.content_type.empty()) {
-    out += "Content-Type: ";
-    out += response.content_type;
-    out += "\r\n";
-  }
-  if (gzipped) out += "Content-Encoding: gzip\r\n";
-  if (has_body && response.compressible) out += "Vary: Accept-Encoding\r\n";
-  if (has_body) {
-    out += "Content-Length: ";
-    out += std::to_string(response.body.size());
-    out += "\r\n";
-  }
-  out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-  for (const auto& [name, value] : response.headers) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
-  out += "\r\n";
-  if (has_body && !head_only) out += response.body;
-  return out;
-}
-
 // ---------------------------------------------------------------- writing
 
-void Connection::send(std::string_view bytes) {
-  if (handle_closed_) return;
+SendResult Connection::send(std::string_view bytes) {
+  if (closing()) return SendResult::dropped;
   queued_total_ += bytes.size();
   out_.push_copy(bytes);
+  // Past the cap: flush() tries the socket once and drops the client if that is not enough.
+  if (buffered_bytes() > server_.options().max_write_buffer_bytes) flush();
+  return send_result();
 }
 
-void Connection::send(SharedBytes frame) {
-  if (handle_closed_ || !frame) return;
+SendResult Connection::send(SharedBytes frame) {
+  if (closing()) return SendResult::dropped;
+  if (!frame) return send_result();
   queued_total_ += frame->size();
   out_.push(std::move(frame));
+  if (buffered_bytes() > server_.options().max_write_buffer_bytes) flush();
+  return send_result();
 }
 
-void Connection::flush() {
+bool Connection::over_low_watermark() const noexcept {
+  return buffered_bytes() > server_.options().max_write_buffer_bytes / 4 || held_chunks() > kMaxHeldChunks;
+}
+
+SendResult Connection::send_result() const noexcept {
+  if (closing()) return SendResult::dropped;
+  return over_low_watermark() ? SendResult::buffered : SendResult::sent;
+}
+
+SendResult Connection::flush() {
   // One write at a time: its callback flushes the rest.
-  if (handle_closed_ || out_.empty() || writes_in_flight_ > 0) return;
+  if (state_ == State::closed || out_.empty() || writes_in_flight_ > 0) return send_result();
   auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
   std::array<uv_buf_t, kMaxWriteBufs> bufs;
   size_t count = out_.gather(bufs.data(), bufs.size());
@@ -219,16 +165,16 @@ void Connection::flush() {
     last_write_progress_ms_ = server_.now_ms();
     out_.consume(static_cast<size_t>(written));
     if (out_.empty()) {
-      if (closing_) finish_close();
-      return;
+      if (state_ == State::closing || state_ == State::refusing) finish_close();
+      return send_result();
     }
   } else if (written != UV_EAGAIN) {
     abort();
-    return;
+    return SendResult::dropped;
   }
   if (buffered_bytes() > server_.options().max_write_buffer_bytes) {
     drop_slow_client();
-    return;
+    return SendResult::dropped;
   }
   last_write_progress_ms_ = server_.now_ms();  // the stall clock starts now
   auto* request = new WriteRequest{};
@@ -246,6 +192,7 @@ void Connection::flush() {
     delete request;
     abort();
   }
+  return send_result();
 }
 
 void Connection::on_write(uv_write_t* req, int status) {
@@ -261,25 +208,29 @@ void Connection::on_write(uv_write_t* req, int status) {
   }
   self->last_write_progress_ms_ = self->server_.now_ms();
   self->flush();
-  if (self->wants_drain_ && self->writable() && !self->closing_) {
-    self->wants_drain_ = false;
-    self->shed_ = false;
+  if ((self->state_ == State::stream_waiting || self->state_ == State::stream_shed) && !self->over_low_watermark()) {
+    self->move_to(State::streaming);
     self->on_ready();
   }
-  if (self->closing_ && self->writes_in_flight_ == 0 && self->out_.empty()) self->finish_close();
+  if ((self->state_ == State::closing || self->state_ == State::refusing) && self->writes_in_flight_ == 0 &&
+      self->out_.empty())
+    self->finish_close();
 }
 
 // ---------------------------------------------------------------- closing
 
 void Connection::close() {
-  if (closing_) return;
-  closing_ = true;
-  flush();
-  if (writes_in_flight_ == 0 && out_.empty()) finish_close();
+  if (!closing()) begin_closing(State::closing);
+}
+
+void Connection::begin_closing(State how) {
+  move_to(how);
+  flush();  // which finishes closing if the socket takes everything now
+  if (state_ == how && writes_in_flight_ == 0 && out_.empty()) finish_close();
 }
 
 void Connection::finish_close() {
-  if (linger_on_close_) {
+  if (state_ == State::refusing) {
     linger();
   } else {
     close_handle();
@@ -290,12 +241,11 @@ void Connection::finish_close() {
 // closing at once with unread input would send a reset that can destroy the answer. So send
 // FIN, then read and discard until the client closes too, or a short while passes.
 void Connection::linger() {
-  if (lingering_ || handle_closed_) return;
   if (peer_closed_) {
     close_handle();  // nothing more will come in: no reset to fear
     return;
   }
-  lingering_ = true;
+  move_to(State::lingering);
   uint64_t wait = static_cast<uint64_t>(std::min(kLingerMs, server_.options().request_timeout_ms));
   linger_deadline_ms_ = server_.now_ms() + wait;
   shutdown_.data = this;
@@ -307,14 +257,13 @@ void Connection::linger() {
 }
 
 void Connection::abort() {
-  closing_ = true;
   out_.clear();
   close_handle();
 }
 
 void Connection::close_handle() {
-  if (handle_closed_) return;
-  handle_closed_ = true;
+  if (state_ == State::closed) return;
+  move_to(State::closed);
   reading_ = false;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &Connection::on_closed);
 }
@@ -327,34 +276,35 @@ void Connection::on_closed(uv_handle_t* handle) {
 // ---------------------------------------------------------------- server-driven
 
 void Connection::on_ready() {
-  if (session_ && !handle_closed_) session_->on_ready();
+  if (state_ == State::streaming && over_low_watermark()) {
+    // Events came while the socket is behind (a heartbeat, or a pump whose feed ran dry,
+    // left the buffer past the watermark): they wait for the drain, as after `buffered`.
+    wait_for_drain();
+  } else if (session_ && (state_ == State::deferred || state_ == State::streaming)) {
+    session_->on_ready();  // a stream already waiting hears of its events at the drain
+  }
   retired_session_.reset();
 }
 
 void Connection::on_heartbeat() {
-  if (session_ && !handle_closed_) session_->on_heartbeat();
+  if (session_ && !closing()) session_->on_heartbeat();
 }
 
 void Connection::on_shutdown() {
-  if (handle_closed_) return;
+  if (closing()) return;
   if (session_) {
     session_->on_shutdown();
     retired_session_.reset();
-  } else if (!in_request_) {
+  } else if (state_ == State::idle) {
     close();
   }
   // A request being answered closes the connection once its answer is written.
 }
 
 void Connection::wait_for_drain() noexcept {
-  if (wants_drain_) return;
-  wants_drain_ = true;
+  if (state_ != State::streaming) return;  // already waiting, or closing
+  move_to(State::stream_waiting);
   drain_wait_since_ms_ = server_.now_ms();
-}
-
-bool Connection::writable() const noexcept {
-  return buffered_bytes() <= server_.options().max_write_buffer_bytes / 4 &&
-         held_chunks() <= kMaxHeldChunks;
 }
 
 void Connection::drop_slow_client() {
@@ -364,8 +314,8 @@ void Connection::drop_slow_client() {
 }
 
 void Connection::check_timeouts(uint64_t now) {
-  if (handle_closed_) return;
-  if (lingering_) {
+  if (state_ == State::closed) return;
+  if (state_ == State::lingering) {
     if (now >= linger_deadline_ms_) close_handle();
     return;
   }
@@ -382,22 +332,23 @@ void Connection::check_timeouts(uint64_t now) {
         drop_stalled_stream(now);  // it stopped reading
         return;
       }
-      if (wants_drain_ && !shed_ && now >= drain_wait_since_ms_ + stall_ms / 4) {
+      if (state_ == State::stream_waiting && now >= drain_wait_since_ms_ + stall_ms / 4) {
         // A queue left to fill while the socket is slow costs memory for events the log
         // holds anyway: drop it; the stream catches up from the log once drained.
-        shed_ = true;
+        move_to(State::stream_shed);
         session_->on_stalled();
       }
-    } else if (!writable() && stalled_ms >= static_cast<uint64_t>(server_.options().request_timeout_ms)) {
+    } else if (over_low_watermark() &&
+               stalled_ms >= static_cast<uint64_t>(server_.options().request_timeout_ms)) {
       drop_slow_client();  // a response it stopped reading
       return;
     }
   }
   if (deadline_ms_ == 0 || now < deadline_ms_) return;
   deadline_ms_ = 0;
-  if (deadline_is_request_ && in_request_) {
+  if (state_ == State::receiving) {
     fail(Code::timeout, "the request did not arrive in time");
-  } else {
+  } else if (state_ == State::idle) {
     close();
   }
 }
@@ -414,7 +365,7 @@ void Connection::drop_stalled_stream(uint64_t now) {
   if (session_) session_->on_stall_close();
   close();
   // The write in flight gets a short grace to end (and carry the gap); then the socket goes.
-  if (!handle_closed_) close_deadline_ms_ = now + static_cast<uint64_t>(server_.options().stall_timeout_ms) / 4;
+  if (state_ != State::closed) close_deadline_ms_ = now + static_cast<uint64_t>(server_.options().stall_timeout_ms) / 4;
 }
 
 void Connection::release_retired() noexcept { retired_session_.reset(); }

@@ -35,13 +35,13 @@ void run_off_loop(RouteContext& ctx, std::function<void()> read, std::function<v
   work->connection_id = ctx.conn.id();
   work->read = std::move(read);
   work->then = std::move(then);
-  ctx.conn.defer();
   ctx.server.work_started();
   if (int rc = uv_queue_work(ctx.server.loop(), &work->request, &on_pool_thread, &back_on_loop); rc != 0) {
     ctx.server.work_finished();
     ctx.conn.respond(error_response(Code::internal, std::string("cannot queue the read: ") + uv_strerror(rc)));
     return;
   }
+  ctx.conn.defer();  // queued: the answer comes from back_on_loop, after this call
   work.release();  // back_on_loop owns it now
 }
 

@@ -1,6 +1,8 @@
 // GET /api/events/stream: Server-Sent Events. One frame per event (id = seq, event = type,
 // data = the envelope serialized once by the store), `retry:` on open, `: hb` comments as
 // heartbeat, and resume from Last-Event-ID.
+#include <algorithm>
+
 #include "http/connection.h"
 #include "http/feed.h"
 #include "http/handlers.h"
@@ -28,10 +30,13 @@ class SseStream final : public Session {
 
   void on_ready() override {
     pump_feed(*server_.mailbox(), conn_, *feed_, [this](Delivery& delivery) {
-      if (delivery.reset) send_control("reset", delivery.cursor);
-      if (delivery.gap) send_gap(delivery.cursor);
-      for (const EventPtr& event : delivery.events) conn_.send(server_.sse_frames().frame(*event));
+      SendResult sent = SendResult::sent;
+      if (delivery.reset) sent = std::max(sent, send_control("reset", delivery.cursor));
+      if (delivery.gap) sent = std::max(sent, send_gap(delivery.cursor));
+      for (const EventPtr& event : delivery.events)
+        sent = std::max(sent, conn_.send(server_.sse_frames().frame(*event)));
       server_.metrics().deliveries[static_cast<size_t>(Transport::sse)] += delivery.events.size();
+      return sent;
     });
   }
 
@@ -56,18 +61,18 @@ class SseStream final : public Session {
   void on_stall_close() override { send_gap(feed_->cursor()); }
 
  private:
-  void send_gap(int64_t cursor) {
+  SendResult send_gap(int64_t cursor) {
     ++server_.metrics().gaps[static_cast<size_t>(Transport::sse)];
-    send_control("gap", cursor);
+    return send_control("gap", cursor);
   }
 
-  void send_control(const char* type, int64_t cursor) {
+  SendResult send_control(const char* type, int64_t cursor) {
     std::string frame = "event: ";
     frame += type;
     frame += "\ndata: ";
     frame += control_json(type, cursor);
     frame += "\n\n";
-    conn_.send(frame);
+    return conn_.send(frame);
   }
 
   ServerImpl& server_;

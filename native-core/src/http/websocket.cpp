@@ -90,7 +90,7 @@ class WebSocketStream final : public Session {
   }
 
   void on_ready() override {
-    if (!feed_ || conn_.closing()) return;
+    if (!feed_) return;
     pump_feed(*server_.mailbox(), conn_, *feed_, [this](Delivery& delivery) {
       if (delivery.reset) queue_text(control_json("reset", delivery.cursor));
       if (delivery.gap) {
@@ -99,8 +99,13 @@ class WebSocketStream final : public Session {
       }
       for (const EventPtr& event : delivery.events) queue_text(event->json);
       server_.metrics().deliveries[static_cast<size_t>(Transport::websocket)] += delivery.events.size();
-      // Frames go to the connection's buffer now, so the watermark sees them.
-      if (wslay_event_send(ctx_) != 0) conn_.abort();
+      // Frames go to the connection's buffer now, so the answer covers them.
+      sent_ = SendResult::sent;
+      if (wslay_event_send(ctx_) != 0) {
+        conn_.abort();
+        return SendResult::dropped;
+      }
+      return sent_;
     });
     if (!wslay_event_want_read(ctx_) && !wslay_event_want_write(ctx_)) conn_.close();
   }
@@ -139,7 +144,9 @@ class WebSocketStream final : public Session {
 
   static ssize_t send_callback(wslay_event_context_ptr, const uint8_t* data, size_t length, int, void* user) {
     auto* self = static_cast<WebSocketStream*>(user);
-    self->conn_.send(std::string_view(reinterpret_cast<const char*>(data), length));
+    // Dropped bytes count as taken: the connection is going away, and wslay need not know.
+    SendResult sent = self->conn_.send(std::string_view(reinterpret_cast<const char*>(data), length));
+    self->sent_ = std::max(self->sent_, sent);
     return static_cast<ssize_t>(length);
   }
 
@@ -178,6 +185,7 @@ class WebSocketStream final : public Session {
   std::unique_ptr<Feed> feed_;
   std::string input_;
   size_t input_read_ = 0;
+  SendResult sent_ = SendResult::sent;  // the worst answer to the frames of one wslay_event_send
 };
 
 }  // namespace

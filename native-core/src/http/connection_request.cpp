@@ -1,9 +1,13 @@
-// The parsing half of a connection: bytes in, llhttp callbacks filling the Request, limits
-// (431, 413, 400), and handing each whole request to the router in order.
+// The HTTP/1.1 side of a connection: bytes in, llhttp callbacks filling the Request, limits
+// (431, 413, 400), handing each whole request to the router in order, and framing its
+// answer (status line, gzip, keep-alive) or its takeover by a stream. The socket under it
+// (reads, writes, backpressure, closing) is connection.cpp's.
+#include <cassert>
 #include <cctype>
 
-#include "http/connection.h"
 #include "api/query.h"
+#include "http/connection.h"
+#include "http/gzip.h"
 #include "http/router.h"
 #include "http/server_impl.h"
 
@@ -11,6 +15,16 @@ namespace jobwire::http {
 namespace {
 
 constexpr size_t kMaxHeldInputBytes = 64 * 1024;
+// How long a keep-alive connection may sit idle between requests.
+constexpr uint64_t kKeepAliveIdleMs = 60'000;
+// Smaller bodies are not worth the CPU of compressing.
+constexpr size_t kGzipMinBytes = 1024;
+
+// The kernel send buffer of a stream's socket, fixed rather than autotuned: Linux grows an
+// unread socket's buffer to megabytes (loopback: ~2-4 MB each, a gigabyte of kernel memory
+// for 1,000 sleeping tabs, all of it written by the loop first). The kernel doubles this.
+// 128 KiB still carries a stream at megabytes a second over a 100 ms round trip.
+constexpr int kStreamSendBufferBytes = 128 * 1024;
 
 Connection* owner(llhttp_t* parser) { return static_cast<Connection*>(parser->data); }
 
@@ -21,12 +35,12 @@ void append_lower(std::string& out, const char* at, size_t length) {
 }  // namespace
 
 void Connection::receive(const char* data, size_t length) {
-  if (closing_) return;
-  if (session_ && session_->takes_over()) {
+  if (closing()) return;
+  if (streaming()) {
     session_->on_data(data, length);
     return;
   }
-  if (in_request_ && (deferred_ || session_)) {
+  if (state_ == State::deferred) {
     hold_input(data, length);
     return;
   }
@@ -53,7 +67,7 @@ void Connection::parse_buffered() {
 }
 
 void Connection::parse(const char* data, size_t length) {
-  while (length > 0 && !closing_) {
+  while (length > 0 && (state_ == State::idle || state_ == State::receiving)) {
     llhttp_errno_t err = llhttp_execute(&parser_, data, length);
     if (err == HPE_OK) return;
     if (err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) {
@@ -66,17 +80,20 @@ void Connection::parse(const char* data, size_t length) {
       }
       return;
     }
+    // llhttp stays paused after an upgrade we did not take, answering so again for the
+    // request already dispatched: what follows is ignored.
+    if (state_ != State::receiving) return;
     size_t used = static_cast<size_t>(llhttp_get_error_pos(&parser_) - data);
     data += used;
     length -= used;
     if (err == HPE_PAUSED) llhttp_resume(&parser_);
     dispatch();
-    if (session_ && session_->takes_over()) {
-      if (length > 0 && !closing_) session_->on_data(data, length);
+    if (streaming()) {
+      if (length > 0) session_->on_data(data, length);
       return;
     }
-    if (err == HPE_PAUSED_UPGRADE) return;  // an upgrade we did not take: the answer closes
-    if (in_request_) {
+    if (err == HPE_PAUSED_UPGRADE) return;  // an upgrade we did not take: no more HTTP here
+    if (state_ == State::deferred) {
       // Answered later: keep the rest for when it is done.
       pending_input_.clear();
       hold_input(data, length);
@@ -86,21 +103,121 @@ void Connection::parse(const char* data, size_t length) {
 }
 
 void Connection::dispatch() {
-  dispatching_ = true;
+  move_to(State::dispatching);
   retired_session_.reset();
   route_request(server_, *this);
-  dispatching_ = false;
+  assert(state_ != State::dispatching);  // every handler answers, defers or starts a stream
 }
 
 void Connection::fail(Code code, std::string_view message) {
-  linger_on_close_ = true;  // the rest of a refused request may still be on its way
-  in_request_ = true;
-  deferred_ = false;
+  assert(state_ == State::idle || state_ == State::receiving);
   request_.keep_alive = false;
-  respond(error_response(code, message));
+  Response response = error_response(code, message);
+  write_response(response);
+  // The rest of a refused request may still be on its way: linger once the answer is out.
+  if (!closing()) begin_closing(State::refusing);
 }
 
 void Connection::refuse(Code code, std::string_view message) { fail(code, message); }
+
+// ---------------------------------------------------------------- answering
+
+void Connection::respond(Response response) {
+  if (state_ != State::dispatching && state_ != State::deferred) {
+    assert(closing());  // a second answer to one request is a bug; a late one is not
+    return;
+  }
+  write_response(response);
+  finish_request();
+}
+
+void Connection::write_response(Response& response) {
+  server_.access().add_cors(request_, response);
+  server_.metrics().count_status(response.status);
+  send(serialize(response));
+  flush();
+}
+
+void Connection::defer() noexcept { move_to(State::deferred); }
+
+void Connection::attach(std::unique_ptr<Session> session) {
+  move_to(State::deferred);
+  session_ = std::move(session);
+}
+
+void Connection::begin_stream(int status, std::string_view head, std::unique_ptr<Session> session) {
+  move_to(State::streaming);
+  session_ = std::move(session);
+  deadline_ms_ = 0;
+  server_.metrics().count_status(status);
+  int send_buffer = kStreamSendBufferBytes;
+  uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &send_buffer);
+  send(head);
+  flush();
+}
+
+void Connection::finish_request() {
+  // A long-poll session has answered; it is destroyed once its own call has returned.
+  if (session_ && !session_->takes_over()) retired_session_ = std::move(session_);
+  if (closing()) return;  // writing the answer failed
+  if (!request_.keep_alive || server_.stopping()) {
+    close();
+    return;
+  }
+  // From dispatching, the parse loop that called us goes on by itself; a deferred answer
+  // resumes parsing what arrived meanwhile.
+  const bool resume = state_ == State::deferred;
+  move_to(State::idle);
+  deadline_ms_ = server_.now_ms() + kKeepAliveIdleMs;
+  if (!resume) return;
+  start_reading();
+  if (!pending_input_.empty()) parse_buffered();
+}
+
+std::string Connection::serialize(Response& response) const {
+  bool head_only = request_.method == "HEAD";
+  bool keep_alive = request_.keep_alive && !server_.stopping();
+  bool has_body = response.status != 304 && response.status != 204;
+  bool gzipped = false;
+  if (has_body && response.compressible && response.body.size() >= kGzipMinBytes) {
+    auto accept = request_.header("accept-encoding");
+    if (accept && accepts_gzip(*accept)) {
+      if (auto packed = gzip(response.body)) {
+        response.body = std::move(*packed);
+        gzipped = true;
+      }
+    }
+  }
+  std::string out;
+  out.reserve(192 + response.body.size());
+  out += "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += status_reason(response.status);
+  out += "\r\n";
+  if (!response.content_type.empty()) {
+    out += "Content-Type: ";
+    out += response.content_type;
+    out += "\r\n";
+  }
+  if (gzipped) out += "Content-Encoding: gzip\r\n";
+  if (has_body && response.compressible) out += "Vary: Accept-Encoding\r\n";
+  if (has_body) {
+    out += "Content-Length: ";
+    out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
+  for (const auto& [name, value] : response.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  if (has_body && !head_only) out += response.body;
+  return out;
+}
 
 // ---------------------------------------------------------------- llhttp callbacks
 
@@ -127,9 +244,8 @@ int Connection::on_message_begin(llhttp_t* parser) {
   self->reading_value_ = false;
   self->header_bytes_ = 0;
   self->limit_hit_.reset();
-  self->in_request_ = true;
+  self->move_to(State::receiving);
   self->deadline_ms_ = self->server_.now_ms() + static_cast<uint64_t>(self->server_.options().request_timeout_ms);
-  self->deadline_is_request_ = true;
   return 0;
 }
 
