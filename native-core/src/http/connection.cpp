@@ -277,7 +277,7 @@ void Connection::on_closed(uv_handle_t* handle) {
 
 void Connection::on_ready() {
   if (state_ == State::streaming && over_low_watermark()) {
-    // Events came while the socket is behind (a heartbeat, or a pump whose feed ran dry,
+    // Events came while the socket is behind (a heartbeat, or a delivery whose subscription ran dry,
     // left the buffer past the watermark): they wait for the drain, as after `buffered`.
     wait_for_drain();
   } else if (session_ && (state_ == State::deferred || state_ == State::streaming)) {

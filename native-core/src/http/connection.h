@@ -132,7 +132,7 @@ class Connection {
   SendResult flush();
   size_t buffered_bytes() const noexcept { return out_.bytes() + in_flight_bytes_; }
   size_t held_chunks() const noexcept { return out_.chunks() + in_flight_chunks_; }
-  // Bytes ever queued by send(): what serving a stream cost, for the fan-out's budget.
+  // Bytes ever queued by send(): what serving a stream cost, for the scheduler's budget.
   uint64_t queued_total() const noexcept { return queued_total_; }
   // References a stream may hold before it waits for the socket: enough to keep a socket
   // busy, few enough that a stalled stream costs a few KiB.
@@ -149,7 +149,7 @@ class Connection {
   bool closing() const noexcept { return state_ >= State::closing; }
 
   // --- driven by the server ---
-  // The session's feed has events (or the socket drained). Passed on, except to a stream
+  // The session's subscription has events (or the socket drained). Passed on, except to a stream
   // while its buffer is past the low watermark: that one waits for the drain.
   void on_ready();
   void on_heartbeat();

@@ -8,21 +8,21 @@ namespace jobwire::http {
 
 void LongPoll::start(ServerImpl& server, Connection& conn, int64_t after, EventFilter filter, size_t limit,
                      uint64_t wait_ms) {
-  auto feed = Feed::open(server, conn.id(), after, std::move(filter));
-  if (!feed.ok()) {
-    conn.respond(error_response(feed.status()));
+  auto subscription = StreamSubscription::open(server, conn.id(), after, std::move(filter));
+  if (!subscription.ok()) {
+    conn.respond(error_response(subscription.status()));
     return;
   }
-  bool ready = feed.value()->ready();
-  auto* poll = new LongPoll(server, conn, std::move(feed).value(), limit);
+  bool ready = subscription.value()->ready();
+  auto* poll = new LongPoll(server, conn, std::move(subscription).value(), limit);
   conn.attach(std::unique_ptr<Session>(poll));
   uv_timer_start(poll->timer_, &LongPoll::on_timeout, wait_ms, 0);
   // An event committed between the first read and the subscription is already waiting.
   if (ready) server.mailbox()->post_ready(conn.id());
 }
 
-LongPoll::LongPoll(ServerImpl& server, Connection& conn, std::unique_ptr<Feed> feed, size_t limit)
-    : server_(server), conn_(conn), feed_(std::move(feed)), limit_(limit), timer_(new uv_timer_t) {
+LongPoll::LongPoll(ServerImpl& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription, size_t limit)
+    : server_(server), conn_(conn), subscription_(std::move(subscription)), limit_(limit), timer_(new uv_timer_t) {
   uv_timer_init(server.loop(), timer_);
   timer_->data = this;
 }
@@ -33,7 +33,7 @@ LongPoll::~LongPoll() {
 
 void LongPoll::on_ready() {
   if (answered_) return;
-  Delivery delivery = feed_->take(limit_);
+  Delivery delivery = subscription_->take(limit_);
   if (delivery.reset) {
     answered_ = true;
     conn_.respond(error_response(Code::reset, "the cursor is older than the retained log: refetch snapshots"));
@@ -46,12 +46,12 @@ void LongPoll::on_ready() {
 void LongPoll::on_timeout(uv_timer_t* timer) {
   auto* self = static_cast<LongPoll*>(timer->data);
   Connection& conn = self->conn_;
-  if (!self->answered_) self->answer({}, self->feed_->cursor());
+  if (!self->answered_) self->answer({}, self->subscription_->cursor());
   conn.release_retired();
 }
 
 void LongPoll::on_shutdown() {
-  if (!answered_) answer({}, feed_->cursor());
+  if (!answered_) answer({}, subscription_->cursor());
 }
 
 void LongPoll::answer(const std::vector<EventPtr>& events, int64_t next) {

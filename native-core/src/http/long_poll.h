@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "http/feed.h"
+#include "http/stream_subscription.h"
 #include "http/session.h"
 
 namespace jobwire::http {
@@ -30,13 +30,13 @@ class LongPoll final : public Session {
   void on_shutdown() override;
 
  private:
-  LongPoll(ServerImpl& server, Connection& conn, std::unique_ptr<Feed> feed, size_t limit);
+  LongPoll(ServerImpl& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription, size_t limit);
   static void on_timeout(uv_timer_t* timer);
   void answer(const std::vector<EventPtr>& events, int64_t next);
 
   ServerImpl& server_;
   Connection& conn_;
-  std::unique_ptr<Feed> feed_;
+  std::unique_ptr<StreamSubscription> subscription_;
   size_t limit_;
   uv_timer_t* timer_;  // heap: closing is asynchronous and may outlive this object
   bool answered_ = false;

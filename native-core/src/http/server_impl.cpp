@@ -44,14 +44,14 @@ Status ServerImpl::start() {
   epoch_ = core_->log_info().epoch;
   if (int rc = uv_loop_init(&loop_); rc != 0) return uv_status("uv_loop_init", rc);
   loop_ready_ = true;
-  fan_out_.open(&loop_, [this](uint64_t id) -> size_t {
+  scheduler_.open(&loop_, [this](uint64_t id) -> size_t {
     auto it = connections_.find(id);
     if (it == connections_.end()) return 0;
     uint64_t before = it->second->queued_total();
     it->second->on_ready();
     return static_cast<size_t>(it->second->queued_total() - before);
   }, metrics_);
-  mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { fan_out_.on_ready(ids); });
+  mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { scheduler_.on_ready(ids); });
   uv_async_init(&loop_, &stop_async_, &ServerImpl::on_stop_async);
   stop_async_.data = this;
   uv_tcp_init(&loop_, &listener_);
@@ -73,7 +73,7 @@ Status ServerImpl::start() {
     // Nothing ran yet: close every handle and let the loop finish closing them here.
     handles_closed_ = true;
     mailbox_->close();
-    fan_out_.close();
+    scheduler_.close();
     for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&listener_),
                                 reinterpret_cast<uv_handle_t*>(&sweep_timer_),
                                 reinterpret_cast<uv_handle_t*>(&heartbeat_timer_)})
@@ -228,7 +228,7 @@ void ServerImpl::maybe_finish_shutdown() {
   uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&heartbeat_timer_), nullptr);
-  fan_out_.close();
+  scheduler_.close();
 }
 
 }  // namespace http

@@ -17,7 +17,7 @@
 
 #include "http/access.h"
 #include "http/connection.h"
-#include "http/fan_out.h"
+#include "http/stream_scheduler.h"
 #include "http/job_cache.h"
 #include "http/mailbox.h"
 #include "http/metrics.h"
@@ -90,7 +90,7 @@ class ServerImpl final : public Server {
   uv_tcp_t listener_{};
   uv_timer_t sweep_timer_{};
   uv_timer_t heartbeat_timer_{};
-  FanOut fan_out_;
+  StreamScheduler scheduler_;
   uv_async_t stop_async_{};
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
   std::thread thread_;

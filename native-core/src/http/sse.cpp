@@ -4,14 +4,14 @@
 #include <algorithm>
 
 #include "http/connection.h"
-#include "http/feed.h"
+#include "http/stream_subscription.h"
 #include "http/handlers.h"
 #include "api/query.h"
 #include "http/server_impl.h"
 #include "http/session.h"
 #include "http/sse_frames.h"
 #include "http/stream_cursor.h"
-#include "http/stream_pump.h"
+#include "http/stream_delivery.h"
 
 namespace jobwire::http {
 namespace {
@@ -21,15 +21,15 @@ constexpr const char* kRetry = "retry: 2000\n\n";
 
 class SseStream final : public Session {
  public:
-  SseStream(ServerImpl& server, Connection& conn, std::unique_ptr<Feed> feed)
-      : server_(server), conn_(conn), feed_(std::move(feed)) {}
+  SseStream(ServerImpl& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription)
+      : server_(server), conn_(conn), subscription_(std::move(subscription)) {}
 
   Transport transport() const override { return Transport::sse; }
   bool takes_over() const override { return true; }
   void on_data(const char*, size_t) override {}  // an EventSource sends nothing after its request
 
   void on_ready() override {
-    pump_feed(*server_.mailbox(), conn_, *feed_, [this](Delivery& delivery) {
+    deliver_to_socket(*server_.mailbox(), conn_, *subscription_, [this](Delivery& delivery) {
       SendResult sent = SendResult::sent;
       if (delivery.reset) sent = std::max(sent, send_control("reset", delivery.cursor));
       if (delivery.gap) sent = std::max(sent, send_gap(delivery.cursor));
@@ -46,7 +46,7 @@ class SseStream final : public Session {
   void on_heartbeat() override {
     const bool delayed = server_.store_delayed();
     if (delayed || told_delayed_) {
-      conn_.send("event: heartbeat\ndata: " + heartbeat_json(feed_ ? feed_->cursor() : 0, delayed) + "\n\n");
+      conn_.send("event: heartbeat\ndata: " + heartbeat_json(subscription_ ? subscription_->cursor() : 0, delayed) + "\n\n");
       told_delayed_ = delayed;
     } else {
       conn_.send(": hb\n\n");
@@ -56,9 +56,9 @@ class SseStream final : public Session {
 
   void on_shutdown() override { conn_.close(); }
 
-  void on_stalled() override { feed_->shed(); }
+  void on_stalled() override { subscription_->shed(); }
 
-  void on_stall_close() override { send_gap(feed_->cursor()); }
+  void on_stall_close() override { send_gap(subscription_->cursor()); }
 
  private:
   SendResult send_gap(int64_t cursor) {
@@ -77,7 +77,7 @@ class SseStream final : public Session {
 
   ServerImpl& server_;
   Connection& conn_;
-  std::unique_ptr<Feed> feed_;
+  std::unique_ptr<StreamSubscription> subscription_;
   bool told_delayed_ = false;  // the last heartbeat said the store was unreachable
 };
 
@@ -90,12 +90,12 @@ void open_sse(RouteContext& ctx) {
     return;
   }
   LogInfo info = ctx.server.core().log_info();
-  auto feed = Feed::open(ctx.server, ctx.conn.id(), cursor.value(), api::event_filter(ctx.request.query));
-  if (!feed.ok()) {
-    ctx.conn.respond(error_response(feed.status()));
+  auto subscription = StreamSubscription::open(ctx.server, ctx.conn.id(), cursor.value(), api::event_filter(ctx.request.query));
+  if (!subscription.ok()) {
+    ctx.conn.respond(error_response(subscription.status()));
     return;
   }
-  bool ready = feed.value()->ready();
+  bool ready = subscription.value()->ready();
   Response head;
   ctx.server.access().add_cors(ctx.request, head);
   std::string out =
@@ -108,7 +108,7 @@ void open_sse(RouteContext& ctx) {
   out += "\r\n";
   out += kRetry;
   out += "event: hello\ndata: " + hello_json(info) + "\n\n";
-  auto* stream = new SseStream(ctx.server, ctx.conn, std::move(feed).value());
+  auto* stream = new SseStream(ctx.server, ctx.conn, std::move(subscription).value());
   ctx.conn.begin_stream(200, out, std::unique_ptr<Session>(stream));
   if (ready) ctx.server.mailbox()->post_ready(ctx.conn.id());
 }

@@ -24,7 +24,7 @@ class SseFrames {
     int64_t seq = 0;
     SharedBytes frame;
   };
-  // Enough for every event a fan-out sweep carries (a few hundred ms of events).
+  // Enough for every event a scheduler sweep carries (a few hundred ms of events).
   std::array<Slot, 4096> slots_;
 };
 

@@ -11,13 +11,13 @@
 #include <cctype>
 
 #include "http/connection.h"
-#include "http/feed.h"
+#include "http/stream_subscription.h"
 #include "http/handlers.h"
 #include "api/query.h"
 #include "http/server_impl.h"
 #include "http/session.h"
 #include "http/stream_cursor.h"
-#include "http/stream_pump.h"
+#include "http/stream_delivery.h"
 #include "http/ws_accept.h"
 
 namespace jobwire::http {
@@ -51,11 +51,11 @@ class WebSocketStream final : public Session {
 
   // (Re)subscribes after `after` (absent: from the head).
   Status subscribe(std::optional<int64_t> after) {
-    feed_.reset();
-    auto feed = Feed::open(server_, conn_.id(), after, filter_);
-    if (!feed.ok()) return feed.status();
-    feed_ = std::move(feed).value();
-    if (feed_->ready()) server_.mailbox()->post_ready(conn_.id());
+    subscription_.reset();
+    auto subscription = StreamSubscription::open(server_, conn_.id(), after, filter_);
+    if (!subscription.ok()) return subscription.status();
+    subscription_ = std::move(subscription).value();
+    if (subscription_->ready()) server_.mailbox()->post_ready(conn_.id());
     return Status::Ok();
   }
 
@@ -65,7 +65,7 @@ class WebSocketStream final : public Session {
   }
 
   // Hands wslay's queued frames to the connection; closes once both sides said goodbye.
-  void pump() {
+  void flush_frames() {
     if (conn_.closing()) return;
     if (wslay_event_send(ctx_) != 0) {
       conn_.abort();
@@ -86,12 +86,12 @@ class WebSocketStream final : public Session {
     }
     input_.erase(0, input_read_);
     input_read_ = 0;
-    pump();
+    flush_frames();
   }
 
   void on_ready() override {
-    if (!feed_) return;
-    pump_feed(*server_.mailbox(), conn_, *feed_, [this](Delivery& delivery) {
+    if (!subscription_) return;
+    deliver_to_socket(*server_.mailbox(), conn_, *subscription_, [this](Delivery& delivery) {
       if (delivery.reset) queue_text(control_json("reset", delivery.cursor));
       if (delivery.gap) {
         ++server_.metrics().gaps[static_cast<size_t>(Transport::websocket)];
@@ -111,20 +111,20 @@ class WebSocketStream final : public Session {
   }
 
   void on_heartbeat() override {
-    queue_text(heartbeat_json(feed_ ? feed_->cursor() : 0, server_.store_delayed()));
-    pump();
+    queue_text(heartbeat_json(subscription_ ? subscription_->cursor() : 0, server_.store_delayed()));
+    flush_frames();
   }
 
   // No last `gap` when dropped for a stall: the unsent bytes dropped may end inside a frame,
   // so nothing more can be framed after them. The client resumes from its cursor.
   void on_stalled() override {
-    if (feed_) feed_->shed();
+    if (subscription_) subscription_->shed();
   }
 
   void on_shutdown() override {
     static constexpr char kReason[] = "server stopping";
     wslay_event_queue_close(ctx_, 1001, reinterpret_cast<const uint8_t*>(kReason), sizeof kReason - 1);
-    pump();
+    flush_frames();
     conn_.close();
   }
 
@@ -182,7 +182,7 @@ class WebSocketStream final : public Session {
   Connection& conn_;
   EventFilter filter_;
   wslay_event_context_ptr ctx_ = nullptr;
-  std::unique_ptr<Feed> feed_;
+  std::unique_ptr<StreamSubscription> subscription_;
   std::string input_;
   size_t input_read_ = 0;
   SendResult sent_ = SendResult::sent;  // the worst answer to the frames of one wslay_event_send
@@ -229,7 +229,7 @@ void open_websocket(RouteContext& ctx) {
   WebSocketStream* raw = stream.get();
   ctx.conn.begin_stream(101, head, std::move(stream));
   raw->queue_text(hello_json(info));
-  raw->pump();
+  raw->flush_frames();
 }
 
 }  // namespace jobwire::http

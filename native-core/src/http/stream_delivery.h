@@ -1,18 +1,18 @@
-// How a stream (SSE, WebSocket) moves events from its feed to its socket without letting a
-// slow reader pile them up in memory: it takes small chunks until a send answers `buffered`
+// How a stream (SSE, WebSocket) moves events from its subscription to its socket without
+// letting a slow reader pile them up in memory: it takes small chunks until a send answers `buffered`
 // (the connection's buffer passed its low watermark), at most a batch per loop turn so one
 // busy stream cannot hold the loop. Then, with events still to take, it waits for the socket
 // to drain (Connection::wait_for_drain); meanwhile the hub's bounded queue absorbs, until it
 // overflows or the wait passes a quarter of the stall timeout and the queue is shed: either
 // way the stream catches up from the log. A reader that stops for good is dropped by the
 // connection's stall check. A wake that comes while the buffer is past the watermark is held
-// by the connection until the drain, so a pump never starts on a full buffer.
+// by the connection until the drain, so a delivery never starts on a full buffer.
 #pragma once
 
 #include <cstddef>
 
 #include "http/connection.h"
-#include "http/feed.h"
+#include "http/stream_subscription.h"
 #include "http/mailbox.h"
 
 namespace jobwire::http {
@@ -23,11 +23,11 @@ inline constexpr size_t kTakeBatch = 512;
 // Calls deliver(Delivery&) for each chunk taken, which sends it and returns the worst of
 // its sends' answers; then flushes and arranges the next take.
 template <class Deliver>
-void pump_feed(Mailbox& mailbox, Connection& conn, Feed& feed, Deliver&& deliver) {
+void deliver_to_socket(Mailbox& mailbox, Connection& conn, StreamSubscription& subscription, Deliver&& deliver) {
   size_t taken = 0;
   SendResult sent = SendResult::sent;
   while (sent == SendResult::sent && taken < kTakeBatch) {
-    Delivery delivery = feed.take(kTakeChunk);
+    Delivery delivery = subscription.take(kTakeChunk);
     taken += delivery.events.size();
     bool more = delivery.events.size() == kTakeChunk || delivery.gap || delivery.reset;
     sent = deliver(delivery);
@@ -35,7 +35,7 @@ void pump_feed(Mailbox& mailbox, Connection& conn, Feed& feed, Deliver&& deliver
   }
   // The flush may hand the socket enough to bring the buffer back under the watermark.
   sent = conn.flush();
-  if (sent == SendResult::dropped || !feed.ready()) return;
+  if (sent == SendResult::dropped || !subscription.ready()) return;
   if (sent == SendResult::sent) {
     mailbox.post_ready(conn.id());  // more to take: after the other streams had their turn
   } else {

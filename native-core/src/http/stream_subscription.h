@@ -13,14 +13,14 @@ namespace jobwire::http {
 
 class ServerImpl;
 
-class Feed {
+class StreamSubscription {
  public:
   // Subscribes connection `id` after `after` (absent: from the head) with `filter`.
-  static Result<std::unique_ptr<Feed>> open(ServerImpl& server, uint64_t id, std::optional<int64_t> after,
+  static Result<std::unique_ptr<StreamSubscription>> open(ServerImpl& server, uint64_t id, std::optional<int64_t> after,
                                             EventFilter filter);
-  ~Feed();
-  Feed(const Feed&) = delete;
-  Feed& operator=(const Feed&) = delete;
+  ~StreamSubscription();
+  StreamSubscription(const StreamSubscription&) = delete;
+  StreamSubscription& operator=(const StreamSubscription&) = delete;
 
   // Takes up to `max` events (loop thread).
   Delivery take(size_t max);
@@ -30,7 +30,7 @@ class Feed {
   void shed() { subscription_->shed(); }
 
  private:
-  Feed(std::shared_ptr<Subscription> subscription, std::shared_ptr<std::atomic<bool>> posted)
+  StreamSubscription(std::shared_ptr<Subscription> subscription, std::shared_ptr<std::atomic<bool>> posted)
       : subscription_(std::move(subscription)), posted_(std::move(posted)) {}
 
   std::shared_ptr<Subscription> subscription_;

@@ -1,10 +1,10 @@
-#include "http/feed.h"
+#include "http/stream_subscription.h"
 
 #include "http/server_impl.h"
 
 namespace jobwire::http {
 
-Result<std::unique_ptr<Feed>> Feed::open(ServerImpl& server, uint64_t id, std::optional<int64_t> after,
+Result<std::unique_ptr<StreamSubscription>> StreamSubscription::open(ServerImpl& server, uint64_t id, std::optional<int64_t> after,
                                          EventFilter filter) {
   auto posted = std::make_shared<std::atomic<bool>>(false);
   SubscribeOptions options;
@@ -15,12 +15,12 @@ Result<std::unique_ptr<Feed>> Feed::open(ServerImpl& server, uint64_t id, std::o
   };
   auto subscription = server.core().subscribe(std::move(options));
   if (!subscription.ok()) return subscription.status();
-  return std::unique_ptr<Feed>(new Feed(std::move(subscription).value(), std::move(posted)));
+  return std::unique_ptr<StreamSubscription>(new StreamSubscription(std::move(subscription).value(), std::move(posted)));
 }
 
-Feed::~Feed() { subscription_->close(); }
+StreamSubscription::~StreamSubscription() { subscription_->close(); }
 
-Delivery Feed::take(size_t max) {
+Delivery StreamSubscription::take(size_t max) {
   // Cleared before taking: an event committed during the take wakes us again.
   posted_->store(false);
   return subscription_->take(max);

@@ -1,4 +1,4 @@
-// When the loop serves the streams whose feeds turned ready. A few at a time are served at
+// When the loop serves the streams whose subscriptions turned ready. A few at a time are served at
 // once (a dashboard, a long-poll never wait). Thousands at once are served in a sweep: a
 // list worked through in slices, one slice per loop turn, so requests (a producer's POST,
 // a write's acknowledgement, a health check) are served between slices instead of waiting
@@ -19,7 +19,7 @@
 
 namespace jobwire::http {
 
-class FanOut {
+class StreamScheduler {
  public:
   // Serves stream `id`; returns the bytes it queued for its socket.
   using Serve = std::function<size_t(uint64_t id)>;
@@ -33,16 +33,16 @@ class FanOut {
   // The shortest time from the start of one sweep to the start of the next.
   static constexpr uint64_t kTickMs = 50;
 
-  FanOut() = default;
-  FanOut(const FanOut&) = delete;
-  FanOut& operator=(const FanOut&) = delete;
+  StreamScheduler() = default;
+  StreamScheduler(const StreamScheduler&) = delete;
+  StreamScheduler& operator=(const StreamScheduler&) = delete;
 
   // Loop thread, before the loop runs. Each finished sweep is counted in `metrics`.
   void open(uv_loop_t* loop, Serve serve, Metrics& metrics);
   // Loop thread: closes the handles (the owner's loop finishes closing them).
   void close();
   // Loop thread: these connections have events to take. The mailbox lists an id once
-  // until its feed is taken, so no sweep holds an id twice.
+  // until its subscription is taken, so no sweep holds an id twice.
   void on_ready(const std::vector<uint64_t>& ids);
 
  private:

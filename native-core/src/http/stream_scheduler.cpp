@@ -1,10 +1,10 @@
-#include "http/fan_out.h"
+#include "http/stream_scheduler.h"
 
 #include <cstddef>
 
 namespace jobwire::http {
 
-void FanOut::open(uv_loop_t* loop, Serve serve, Metrics& metrics) {
+void StreamScheduler::open(uv_loop_t* loop, Serve serve, Metrics& metrics) {
   loop_ = loop;
   serve_ = std::move(serve);
   metrics_ = &metrics;
@@ -14,12 +14,12 @@ void FanOut::open(uv_loop_t* loop, Serve serve, Metrics& metrics) {
   slice_.data = this;
 }
 
-void FanOut::close() {
+void StreamScheduler::close() {
   uv_close(reinterpret_cast<uv_handle_t*>(&tick_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&slice_), nullptr);
 }
 
-void FanOut::on_ready(const std::vector<uint64_t>& ids) {
+void StreamScheduler::on_ready(const std::vector<uint64_t>& ids) {
   // Not idle: a sweep is under way (its slice handle runs) or the tick for the next is armed.
   bool idle = !uv_is_active(reinterpret_cast<uv_handle_t*>(&slice_)) &&
               !uv_is_active(reinterpret_cast<uv_handle_t*>(&tick_));
@@ -34,37 +34,37 @@ void FanOut::on_ready(const std::vector<uint64_t>& ids) {
   if (idle) schedule_sweep();  // otherwise the sweep under way, or the armed tick, takes them
 }
 
-void FanOut::schedule_sweep() {
+void StreamScheduler::schedule_sweep() {
   uv_update_time(loop_);
   uint64_t next_start = sweep_started_ms_ + kTickMs;
   uint64_t now = uv_now(loop_);
   if (now >= next_start) {
     start_sweep();
   } else {
-    uv_timer_start(&tick_, &FanOut::on_tick, next_start - now, 0);
+    uv_timer_start(&tick_, &StreamScheduler::on_tick, next_start - now, 0);
   }
 }
 
-void FanOut::on_tick(uv_timer_t* timer) {
-  static_cast<FanOut*>(timer->data)->start_sweep();
+void StreamScheduler::on_tick(uv_timer_t* timer) {
+  static_cast<StreamScheduler*>(timer->data)->start_sweep();
 }
 
-void FanOut::start_sweep() {
+void StreamScheduler::start_sweep() {
   sweep_.clear();
   sweep_.swap(waiting_);
   swept_ = 0;
   sweep_started_ms_ = uv_now(loop_);
   sweep_started_ns_ = uv_hrtime();
-  uv_idle_start(&slice_, &FanOut::on_slice);
+  uv_idle_start(&slice_, &StreamScheduler::on_slice);
 }
 
-void FanOut::on_slice(uv_idle_t* idle) {
-  auto* self = static_cast<FanOut*>(idle->data);
+void StreamScheduler::on_slice(uv_idle_t* idle) {
+  auto* self = static_cast<StreamScheduler*>(idle->data);
   self->swept_ = self->serve_within_budget(self->sweep_, self->swept_);
   if (self->swept_ == self->sweep_.size()) self->end_sweep();
 }
 
-size_t FanOut::serve_within_budget(const std::vector<uint64_t>& ids, size_t next) {
+size_t StreamScheduler::serve_within_budget(const std::vector<uint64_t>& ids, size_t next) {
   if (next >= ids.size()) return next;
   const uint64_t started_ns = uv_hrtime();
   size_t bytes = 0;
@@ -75,7 +75,7 @@ size_t FanOut::serve_within_budget(const std::vector<uint64_t>& ids, size_t next
   return next;
 }
 
-void FanOut::end_sweep() {
+void StreamScheduler::end_sweep() {
   uv_idle_stop(&slice_);
   metrics_->count_sweep(sweep_.size(), uv_hrtime() - sweep_started_ns_);
   if (!waiting_.empty()) schedule_sweep();

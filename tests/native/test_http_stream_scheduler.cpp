@@ -1,4 +1,4 @@
-// The fan-out scheduler on a real libuv loop: few ready streams are served at once; many
+// The stream scheduler on a real libuv loop: few ready streams are served at once; many
 // are swept in slices with the loop free between them, a slice ending when its budget of
 // bytes or time is spent; a sweep starts at most once a tick.
 #include <catch2/catch.hpp>
@@ -7,9 +7,9 @@
 #include <numeric>
 #include <vector>
 
-#include "http/fan_out.h"
+#include "http/stream_scheduler.h"
 
-using jobwire::http::FanOut;
+using jobwire::http::StreamScheduler;
 
 namespace {
 
@@ -21,7 +21,7 @@ std::vector<uint64_t> ids_from(uint64_t first, size_t count) {
 
 struct LoopFixture {
   uv_loop_t loop{};
-  FanOut fan_out;
+  StreamScheduler scheduler;
   jobwire::http::Metrics metrics;
   std::vector<uint64_t> served;
   std::vector<uint64_t> served_at_ms;
@@ -30,7 +30,7 @@ struct LoopFixture {
 
   LoopFixture() {
     uv_loop_init(&loop);
-    fan_out.open(&loop, [this](uint64_t id) {
+    scheduler.open(&loop, [this](uint64_t id) {
       served.push_back(id);
       served_at_ms.push_back(uv_now(&loop));
       const uint64_t until = uv_hrtime() + ns_per_stream;
@@ -68,7 +68,7 @@ struct LoopFixture {
     return between;
   }
   ~LoopFixture() {
-    fan_out.close();
+    scheduler.close();
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
   }
@@ -76,19 +76,19 @@ struct LoopFixture {
 
 }  // namespace
 
-TEST_CASE("fan-out: a few ready streams are served at once") {
+TEST_CASE("stream scheduler: a few ready streams are served at once") {
   LoopFixture f;
-  f.fan_out.on_ready(ids_from(1, FanOut::kServeAtOnce));
-  CHECK(f.served == ids_from(1, FanOut::kServeAtOnce));
+  f.scheduler.on_ready(ids_from(1, StreamScheduler::kServeAtOnce));
+  CHECK(f.served == ids_from(1, StreamScheduler::kServeAtOnce));
   CHECK(f.metrics.fan_out_sweeps == 0);
 }
 
-TEST_CASE("fan-out: thousands are swept in slices of a byte budget, and the loop runs other work between slices") {
+TEST_CASE("stream scheduler: thousands are swept in slices of a byte budget, and the loop runs other work between slices") {
   LoopFixture f;
   const size_t per_slice = 128;
-  f.bytes_per_stream = FanOut::kSliceBytes / per_slice;
+  f.bytes_per_stream = StreamScheduler::kSliceBytes / per_slice;
   const size_t count = 10 * per_slice;
-  f.fan_out.on_ready(ids_from(1, count));
+  f.scheduler.on_ready(ids_from(1, count));
   CHECK(f.served.size() <= per_slice);  // at most the first slice before the loop turns
   std::vector<size_t> between = f.served_between_polls(count);
   CHECK(f.served == ids_from(1, count));  // each once, in the order they turned ready
@@ -96,35 +96,35 @@ TEST_CASE("fan-out: thousands are swept in slices of a byte budget, and the loop
   for (size_t n : between) CHECK(n <= per_slice);  // never more than a slice between polls
 }
 
-TEST_CASE("fan-out: a slice ends when its time budget is spent, however few bytes it queued") {
+TEST_CASE("stream scheduler: a slice ends when its time budget is spent, however few bytes it queued") {
   LoopFixture f;
   f.ns_per_stream = 1'000'000;  // 1 ms a stream: the 2 ms budget holds two or three
   const size_t count = 40;
-  f.fan_out.on_ready(ids_from(1, FanOut::kServeAtOnce + count));  // more than at once: a sweep
-  std::vector<size_t> between = f.served_between_polls(FanOut::kServeAtOnce + count);
-  CHECK(f.served.size() == FanOut::kServeAtOnce + count);
-  const size_t most = FanOut::kSliceNs / f.ns_per_stream + 1;
+  f.scheduler.on_ready(ids_from(1, StreamScheduler::kServeAtOnce + count));  // more than at once: a sweep
+  std::vector<size_t> between = f.served_between_polls(StreamScheduler::kServeAtOnce + count);
+  CHECK(f.served.size() == StreamScheduler::kServeAtOnce + count);
+  const size_t most = StreamScheduler::kSliceNs / f.ns_per_stream + 1;
   for (size_t n : between) CHECK(n <= most);
 }
 
-TEST_CASE("fan-out: streams served at once stop at the budget, and the rest are swept") {
+TEST_CASE("stream scheduler: streams served at once stop at the budget, and the rest are swept") {
   LoopFixture f;
-  f.bytes_per_stream = FanOut::kSliceBytes / 8;
-  f.fan_out.on_ready(ids_from(1, 100));
+  f.bytes_per_stream = StreamScheduler::kSliceBytes / 8;
+  f.scheduler.on_ready(ids_from(1, 100));
   CHECK(f.served.size() == 8);  // the budget, then the loop turns
   std::vector<size_t> between = f.served_between_polls(100);
   CHECK(f.served == ids_from(1, 100));
   for (size_t n : between) CHECK(n <= 8);
 }
 
-TEST_CASE("fan-out: streams ready again during a sweep wait for the next, a tick after the last began") {
+TEST_CASE("stream scheduler: streams ready again during a sweep wait for the next, a tick after the last began") {
   LoopFixture f;
-  f.bytes_per_stream = FanOut::kSliceBytes / 128;
+  f.bytes_per_stream = StreamScheduler::kSliceBytes / 128;
   const size_t count = 4 * 128;
   uv_update_time(&f.loop);
   uint64_t first_sweep_ms = uv_now(&f.loop);
-  f.fan_out.on_ready(ids_from(1, count));
-  f.fan_out.on_ready(ids_from(1, count));  // new events for every stream, mid-sweep
+  f.scheduler.on_ready(ids_from(1, count));
+  f.scheduler.on_ready(ids_from(1, count));  // new events for every stream, mid-sweep
   uv_run(&f.loop, UV_RUN_DEFAULT);
 
   REQUIRE(f.served.size() == 2 * count);
@@ -136,6 +136,6 @@ TEST_CASE("fan-out: streams ready again during a sweep wait for the next, a tick
   CHECK(f.metrics.fan_out_sweep_ns > 0);
   for (size_t i = count; i < f.served_at_ms.size(); ++i) {
     INFO("second sweep, stream " << f.served[i]);
-    REQUIRE(f.served_at_ms[i] >= first_sweep_ms + FanOut::kTickMs);
+    REQUIRE(f.served_at_ms[i] >= first_sweep_ms + StreamScheduler::kTickMs);
   }
 }
