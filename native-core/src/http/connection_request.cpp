@@ -23,8 +23,12 @@ constexpr size_t kGzipMinBytes = 1024;
 // The kernel send buffer of a stream's socket, fixed rather than autotuned: Linux grows an
 // unread socket's buffer to megabytes (loopback: ~2-4 MB each, a gigabyte of kernel memory
 // for 1,000 sleeping tabs, all of it written by the loop first). The kernel doubles this.
-// 128 KiB still carries a stream at megabytes a second over a 100 ms round trip.
-constexpr int kStreamSendBufferBytes = 128 * 1024;
+// Every byte of it is written by the loop before a reader that stopped is seen to stop, and a
+// reading client waits its turn behind those writes: with 1,000 stalled readers, 128 KiB held
+// a live reader's delivery p99 at 0.5-0.9 s, 32 KiB at 86-101 ms, 16 KiB at 63-78 ms
+// (BENCHMARKS.md, issue 18). 32 KiB in flight still carries ~320 KB/s, a thousand events a
+// second, over a 100 ms round trip; on loopback or a LAN far more.
+constexpr int kStreamSendBufferBytes = 16 * 1024;
 
 Connection* owner(llhttp_t* parser) { return static_cast<Connection*>(parser->data); }
 
