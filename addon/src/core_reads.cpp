@@ -6,6 +6,7 @@
 #include "args.h"
 #include "core_wrap.h"
 #include "errors.h"
+#include "model/wall_clock.h"
 #include "task_worker.h"
 
 namespace jobwire::addon {
@@ -38,7 +39,7 @@ Napi::Value CoreWrap::get_job(const Napi::CallbackInfo& info) {
       [core = state_->core, id]() -> Result<std::string> {
         Result<Job> job = core->get_job(id);
         if (!job.ok()) return job.status();
-        return job_to_json(job.value(), now_ms());
+        return job_to_json(job.value(), wall_clock_ms());
       },
       [](Napi::Env env, std::string& text) -> Napi::Value { return Napi::String::New(env, text); });
 }
@@ -69,7 +70,7 @@ Napi::Value CoreWrap::list_jobs(const Napi::CallbackInfo& info) {
       [core = state_->core, filter]() -> Result<Page> {
         Result<JobPage> page = core->list_jobs(filter);
         if (!page.ok()) return page.status();
-        int64_t now = now_ms();
+        int64_t now = wall_clock_ms();
         std::string jobs = json_array(page->jobs, [now](const Job& job) { return job_to_json(job, now); });
         return Page{std::move(jobs), page->total, page->offset, page->seq};
       },

@@ -5,6 +5,7 @@
 #include "args.h"
 #include "core_wrap.h"
 #include "errors.h"
+#include "model/wall_clock.h"
 #include "task_worker.h"
 
 namespace jobwire::addon {
@@ -36,7 +37,7 @@ Napi::Value CoreWrap::get_jobs(const Napi::CallbackInfo& info) {
       [core = state_->core, ids = std::move(ids)]() -> Result<Set> {
         Result<JobSet> set = core->get_jobs(ids);
         if (!set.ok()) return set.status();
-        int64_t now = now_ms();
+        int64_t now = wall_clock_ms();
         std::string jobs = "[";
         for (const Job& job : set->jobs) {
           if (jobs.size() > 1) jobs.push_back(',');

@@ -1,6 +1,5 @@
 #include "core_wrap.h"
 
-#include <chrono>
 #include <utility>
 
 #include "args.h"
@@ -25,11 +24,6 @@ bool refused(const Args& args, const CoreState& state, Napi::Value* answer) {
   if (status.ok()) return false;
   *answer = rejected(args.env(), status);
   return true;
-}
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 Napi::Function CoreWrap::define(Napi::Env env) {

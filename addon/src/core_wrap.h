@@ -87,8 +87,6 @@ class Args;
 // the call is refused; `answer` is then the rejected promise to return.
 bool refused(const Args& args, const CoreState& state, Napi::Value* answer);
 
-int64_t now_ms();
-
 // JS thread: answers a turn of committed writes in one call and lets subscriptions know the
 // new head.
 void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state);

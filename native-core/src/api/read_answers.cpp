@@ -1,20 +1,14 @@
 // The store reads of the read routes and the bodies they answer (read_routes.h). Each
 // snapshot carries the seq it reflects and the store's epoch, and an ETag "<epoch>-<seq>".
-#include <chrono>
-
 #include <nlohmann/json.hpp>
 
 #include "api/job_fields.h"
 #include "api/json_text.h"
 #include "api/read_routes.h"
+#include "model/wall_clock.h"
 
 namespace jobwire::api {
 namespace {
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::string dump(const nlohmann::json& body) { return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
@@ -43,7 +37,7 @@ Answer refusal(const Status& status, Core& core) {
 
 // [job, …], each whole or projected to `fields`.
 std::string jobs_array(const std::vector<Job>& jobs, const std::vector<std::string>& fields) {
-  int64_t now = wall_ms();
+  int64_t now = wall_clock_ms();
   std::string out = "[";
   for (const Job& job : jobs) {
     if (out.size() > 1) out += ',';
@@ -76,7 +70,7 @@ Outcome read_jobs_by_ids(const Plan& plan, Core& core, const std::string& epoch)
 Outcome read_job(const Plan& plan, Core& core, const std::string& epoch) {
   auto job = core.get_job(plan.id);
   if (!job.ok()) return answered(refusal(job.status(), core));
-  Outcome outcome = answered(snapshot_answer(job_snapshot_body(job.value(), epoch, wall_ms()), epoch, job->updated_seq));
+  Outcome outcome = answered(snapshot_answer(job_snapshot_body(job.value(), epoch, wall_clock_ms()), epoch, job->updated_seq));
   outcome.job = std::move(job).value();
   return outcome;
 }

@@ -3,7 +3,6 @@
 // with a loop has: the plan is checked and a 304 answered from memory on the loop thread, a
 // job's 200 from the job cache, the store read on libuv's pool (off_loop.h), and a long-poll
 // that found nothing parked on the loop.
-#include <chrono>
 #include <memory>
 #include <variant>
 
@@ -13,20 +12,16 @@
 #include "http/long_poll.h"
 #include "http/off_loop.h"
 #include "http/server_impl.h"
+#include "model/wall_clock.h"
 
 namespace jobwire::http {
 namespace {
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // GET /api/jobs/{id} from the job cache: the rendered body of a job that has not changed.
 bool answered_from_cache(RouteContext& ctx, const api::Plan& plan) {
   auto seq = ctx.server.core().job_etag(plan.id);
   if (!seq) return false;
-  const std::string* body = ctx.server.job_cache().body(plan.id, *seq, wall_ms());
+  const std::string* body = ctx.server.job_cache().body(plan.id, *seq, wall_clock_ms());
   if (!body) return false;
   ctx.conn.respond(to_response(api::snapshot_answer(*body, ctx.server.epoch(), *seq)));
   return true;

@@ -1,18 +1,13 @@
 #include "store/group_commit.h"
 
 #include <algorithm>
-#include <chrono>
 
+#include "model/wall_clock.h"
 #include "platform/platform.h"
 
 namespace jobwire {
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr int64_t kMinPruneStep = 1024;
 
@@ -78,7 +73,7 @@ void GroupCommit::run() {
 }
 
 void GroupCommit::write_group(std::vector<WriteRequest>& group) {
-  const int64_t now = writer_.clock(now_ms());
+  const int64_t now = writer_.clock(wall_clock_ms());
   std::vector<Result<Committed>> results;
   results.reserve(group.size());
   std::vector<EventPtr> events;
