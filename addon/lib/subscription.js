@@ -1,6 +1,7 @@
 'use strict'
-// core.subscribe(fn, { after, onError }): one native JS delivery per subscription, one call per
-// batch. The batch text (the core's stored envelopes joined as a JSON array) is parsed once.
+// core.subscribe(fn, { after, onError }): the core's one native JS delivery (addon/src/js_delivery.h)
+// serves every subscription, one call per batch. The batch text (the core's stored envelopes
+// joined as a JSON array) is parsed once.
 //
 // A subscriber that throws (or returns a promise that rejects) does not stop delivery: the
 // error goes to `onError` when given, else to process.emitWarning, and the next batch comes

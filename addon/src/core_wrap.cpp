@@ -51,7 +51,6 @@ CoreWrap::CoreWrap(const Napi::CallbackInfo& info)
   Napi::Env env = info.Env();
   Napi::Function set_immediate = info[0].IsFunction() ? info[0].As<Napi::Function>()
                                                       : env.Global().Get("setImmediate").As<Napi::Function>();
-  set_immediate_ = Napi::Persistent(set_immediate);
   if (info[1].IsFunction()) state_->settle_writes = Napi::Persistent(info[1].As<Napi::Function>());
   std::weak_ptr<CoreState> weak = state_;
   state_->completions = JsQueue<Completion>::create(
@@ -60,6 +59,7 @@ CoreWrap::CoreWrap(const Napi::CallbackInfo& info)
         std::shared_ptr<CoreState> state = weak.lock();
         settle_completions(js_env, completions, state.get());
       });
+  state_->js_delivery = JsDelivery::create(env, set_immediate, kMaxBatch);
   // A worker thread or the main environment going away closes the core with it.
   cleanup_hook_added_ = napi_add_env_cleanup_hook(env, &CoreWrap::on_env_cleanup, this) == napi_ok;
 }
@@ -79,8 +79,7 @@ void CoreWrap::on_env_cleanup(void* self) {
 
 void CoreWrap::shut_down_now() {
   state_->closing = true;
-  for (auto& [id, js_delivery] : state_->js_deliveries) js_delivery->stop();
-  state_->js_deliveries.clear();
+  state_->js_delivery->stop();
   if (state_->core) state_->core->close();
   state_->completions->close();
 }
@@ -136,8 +135,7 @@ Napi::Value CoreWrap::close(const Napi::CallbackInfo& info) {
     return deferred.Promise();
   }
   state_->closing = true;
-  for (auto& [id, js_delivery] : state_->js_deliveries) js_delivery->stop();
-  state_->js_deliveries.clear();
+  state_->js_delivery->stop();
   std::shared_ptr<CoreState> state = state_;
   return TaskWorker<Done>::start(
       env, "jobwire.close",
@@ -182,25 +180,19 @@ Napi::Value CoreWrap::subscribe(const Napi::CallbackInfo& info) {
     status_error(env, status).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Result<std::shared_ptr<JsDelivery>> js_delivery = JsDelivery::start(env, *state_->core, after, deliver, set_immediate_.Value(), kMaxBatch);
-  if (!js_delivery.ok()) {
-    status_error(env, js_delivery.status()).ThrowAsJavaScriptException();
+  Result<uint32_t> id = state_->js_delivery->add(env, *state_->core, after, deliver);
+  if (!id.ok()) {
+    status_error(env, id.status()).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  js_delivery.value()->expect(env, state_->known_head);
-  uint32_t id = state_->next_subscription++;
-  state_->js_deliveries.emplace(id, std::move(js_delivery.value()));
-  return Napi::Number::New(env, id);
+  state_->js_delivery->expect(env, state_->known_head);
+  return Napi::Number::New(env, id.value());
 }
 
 Napi::Value CoreWrap::unsubscribe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsNumber()) return env.Undefined();
-  auto found = state_->js_deliveries.find(info[0].As<Napi::Number>().Uint32Value());
-  if (found == state_->js_deliveries.end()) return env.Undefined();
-  std::shared_ptr<JsDelivery> js_delivery = std::move(found->second);
-  state_->js_deliveries.erase(found);
-  js_delivery->stop();
+  state_->js_delivery->remove(env, info[0].As<Napi::Number>().Uint32Value());
   return env.Undefined();
 }
 

@@ -1,13 +1,12 @@
 // The native Core object behind addon/lib/index.js: one jobwire::Core, its subscriptions
 // and its servers. Every method returns a promise except subscribe/unsubscribe, which only
-// register a js_delivery, and write, whose writes settle through the function given to the
+// add to or remove from the core's JS delivery, and write, whose writes settle through the function given to the
 // constructor. Arguments arrive validated by index.js; the guards here only refuse.
 #pragma once
 
 #include <napi.h>
 
 #include <cstdint>
-#include <map>
 #include <memory>
 
 #include "jobwire/core.h"
@@ -30,8 +29,7 @@ struct CoreState {
   bool closing = false;
   int64_t writes_in_flight = 0;
   int64_t known_head = 0;  // the newest seq the JS thread has seen committed
-  uint32_t next_subscription = 1;
-  std::map<uint32_t, std::shared_ptr<JsDelivery>> js_deliveries;
+  std::shared_ptr<JsDelivery> js_delivery;  // every subscription's, one thread for all
   std::shared_ptr<JsQueue<Completion>> completions;
   Napi::FunctionReference settle_writes;  // write-queue.js's settle(tokens, answers, errors, changes)
 };
@@ -77,7 +75,6 @@ class CoreWrap : public Napi::ObjectWrap<CoreWrap> {
   Napi::Value query(const Napi::CallbackInfo& info);
 
   std::shared_ptr<CoreState> state_;
-  Napi::FunctionReference set_immediate_;
   bool cleanup_hook_added_ = false;
 };
 

@@ -208,7 +208,7 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
   if (state->writes_in_flight == 0) state->completions->unref(env);
   if (head > state->known_head) {
     state->known_head = head;
-    for (auto& [id, js_delivery] : state->js_deliveries) js_delivery->expect(env, head);
+    state->js_delivery->expect(env, head);
   }
   if (state->settle_writes.IsEmpty()) return;
   Napi::Value changed = env.Undefined();

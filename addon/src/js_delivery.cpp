@@ -1,5 +1,6 @@
 #include "js_delivery.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -9,8 +10,9 @@ namespace {
 
 constexpr auto kRetryAfterFailedTake = std::chrono::milliseconds(2);
 
-Batch make_batch(const Delivery& delivery) {
+Batch make_batch(uint32_t subscription, const Delivery& delivery) {
   Batch batch;
+  batch.subscription = subscription;
   batch.cursor = delivery.cursor;
   batch.reset = delivery.reset;
   size_t size = 2 + delivery.events.size();
@@ -30,78 +32,133 @@ Batch make_batch(const Delivery& delivery) {
 
 }  // namespace
 
-Result<std::shared_ptr<JsDelivery>> JsDelivery::start(Napi::Env env, Core& core, std::optional<int64_t> after,
-                                                      Napi::Function deliver, Napi::Function set_immediate,
-                                                      size_t max_batch) {
-  std::shared_ptr<JsDelivery> js_delivery(new JsDelivery(max_batch));
-  std::weak_ptr<JsDelivery> weak = js_delivery;
-  js_delivery->batches_ = JsQueue<Batch>::create(env, "jobwire.subscription", kBatchesInFlight, set_immediate,
-                                                 [weak](Napi::Env js_env, std::vector<Batch>& batches) {
-                                                   if (auto self = weak.lock()) self->on_batches(js_env, batches);
-                                                 });
+std::shared_ptr<JsDelivery> JsDelivery::create(Napi::Env env, Napi::Function set_immediate, size_t max_batch) {
+  std::shared_ptr<JsDelivery> delivery(new JsDelivery(max_batch));
+  // A turn already scheduled when the delivery goes away still runs: it must find nothing.
+  delivery->batches_ = JsQueue<Batch>::create(env, "jobwire.subscriptions", kBatchesPerTurn, set_immediate,
+                                              [weak = std::weak_ptr<JsDelivery>(delivery)](Napi::Env js_env, std::vector<Batch>& batches) {
+                                                if (auto self = weak.lock()) self->on_batches(js_env, batches);
+                                              });
+  return delivery;
+}
+
+JsDelivery::~JsDelivery() { stop(); }
+
+Result<uint32_t> JsDelivery::add(Napi::Env env, Core& core, std::optional<int64_t> after, Napi::Function deliver) {
+  if (stopped_) return Status(Code::closed, "the core is closed");
+  auto taker = std::make_shared<Taker>();
+  taker->id = next_id_++;
   int64_t head = core.log_info().head_seq;
   SubscribeOptions options;
   options.after = after;
-  // The core never calls wake once Subscription::close has returned, and stop() closes it
-  // before the JS delivery goes away, so a raw pointer is safe here.
-  options.wake = [raw = js_delivery.get()] { raw->wake(); };
+  // The core never calls wake once Subscription::close has returned, and remove() and stop()
+  // close it before this object goes away. The taker is held weakly: it holds the subscription.
+  options.wake = [this, weak = std::weak_ptr<Taker>(taker)] {
+    if (std::shared_ptr<Taker> woken = weak.lock()) wake(woken);
+  };
   Result<std::shared_ptr<Subscription>> subscription = core.subscribe(std::move(options));
   if (!subscription.ok()) return subscription.status();
-  js_delivery->subscription_ = std::move(subscription.value());
-  js_delivery->deliver_ = Napi::Persistent(deliver);
-  js_delivery->delivered_ = after.value_or(head);
-  js_delivery->expect(env, head);
-  js_delivery->thread_ = std::thread([raw = js_delivery.get()] { raw->run(); });
-  return js_delivery;
-}
+  taker->subscription = std::move(subscription.value());
 
-JsDelivery::~JsDelivery() {
-  // Owners call stop() on the JS thread; this covers a JS delivery dropped without it (also on the
-  // JS thread, where every owner lives).
-  stop();
-}
-
-void JsDelivery::wake() {
+  Receiver& receiver = receivers_[taker->id];
+  receiver.deliver = Napi::Persistent(deliver);
+  receiver.delivered = after.value_or(head);
+  receiver.expected = receiver.delivered;
   {
     std::lock_guard lock(mutex_);
-    woken_ = true;
+    takers_.emplace(taker->id, taker);
+    taker->attached = true;
+    queue_locked(taker);  // take once at start: a resume may be ready before any wake
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  }
+  changed_.notify_one();
+  expect(env, head);
+  return taker->id;
+}
+
+void JsDelivery::remove(Napi::Env env, uint32_t id) {
+  auto receiver = receivers_.find(id);
+  if (receiver == receivers_.end()) return;
+  if (receiver->second.delivered < receiver->second.expected && --behind_ == 0) batches_->unref(env);
+  receivers_.erase(receiver);
+  std::shared_ptr<Taker> taker;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = takers_.find(id);
+    if (found == takers_.end()) return;
+    taker = std::move(found->second);
+    takers_.erase(found);
+    taker->removed = true;
+  }
+  taker->subscription->close();
+}
+
+void JsDelivery::wake(const std::shared_ptr<Taker>& taker) {
+  {
+    std::lock_guard lock(mutex_);
+    taker->wanted = true;
+    queue_locked(taker);
   }
   changed_.notify_one();
 }
 
+// Queues a wanted taker for the thread unless it is queued, gone, or has its batches in flight
+// (on_batches queues it when they are delivered).
+void JsDelivery::queue_locked(const std::shared_ptr<Taker>& taker) {
+  if (taker->queued || !taker->attached || taker->removed || !taker->wanted || taker->in_flight >= kBatchesInFlight) return;
+  taker->queued = true;
+  ready_.push_back(taker);
+}
+
 void JsDelivery::run() {
-  int64_t last_cursor = -1;
   std::unique_lock lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [this] { return stopping_ || (woken_ && in_flight_ < kBatchesInFlight); });
-    if (stopping_) return;
-    woken_ = false;
-    lock.unlock();
-    Delivery delivery = subscription_->take(max_batch_);
-    bool more = subscription_->ready();
-    bool deliverable = !delivery.events.empty() || delivery.reset;
-    Batch batch = deliverable ? make_batch(delivery) : Batch{};
-    lock.lock();
-    if (more) woken_ = true;
-    bool stalled = delivery.cursor == last_cursor;
-    last_cursor = delivery.cursor;
-    if (!deliverable) {
-      // Ready, yet the cursor did not move: the log read failed for now (a busy file).
-      // Retry shortly rather than spin.
-      if (more && stalled) changed_.wait_for(lock, kRetryAfterFailedTake, [this] { return stopping_; });
-      continue;
+    if (ready_.empty() && !retry_.empty() && !stopping_) {
+      // Every ready subscription's log read failed for now (a busy file): retry shortly, not spin.
+      changed_.wait_for(lock, kRetryAfterFailedTake, [this] { return stopping_ || !ready_.empty(); });
+      for (std::shared_ptr<Taker>& taker : retry_) queue_locked(taker);
+      retry_.clear();
     }
-    ++in_flight_;
+    changed_.wait(lock, [this] { return stopping_ || !ready_.empty() || !retry_.empty(); });
+    if (stopping_) return;
+    if (ready_.empty()) continue;
+    std::shared_ptr<Taker> taker = std::move(ready_.front());
+    ready_.pop_front();
+    taker->queued = false;
+    if (taker->removed || taker->in_flight >= kBatchesInFlight) continue;
+    taker->wanted = false;
     lock.unlock();
-    batches_->push(std::move(batch));
+    Delivery delivery = taker->subscription->take(max_batch_);
+    bool more = taker->subscription->ready();
+    bool deliverable = !delivery.events.empty() || delivery.reset;
+    std::optional<Batch> batch;
+    if (deliverable) batch = make_batch(taker->id, delivery);
     lock.lock();
+    bool stalled = delivery.cursor == taker->last_cursor;
+    taker->last_cursor = delivery.cursor;
+    if (deliverable) ++taker->in_flight;
+    if (more) {
+      taker->wanted = true;
+      // Ready, yet nothing came and the cursor did not move: the log read failed for now.
+      if (!deliverable && stalled && !taker->removed) {
+        retry_.push_back(taker);
+      } else {
+        queue_locked(taker);  // to the back: every ready subscription gets its turn
+      }
+    }
+    if (batch) {
+      lock.unlock();
+      batches_->push(std::move(*batch));
+      lock.lock();
+    }
   }
 }
 
 void JsDelivery::on_batches(Napi::Env env, std::vector<Batch>& batches) {
   Napi::Error first_error;
   for (Batch& batch : batches) {
-    if (stopped_) break;
+    auto found = receivers_.find(batch.subscription);
+    if (found == receivers_.end()) continue;  // removed while its batch waited
     Napi::HandleScope scope(env);
     napi_value text = nullptr;
     if (batch.ascii) {
@@ -109,36 +166,48 @@ void JsDelivery::on_batches(Napi::Env env, std::vector<Batch>& batches) {
     } else {
       napi_create_string_utf8(env, batch.text.data(), batch.text.size(), &text);
     }
-    deliver_.Call({text, Napi::Number::New(env, static_cast<double>(batch.cursor)),
-                   Napi::Boolean::New(env, batch.reset)});
+    found->second.deliver.Call({text, Napi::Number::New(env, static_cast<double>(batch.cursor)),
+                                Napi::Boolean::New(env, batch.reset)});
     // index.js never lets a subscriber's exception reach here; anything that does is ours,
     // and must neither stop delivery nor be lost.
     if (env.IsExceptionPending() && first_error.IsEmpty()) first_error = env.GetAndClearPendingException();
-    delivered_ = std::max(delivered_, batch.cursor);
+    // The subscriber may have unsubscribed, or closed the core, from inside deliver.
+    found = receivers_.find(batch.subscription);
+    if (found != receivers_.end()) {
+      Receiver& receiver = found->second;
+      bool behind_before = receiver.delivered < receiver.expected;
+      receiver.delivered = std::max(receiver.delivered, batch.cursor);
+      set_behind(env, receiver, behind_before);
+    }
   }
   {
     std::lock_guard lock(mutex_);
-    in_flight_ -= batches.size();
+    for (const Batch& batch : batches) {
+      auto found = takers_.find(batch.subscription);
+      if (found == takers_.end()) continue;
+      --found->second->in_flight;
+      queue_locked(found->second);
+    }
   }
   changed_.notify_one();
-  if (!stopped_) update_keep_alive(env);
   if (!first_error.IsEmpty()) first_error.ThrowAsJavaScriptException();
 }
 
 void JsDelivery::expect(Napi::Env env, int64_t head) {
-  if (stopped_) return;
-  expected_ = std::max(expected_, head);
-  update_keep_alive(env);
+  for (auto& [id, receiver] : receivers_) {
+    bool behind_before = receiver.delivered < receiver.expected;
+    receiver.expected = std::max(receiver.expected, head);
+    set_behind(env, receiver, behind_before);
+  }
 }
 
-void JsDelivery::update_keep_alive(Napi::Env env) {
-  bool behind = delivered_ < expected_;
-  if (behind == kept_alive_) return;
-  kept_alive_ = behind;
+void JsDelivery::set_behind(Napi::Env env, Receiver& receiver, bool behind_before) {
+  bool behind = receiver.delivered < receiver.expected;
+  if (behind == behind_before || stopped_) return;
   if (behind) {
-    batches_->ref(env);
+    if (behind_++ == 0) batches_->ref(env);
   } else {
-    batches_->unref(env);
+    if (--behind_ == 0) batches_->unref(env);
   }
 }
 
@@ -151,9 +220,12 @@ void JsDelivery::stop() {
   }
   changed_.notify_all();
   if (thread_.joinable()) thread_.join();
-  if (subscription_) subscription_->close();
-  if (batches_) batches_->close();
-  deliver_.Reset();
+  for (auto& [id, taker] : takers_) taker->subscription->close();
+  takers_.clear();
+  ready_.clear();
+  retry_.clear();
+  receivers_.clear();
+  batches_->close();
 }
 
 }  // namespace jobwire::addon

@@ -133,3 +133,29 @@ test('fake timers on the global (as in an app\'s tests) do not stall writes or d
   await live.untilSeq(5000)
   assert.equal(consecutive(live.events, 1), null)
 })
+
+// The threads of this process, by name (Linux: /proc/self/task/*/comm).
+function threadCount () {
+  return require('node:fs').readdirSync('/proc/self/task').length
+}
+
+test('200 subscriptions, as an app with many windows opens, share one delivery thread, and each gets its own events from its own cursor', { skip: process.platform !== 'linux' && 'counts threads in /proc' }, async (t) => {
+  const core = await openTemp(t)
+  await produce(core, 0, 400)
+  const first = collect(core) // the delivery thread starts with the first subscription
+  t.after(first.stop)
+  const before = threadCount()
+  const subscribers = []
+  for (let i = 0; i < 200; i++) {
+    const live = collect(core, { after: i * 2 }) // each resumes from its own cursor
+    subscribers.push(live)
+    t.after(live.stop)
+  }
+  assert.ok(threadCount() <= before, `200 more subscriptions started ${threadCount() - before} threads`)
+  await produce(core, 1, 100)
+  for (const [i, live] of subscribers.entries()) {
+    await live.untilSeq(500, 30000)
+    assert.equal(live.events.length, 500 - i * 2, `subscriber ${i} got every event after ${i * 2}`)
+    assert.equal(consecutive(live.events, i * 2 + 1), null, `subscriber ${i}: in order, no gap, no duplicate`)
+  }
+})
