@@ -220,10 +220,15 @@ void JsDelivery::stop() {
   }
   changed_.notify_all();
   if (thread_.joinable()) thread_.join();
-  for (auto& [id, taker] : takers_) taker->subscription->close();
-  takers_.clear();
-  ready_.clear();
-  retry_.clear();
+  std::map<uint32_t, std::shared_ptr<Taker>> takers;
+  {
+    std::lock_guard lock(mutex_);
+    takers.swap(takers_);
+    for (auto& [id, taker] : takers) taker->removed = true;
+    ready_.clear();
+    retry_.clear();
+  }
+  for (auto& [id, taker] : takers) taker->subscription->close();
   receivers_.clear();
   batches_->close();
 }
