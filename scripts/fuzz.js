@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the libFuzzer targets (tests/fuzz) on their seed corpus, each for a bounded time,
-// under ASan+UBSan. Builds build-fuzz/ with clang first when it is missing or stale.
+// under ASan+UBSan. Builds build-fuzz/ with clang first when it is missing or stale (the same
+// build scripts/test.js runs the C++ tests under ASan+UBSan from).
 //   node scripts/fuzz.js [--seconds-each 20] [--targets a,b] [--json]
 // A crash, a leak, a hang (-timeout) or a broken invariant stops the run: the input that
 // caused it is kept as the artifact the output names; make it a regression test (copy it
@@ -10,7 +11,7 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
-const { buildNative, root } = require('./lib/native-build')
+const { buildNative, root, ASAN_FUZZ_BUILD } = require('./lib/native-build')
 
 const TARGETS = ['fuzz_write_bodies', 'fuzz_query', 'fuzz_http_request', 'fuzz_ws_frames']
 
@@ -37,11 +38,7 @@ function summarize (output) {
 
 function main () {
   const args = parseArgs(process.argv.slice(2))
-  buildNative({
-    buildDir: 'build-fuzz',
-    cmakeFlags: ['-DCMAKE_C_COMPILER=clang', '-DCMAKE_CXX_COMPILER=clang++', '-DJOBWIRE_FUZZ=ON', '-DJOBWIRE_ADDON=OFF',
-      '-DJOBWIRE_TESTS=OFF', '-DJOBWIRE_BENCH=OFF']
-  })
+  buildNative(ASAN_FUZZ_BUILD)
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'jobwire-fuzz-'))
   const results = []
   let failed = false
@@ -49,7 +46,7 @@ function main () {
     const corpus = path.join(work, target)
     fs.mkdirSync(corpus)
     const seeds = path.join(root, 'tests', 'fuzz', 'corpus', target)
-    const bin = path.join(root, 'build-fuzz', 'tests', 'fuzz', target)
+    const bin = path.join(root, ASAN_FUZZ_BUILD.buildDir, 'tests', 'fuzz', target)
     if (!args.json) console.log(`fuzz: ${target} for ${args.secondsEach} s …`)
     const started = Date.now()
     // libFuzzer reports every new input: its output goes to a file, not a pipe of bounded size.

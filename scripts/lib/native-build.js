@@ -19,7 +19,13 @@ function run (cmd, args) {
 // node-api-headers (addon/CMakeLists.txt asks it).
 function buildNative ({ buildDir = 'build', cmakeFlags = [] } = {}) {
   const dir = path.resolve(root, buildDir)
-  if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) {
+  const cache = path.join(dir, 'CMakeCache.txt')
+  if (fs.existsSync(cache) && !cacheHolds(cache, cmakeFlags)) {
+    // Made earlier with other options (say, a build-fuzz/ without its tests): set them again.
+    console.log(`setup: ${buildDir}/ was configured with other options; configuring it again`)
+    run('cmake', ['-B', dir, ...cmakeFlags.filter((flag) => flag.startsWith('-DJOBWIRE_'))])
+  }
+  if (!fs.existsSync(cache)) {
     const llhttp = ensureLlhttpSources()
     console.log(`setup: configuring ${buildDir}/`)
     run('cmake', ['-S', root, '-B', dir, `-DLLHTTP_DIR=${llhttp.sources}`, `-DLLHTTP_INCLUDE=${llhttp.include}`,
@@ -29,4 +35,23 @@ function buildNative ({ buildDir = 'build', cmakeFlags = [] } = {}) {
   run('cmake', ['--build', dir, '--parallel', jobs])
 }
 
-module.exports = { buildNative, root }
+// Whether the cache already has every -DJOBWIRE_…=value of `cmakeFlags` (the project's own
+// options; a compiler cannot be changed in place, and a new directory sets it).
+function cacheHolds (cache, cmakeFlags) {
+  const text = fs.readFileSync(cache, 'utf8')
+  return cmakeFlags.filter((flag) => flag.startsWith('-DJOBWIRE_')).every((flag) => {
+    const [name, value] = flag.slice(2).split('=')
+    return new RegExp(`^${name}:[A-Z]+=${value}$`, 'm').test(text)
+  })
+}
+
+// One clang build serves the ASan+UBSan run of the C++ tests (scripts/test.js) and the
+// libFuzzer targets (scripts/fuzz.js): -fsanitize=fuzzer-no-link instruments every object
+// for libFuzzer as well, so the core is compiled once for both.
+const ASAN_FUZZ_BUILD = Object.freeze({
+  buildDir: 'build-fuzz',
+  cmakeFlags: ['-DCMAKE_C_COMPILER=clang', '-DCMAKE_CXX_COMPILER=clang++', '-DJOBWIRE_FUZZ=ON', '-DJOBWIRE_TESTS=ON',
+    '-DJOBWIRE_ADDON=OFF', '-DJOBWIRE_BENCH=OFF']
+})
+
+module.exports = { buildNative, root, ASAN_FUZZ_BUILD }
