@@ -103,10 +103,10 @@ class WindowSession {
     }
     const messages = this.pending
     this.pending = []
-    contents.send(CHANNELS.events, { generation: this.generation, messages })
-    this.lastSentAt = performance.now() // the next frame counts from the end of this send
     const last = messages[messages.length - 1]
     this.cursor = typeof last.seq === 'number' ? last.seq : last.next // an event, or a reset's new start
+    contents.send(CHANNELS.events, { generation: this.generation, messages })
+    this.lastSentAt = performance.now() // the next frame counts from the end of this send
     if (this.behind) {
       this.behind = false
       this.subscribe(this.cursor)
