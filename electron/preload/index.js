@@ -23,9 +23,10 @@ function isSeq (value) {
 }
 
 // One stream per page, moved by resume(): the main process answers {generation, from, head}
-// and then sends that stream as {generation, messages}. Messages of any other generation are
-// still in flight from before the resume and are dropped, so a resume never lands behind
-// them. (Electron carries an invoke's reply and later sends on the frame's one IPC channel, in
+// and then sends that stream as {generation, messages}. From the moment a resume is asked for
+// until its answer, and after it for any other generation, messages are from an earlier
+// stream, still on their way: they are dropped, so a resume never lands behind them.
+// (Electron carries an invoke's reply and later sends on the frame's one IPC channel, in
 // order, so no message of a generation arrives before the reply that names it.) The main
 // process's native subscription makes the stream whole: each seq once, in order; a `reset`
 // message when the start was older than retention.
@@ -33,7 +34,7 @@ function isSeq (value) {
 // Every subscriber keeps a floor, so several in one page each see a seq once and never one
 // older than they asked for.
 const listeners = new Set()
-let generation = null // the stream this page takes messages from; null until a resume answers
+let generation = null // the stream this page takes messages from; null while a resume is asked
 let position = null // every seq above it is still to come; null: not known
 let started = false // whether this page has asked the main process to stream to it yet
 let requests = 0 // resumes asked for: only the latest one's answer moves the stream
@@ -109,6 +110,7 @@ ipcRenderer.on(EVENTS, (_event, payload) => {
 async function restart (after) {
   started = true
   const request = ++requests
+  generation = null
   position = after === undefined ? null : after
   let answer
   try {
