@@ -55,9 +55,9 @@ class WindowSession {
     this.schedule()
   }
 
-  // More than one frame may carry (the main thread was blocked, or a long backlog): keep the
-  // first maxPending, stop the subscription, and restart it from the last of them once they
-  // are sent. The core reads the rest from the log; memory and message size stay bounded.
+  // More than one message may carry (the main thread was blocked, or a long backlog): keep
+  // the first maxPending, stop the subscription, and restart it from the last of them once
+  // they are sent. The core reads the rest from the log; memory and message size stay bounded.
   fallBehind () {
     this.pending.length = this.maxPending
     this.behind = true
