@@ -1,10 +1,10 @@
 // Inside the Electron app: the preload exposes window.jobwire = {subscribe, query, resume,
-// version}. subscribe(fn, {after}) first hands over the events after `after` (the preload
-// reads them from the main process and holds live batches back meanwhile), then the live
-// batches, each seq once; it returns the unsubscribe function. A batch may also carry the
+// version}. subscribe(fn, {after}) hands over the events after `after`, then the live ones,
+// each seq once (the main process's native subscription seams the log to the live feed);
+// it returns the unsubscribe function. A batch may also carry the
 // control messages {type: 'reset', next} (refetch snapshots) and {type: 'error', message}.
 
-const isEnvelope = (message) => typeof message.seq === 'number' && message.type !== 'reset' && message.type !== 'gap'
+const isEnvelope = (message) => typeof message.seq === 'number'
 
 export function createIpcTransport ({ win = globalThis }) {
   let unsubscribe = null
@@ -22,7 +22,6 @@ export function createIpcTransport ({ win = globalThis }) {
         if (!alive() || !Array.isArray(batch)) return
         const events = batch.filter(isEnvelope)
         if (events.length) sink.events(events)
-        if (batch.some((message) => message.type === 'gap')) sink.gap()
         if (batch.some((message) => message.type === 'reset')) sink.reset()
         const error = batch.find((message) => message.type === 'error')
         if (error && alive()) { stop(); sink.fail(new Error(error.message || 'the desktop bridge failed')) }

@@ -1,8 +1,8 @@
 'use strict'
-// The main-process bridge: one core subscription fanned out to every attached window over
-// `jobwire:events`, and the `jobwire:query` / `jobwire:resume` handlers. Electron objects
-// (ipcMain, BrowserWindow / webContents) are passed in, so the same code runs in Electron's
-// main process and in the test harness.
+// The main-process bridge: attaches windows (one WindowSession each, which owns that window's
+// native subscription and batches it onto `jobwire:events`) and answers `jobwire:query` and
+// `jobwire:resume`. Electron objects (ipcMain, BrowserWindow / webContents) are passed in, so
+// the same code runs in Electron's main process and in the test harness.
 
 const { CHANNELS } = require('./channels')
 const { WindowSession } = require('./window-session')
@@ -11,11 +11,8 @@ const { createFrameAllowlist } = require('./frame-allowlist')
 const { displayFrameMs } = require('./display-frame')
 
 const DEFAULTS = Object.freeze({
-  maxPending: 50_000, // events one window may hold between frames before it is sent `gap`
-  resumeLimit: 5_000, // events one resume answer carries
+  maxPending: 50_000, // the most events one window holds for a frame (and one message carries)
 })
-
-const MAX_RESUME_LIMIT = 10_000 // the most events core.eventsAfter reads at once
 
 function refuse (message) {
   return new Error(`jobwire: ${message}`)
@@ -24,7 +21,7 @@ function refuse (message) {
 function checkOptions (options) {
   if (options === null || typeof options !== 'object') throw new TypeError('createBridge takes an options object')
   const { core, ipcMain } = options
-  if (!core || typeof core.subscribe !== 'function' || typeof core.eventsAfter !== 'function' || typeof core.logInfo !== 'function') {
+  if (!core || typeof core.subscribe !== 'function' || typeof core.logInfo !== 'function') {
     throw new TypeError('createBridge: core must be a jobwire Core (require("jobwire").open())')
   }
   if (!ipcMain || typeof ipcMain.handle !== 'function' || typeof ipcMain.removeHandler !== 'function') {
@@ -33,13 +30,12 @@ function checkOptions (options) {
   if (options.screen !== undefined && typeof options.screen?.getDisplayMatching !== 'function') {
     throw new TypeError('createBridge: screen must be Electron\'s screen module')
   }
-  for (const name of ['frameMs', 'maxPending', 'resumeLimit']) {
-    const value = options[name] ?? DEFAULTS[name]
-    if (value === undefined) continue
-    if (!Number.isInteger(value) || value < 0) throw new TypeError(`createBridge: ${name} must be a non-negative integer`)
+  if (options.frameMs !== undefined && !(Number.isInteger(options.frameMs) && options.frameMs >= 0)) {
+    throw new TypeError('createBridge: frameMs must be a non-negative integer')
   }
-  const resumeLimit = options.resumeLimit ?? DEFAULTS.resumeLimit
-  if (resumeLimit < 1 || resumeLimit > MAX_RESUME_LIMIT) throw new TypeError(`createBridge: resumeLimit must be from 1 to ${MAX_RESUME_LIMIT}`)
+  if (options.maxPending !== undefined && !(Number.isInteger(options.maxPending) && options.maxPending >= 1)) {
+    throw new TypeError('createBridge: maxPending must be a positive integer')
+  }
 }
 
 class Bridge {
@@ -53,21 +49,14 @@ class Bridge {
     this.screen = options.screen ?? null
     this.onDisplaysChanged = () => this.refreshFrames()
     this.maxPending = options.maxPending ?? DEFAULTS.maxPending
-    this.resumeLimit = options.resumeLimit ?? DEFAULTS.resumeLimit
     this.answerQuery = createQueryRouter({ core: this.core, polling: options.polling, writes: options.writes === true })
     this.sessions = new Map() // webContents.id → WindowSession
     this.windows = new Map() // webContents.id → its BrowserWindow, when attach was given one
     this.detachers = new Map() // webContents.id → function releasing its listeners
-    this.seen = null // the newest seq the core subscription delivered
-    this.unsubscribe = null
     this.closed = false
   }
 
   async start () {
-    // Start the stream at the log's head so `seen` is known before any window resumes.
-    const { head } = this.core.logInfo()
-    this.seen = head
-    this.unsubscribe = this.core.subscribe((batch) => this.deliver(batch), { after: head })
     this.ipcMain.handle(CHANNELS.query, (event, request) => this.onQuery(event, request))
     this.ipcMain.handle(CHANNELS.resume, (event, after) => this.onResume(event, after))
     if (this.fixedFrameMs === null) this.screen?.on?.('display-metrics-changed', this.onDisplaysChanged)
@@ -83,18 +72,6 @@ class Bridge {
     return this.fixedFrameMs ?? displayFrameMs(this.screen, window)
   }
 
-  // A batch from the core subscription: seq order, each above the previous batch. A batch
-  // marked `reset` means the bridge itself fell behind retention (events were lost to every
-  // window): each window is sent `gap` and catches up from the log, where it meets reset.
-  deliver (batch) {
-    if (batch.reset) {
-      for (const session of this.sessions.values()) session.overflow()
-    }
-    if (batch.length === 0) return
-    this.seen = batch[batch.length - 1].seq
-    for (const session of this.sessions.values()) session.push(batch)
-  }
-
   // Attaches a BrowserWindow (or its webContents). Returns a function that detaches it;
   // the window closing does the same.
   attach (windowOrContents) {
@@ -106,7 +83,8 @@ class Bridge {
     }
     if (this.sessions.has(contents.id)) return this.detachers.get(contents.id)
 
-    const session = new WindowSession({ webContents: contents, isAllowed: this.isAllowed, frameMs: this.frameMsOf(window), maxPending: this.maxPending })
+    // The session subscribes when its page first resumes: a window without a page costs nothing.
+    const session = new WindowSession({ core: this.core, webContents: contents, isAllowed: this.isAllowed, frameMs: this.frameMsOf(window), maxPending: this.maxPending })
     const onMoved = () => { session.frameMs = this.frameMsOf(window) }
     const onNavigation = (...args) => {
       // Electron ≥ 25 passes a details object; older versions (event, url, isInPlace, isMainFrame).
@@ -152,29 +130,14 @@ class Bridge {
     return this.answerQuery(request)
   }
 
+  // (Re)starts the invoking window's stream after `after` (nothing: after its cursor).
+  // Answers {generation, from, head}: the page takes only that generation's messages.
   async onResume (event, after) {
     const session = this.sessionOf(event)
     if (after !== null && after !== undefined && !(Number.isSafeInteger(after) && after >= 0)) {
       throw new TypeError('resume takes a seq (a non-negative integer) or nothing')
     }
-    const from = after ?? session.cursor ?? this.seen
-    const token = session.beginCatchUp(this.seen)
-    let page
-    try {
-      page = await this.core.eventsAfter(from, { limit: this.resumeLimit })
-    } catch (err) {
-      if (err?.code !== 'reset') {
-        if (session.isCurrent(token)) session.pause() // nothing streams until the page resumes again
-        throw err
-      }
-      if (!session.isCurrent(token)) return { reset: true, next: this.seen }
-      const next = session.collectFrom
-      session.goLive(next)
-      return { reset: true, next }
-    }
-    if (!session.isCurrent(token)) return { events: page.events, next: page.next, more: true }
-    const caughtUp = session.finishPage(page.next)
-    return { events: page.events, next: page.next, more: !caughtUp }
+    return session.resume(after ?? undefined)
   }
 
   async close () {
@@ -184,16 +147,13 @@ class Bridge {
     this.ipcMain.removeHandler(CHANNELS.query)
     this.ipcMain.removeHandler(CHANNELS.resume)
     this.screen?.removeListener?.('display-metrics-changed', this.onDisplaysChanged)
-    if (this.unsubscribe) this.unsubscribe()
-    this.unsubscribe = null
   }
 }
 
 // Creates and starts a bridge. Options: core, ipcMain, screen (Electron's: each window's frame
 // is then its display's refresh interval; without it, 60 Hz), allow (URL prefixes or predicates
 // of the frames that may use jobwire), writes (let the renderer submit and cancel jobs),
-// polling (the /api/config/polling answer), frameMs (a fixed frame instead), maxPending,
-// resumeLimit.
+// polling (the /api/config/polling answer), frameMs (a fixed frame instead), maxPending.
 async function createBridge (options) {
   checkOptions(options)
   return new Bridge(options).start()

@@ -4,7 +4,7 @@
 const CHANNELS = Object.freeze({
   events: 'jobwire:events', // main → renderer: one batch of messages per frame
   query: 'jobwire:query', // renderer → main, invoke: a snapshot read (or an enabled write)
-  resume: 'jobwire:resume', // renderer → main, invoke: the events after a seq, or reset
+  resume: 'jobwire:resume', // renderer → main, invoke: (re)start the window's stream after a seq
 })
 
 module.exports = { CHANNELS }

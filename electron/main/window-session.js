@@ -1,113 +1,81 @@
 'use strict'
-// One attached window's view of the event stream: its cursor, the events waiting for the
-// next frame, and its catch-up state. The bridge owns one per webContents.
+// One attached window's stream: its own native subscription (core.subscribe), its cursor, and
+// the messages waiting for the next frame. The bridge owns one per webContents.
 //
-// States:
-//   idle      — no page is listening (just attached, or navigating): nothing is sent and the
-//               cursor stays where it was, so the next page resumes from it.
-//   catching  — a resume is reading the log; live events are collected (bounded) so the
-//               seam between the log page and the live stream has no hole.
-//   live      — live events are batched: sent at once when the window has been quiet for a
-//               frame, otherwise at most one message per frame.
+// The core's subscription does the whole cursor rule: it reads the log after `after`, seams it
+// to the live feed (each seq once), repairs its own overflows from the log, and marks a batch
+// `reset` when `after` was older than retention. This file only batches and carries:
+//   - resume(after) (re)starts the stream and bumps `generation`; every message names its
+//     generation, so the page drops any still in flight from before the resume;
+//   - batches go at once when the window has been quiet for a frame, otherwise at most one
+//     message per frame;
+//   - pause() (navigation, reload, crash) stops the stream and keeps the cursor, so the next
+//     page resumes from the last seq this window was sent.
 
 const { CHANNELS } = require('./channels')
 
 class WindowSession {
-  constructor ({ webContents, isAllowed, frameMs, maxPending }) {
+  constructor ({ core, webContents, isAllowed, frameMs, maxPending }) {
+    this.core = core
     this.webContents = webContents
     this.isAllowed = isAllowed
     this.frameMs = frameMs
     this.maxPending = maxPending
-    this.state = 'idle'
-    this.cursor = null // the last seq this window was given; null: none yet
-    this.pending = []
-    this.collectFrom = null // while catching: every live event above this seq is in `pending`
-    this.resumeToken = 0
+    this.cursor = null // the last seq sent to this window (or where it resumed); null: none yet
+    this.generation = 0 // counts resumes: the page takes only the latest one's messages
+    this.unsubscribe = null // the native subscription, while the window has a page listening
+    this.pending = [] // events and {type:'reset', next} for the next frame, in seq order
+    this.behind = false // pending was cut at maxPending: restart after the next send
     this.lastSentAt = -Infinity
     this.timer = null
-    this.closed = false
   }
 
-  // Live events from the core, in seq order.
-  push (events) {
-    if (this.state === 'idle' || this.closed) return
-    if (this.state === 'catching') {
-      this.collect(events)
-      return
-    }
-    const floor = this.cursor ?? -Infinity
-    const lastQueued = this.pending.length ? this.pending[this.pending.length - 1].seq : floor
-    for (const event of events) {
-      if (event.seq > lastQueued) this.pending.push(event)
-    }
-    if (this.pending.length > this.maxPending) {
-      this.overflow()
-      return
-    }
+  // The page (re)starts its stream after `after` (undefined: where this window left off, or
+  // the head for a new window). Answers where it starts and the head at that moment, so the
+  // page knows which events make up its resume answer.
+  resume (after) {
+    this.pause()
+    this.generation += 1
+    const { head } = this.core.logInfo()
+    const from = after ?? this.cursor ?? head
+    this.cursor = from
+    this.subscribe(from)
+    return { generation: this.generation, from, head }
+  }
+
+  subscribe (after) {
+    this.unsubscribe = this.core.subscribe((batch) => this.receive(batch), { after })
+  }
+
+  // A batch from the native subscription: seq order, each seq once.
+  receive (batch) {
+    if (batch.reset) this.pending.push({ type: 'reset', next: batch.cursor })
+    for (let i = 0; i < batch.length; i++) this.pending.push(batch[i])
+    if (this.pending.length > this.maxPending) this.fallBehind()
     this.schedule()
   }
 
-  collect (events) {
-    for (const event of events) {
-      if (event.seq > this.collectFrom) this.pending.push(event)
-    }
-    // Too much arrived while the log was being read: forget it and let the seam move up.
-    // The renderer is answered `more` and reads the forgotten part from the log.
-    if (this.pending.length > this.maxPending) {
-      this.collectFrom = this.pending[this.pending.length - 1].seq
-      this.pending = []
-    }
+  // More than one message may carry (the main thread was blocked, or a long backlog): keep
+  // the first maxPending, stop the subscription, and restart it from the last of them once
+  // they are sent. The core reads the rest from the log; memory and message size stay bounded.
+  fallBehind () {
+    this.pending.length = this.maxPending
+    this.behind = true
+    this.stopSubscription()
   }
 
-  // Too far behind for one frame (the main thread was blocked): tell the renderer `gap`,
-  // stop sending, and let it catch up from the log with resume(cursor).
-  overflow () {
-    this.pending = []
-    this.cancelTimer()
-    this.state = 'idle'
-    this.sendMessages([{ type: 'gap', next: this.cursor }])
-  }
-
-  // A resume began: from now on collect live events above `seen` (the bridge's newest seq).
-  beginCatchUp (seen) {
-    this.resumeToken += 1
-    this.state = 'catching'
-    this.collectFrom = seen
-    this.pending = []
-    this.cancelTimer()
-    return this.resumeToken
-  }
-
-  isCurrent (token) {
-    return !this.closed && token === this.resumeToken && this.state === 'catching'
-  }
-
-  // The log page of a resume ends at `next`. Returns true when the page and the collected
-  // live events together leave no hole (the window is live again), false when the renderer
-  // must ask for more.
-  finishPage (next) {
-    this.cursor = next
-    if (this.collectFrom === null || next < this.collectFrom) return false
-    this.goLive(next)
-    return true
-  }
-
-  // Live from `seq` on, keeping collected events above it; they go out after the answer.
-  goLive (seq) {
-    this.cursor = seq
-    this.pending = seq === null ? this.pending : this.pending.filter((event) => event.seq > seq)
-    this.collectFrom = null
-    this.state = 'live'
-    if (this.pending.length) this.timer = setTimeout(() => this.flush(), 0)
-  }
-
-  // The page is going away (reload, navigation, crash): keep the cursor, send nothing.
+  // The page is going away (reload, navigation, crash) or resuming elsewhere: nothing more is
+  // sent from this stream; the cursor stays.
   pause () {
-    this.state = 'idle'
-    this.resumeToken += 1
+    this.stopSubscription()
     this.pending = []
-    this.collectFrom = null
+    this.behind = false
     this.cancelTimer()
+  }
+
+  stopSubscription () {
+    if (this.unsubscribe) this.unsubscribe()
+    this.unsubscribe = null
   }
 
   schedule () {
@@ -127,21 +95,22 @@ class WindowSession {
 
   flush () {
     this.timer = null
-    if (this.state !== 'live' || this.pending.length === 0) return
-    const batch = this.pending
-    this.pending = []
-    this.cursor = batch[batch.length - 1].seq
-    this.sendMessages(batch)
-  }
-
-  sendMessages (messages) {
+    if (this.pending.length === 0) return
     const contents = this.webContents
     if (contents.isDestroyed() || !this.isAllowed(contents.getURL())) {
       this.pause()
       return
     }
-    contents.send(CHANNELS.events, messages)
+    const messages = this.pending
+    this.pending = []
+    const last = messages[messages.length - 1]
+    this.cursor = typeof last.seq === 'number' ? last.seq : last.next // an event, or a reset's new start
+    contents.send(CHANNELS.events, { generation: this.generation, messages })
     this.lastSentAt = performance.now() // the next frame counts from the end of this send
+    if (this.behind) {
+      this.behind = false
+      this.subscribe(this.cursor)
+    }
   }
 
   cancelTimer () {
@@ -150,7 +119,6 @@ class WindowSession {
   }
 
   close () {
-    this.closed = true
     this.pause()
     this.webContents = null
   }

@@ -22,35 +22,47 @@ function isSeq (value) {
   return Number.isSafeInteger(value) && value >= 0
 }
 
-// One stream per page: every subscriber shares it and has its own floor, so a subscriber
-// never sees a seq twice and never sees one older than it asked for.
+// One stream per page, moved by resume(): the main process answers {generation, from, head}
+// and then sends that stream as {generation, messages}. From the moment a resume is asked for
+// until its answer, and after it for any other generation, messages are from an earlier
+// stream, still on their way: they are dropped, so a resume never lands behind them.
+// (Electron carries an invoke's reply and later sends on the frame's one IPC channel, in
+// order, so no message of a generation arrives before the reply that names it.) The main
+// process's native subscription makes the stream whole: each seq once, in order; a `reset`
+// message when the start was older than retention.
+//
+// Every subscriber keeps a floor, so several in one page each see a seq once and never one
+// older than they asked for.
 const listeners = new Set()
-let position = null // the last seq this page was given; null until the first resume answers
-let resumed = false // whether this page has asked the main process to stream to it yet
-let catchingUp = 0 // the token of the running catch-up; 0 when live
-let nextToken = 0
-let heldBack = [] // live batches that arrived while a catch-up was reading the log
+let generation = null // the stream this page takes messages from; null while a resume is asked
+let position = null // every seq above it is still to come; null: not known
+let started = false // whether this page has asked the main process to stream to it yet
+let requests = 0 // resumes asked for: only the latest one's answer moves the stream
+let answering = null // a resume() call's answer in the making: {head, events, resolve}
 
-// Control messages ({type: 'reset' | 'gap' | 'error', …}) carry no seq, so a client that
-// filters on seq never mistakes one for an event.
+// Control messages ({type: 'reset' | 'error', …}) carry no seq, so a client that filters on
+// seq never mistakes one for an event.
 function isEvent (message) {
   return typeof message.seq === 'number'
 }
 
 function handOut (messages) {
-  const fresh = []
   for (const message of messages) {
-    if (isEvent(message)) {
-      if (position !== null && message.seq <= position) continue
-      position = message.seq
-    }
-    fresh.push(message)
+    if (isEvent(message)) position = message.seq
+    else if (message.type === 'reset') position = message.next
   }
-  if (fresh.length === 0) return
   for (const listener of [...listeners]) {
-    const mine = fresh.filter((m) => !isEvent(m) || m.seq > listener.floor)
+    const mine = []
+    for (const message of messages) {
+      if (isEvent(message)) {
+        if (message.seq <= listener.floor) continue
+        listener.floor = message.seq
+      } else if (message.type === 'reset') {
+        listener.floor = message.next
+      }
+      mine.push(message)
+    }
     if (mine.length === 0) continue
-    for (const m of mine) if (isEvent(m)) listener.floor = m.seq
     try {
       listener.fn(mine)
     } catch (err) {
@@ -60,60 +72,60 @@ function handOut (messages) {
   }
 }
 
-function onLiveBatch (messages) {
-  if (catchingUp) {
-    heldBack.push(messages)
-    return
-  }
-  if (messages.some((m) => m.type === 'gap')) {
-    catchUp(position, true).catch(() => {})
-    return
-  }
-  handOut(messages)
+function finishAnswer (result) {
+  const { resolve } = answering
+  answering = null
+  resolve(result)
 }
 
-// Reads the log after `from` (null: the window's cursor, kept by the main process) page by
-// page through jobwire:resume, which also moves the window's stream there. The pages go to
-// the subscribers (`toSubscribers`) or into the answer. Live batches that arrive meanwhile
-// are held back and released after, past what the pages gave.
-async function catchUp (from, toSubscribers) {
-  const token = ++nextToken
-  catchingUp = token
-  resumed = true
-  heldBack = []
-  if (toSubscribers && from !== null) position = from // replay from there; floors stop repeats
-  const events = []
+// The running resume() takes its events (up to the head it was answered) from the front of
+// `messages`, or a reset; returns what is left for the subscribers.
+function takeAnswer (messages) {
+  let i = 0
+  for (; i < messages.length; i++) {
+    const message = messages[i]
+    if (message.type === 'reset') {
+      position = message.next
+      for (const listener of listeners) listener.floor = message.next
+      finishAnswer({ reset: true, next: message.next })
+      return messages.slice(i + 1)
+    }
+    if (message.seq > answering.head) break
+    answering.events.push(message)
+    position = message.seq
+  }
+  if (i < messages.length || position >= answering.head) finishAnswer({ events: answering.events, next: position })
+  return i === 0 ? messages : messages.slice(i)
+}
+
+ipcRenderer.on(EVENTS, (_event, payload) => {
+  if (payload === null || typeof payload !== 'object' || payload.generation !== generation || !Array.isArray(payload.messages)) return
+  const messages = answering ? takeAnswer(payload.messages) : payload.messages
+  if (messages.length) handOut(messages)
+})
+
+// Moves this page's stream to after `after` (undefined: the window's cursor, kept by the
+// main process). Resolves with the main process's answer, or null when a later resume
+// overtook this one.
+async function restart (after) {
+  started = true
+  const request = ++requests
+  generation = null
+  position = after === undefined ? null : after
   let answer
   try {
-    let cursor = from
-    do {
-      answer = await ipcRenderer.invoke(RESUME, cursor === null ? undefined : cursor)
-      if (catchingUp !== token) return { events, next: answer.next, superseded: true }
-      if (answer.reset) break
-      if (toSubscribers) handOut(answer.events)
-      else events.push(...answer.events)
-      cursor = answer.next
-    } while (answer.more)
+    answer = await ipcRenderer.invoke(RESUME, after)
   } catch (err) {
-    if (catchingUp === token) catchingUp = 0
-    handOut([{ type: 'error', message: String(err && err.message) }])
+    if (request === requests) handOut([{ type: 'error', message: String(err && err.message) }])
     throw err
   }
-  position = position === null || answer.reset ? answer.next : Math.max(position, answer.next)
-  if (answer.reset) {
-    for (const listener of listeners) listener.floor = answer.next
-    if (toSubscribers) handOut([{ type: 'reset', next: answer.next }])
-  }
-  catchingUp = 0
-  const batches = heldBack
-  heldBack = []
-  for (const batch of batches) onLiveBatch(batch)
-  return answer.reset ? { reset: true, next: answer.next } : { events, next: answer.next }
+  if (request !== requests) return null
+  // An earlier resume() still answering never gets the rest of its events now.
+  if (answering) finishAnswer({ events: answering.events, next: position, superseded: true })
+  generation = answer.generation
+  position = answer.from
+  return answer
 }
-
-ipcRenderer.on(EVENTS, (_event, messages) => {
-  if (Array.isArray(messages)) onLiveBatch(messages)
-})
 
 // subscribe(fn, { after }) → unsubscribe. fn gets arrays of event envelopes (seq order) and
 // control messages ({type:'reset', next}: refetch snapshots; {type:'error', message}). With `after`, the
@@ -128,9 +140,9 @@ function subscribe (fn, options) {
   const listener = { fn, floor: after !== undefined ? after : position !== null ? position : -1 }
   listeners.add(listener)
   if (after !== undefined && (position === null || after < position)) {
-    catchUp(after, true).catch(() => {})
-  } else if (!resumed) {
-    queueMicrotask(() => { if (!resumed) catchUp(null, true).catch(() => {}) })
+    restart(after).catch(() => {}) // replay from there; the floors stop repeats
+  } else if (!started) {
+    queueMicrotask(() => { if (!started) restart(undefined).catch(() => {}) })
   }
   return function unsubscribe () {
     listeners.delete(listener)
@@ -158,10 +170,15 @@ function query (request) {
 }
 
 // resume(after) → Promise<{events, next} | {reset: true, next}>: the events after `after`
-// (every page, until caught up); this page's live stream continues after `next`.
+// up to the head when asked; this page's stream continues after `next`, to the subscribers.
 function resume (after) {
   if (!isSeq(after)) throw new TypeError('jobwire.resume takes a seq (a non-negative integer)')
-  return catchUp(after, false)
+  return restart(after).then((answer) => {
+    if (answer === null) return { events: [], next: after, superseded: true }
+    // Beyond the head: the stream's first message is the core's reset.
+    if (answer.from === answer.head) return { events: [], next: answer.from }
+    return new Promise((resolve) => { answering = { head: answer.head, events: [], resolve } })
+  })
 }
 
 contextBridge.exposeInMainWorld('jobwire', {

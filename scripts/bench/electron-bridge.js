@@ -9,8 +9,10 @@
 // Electron's; the figures are an upper bound on what Electron adds). The peer is a page
 // loop that GETs /api/events?after=N every 1 s from core.serve on the same core.
 //
-//   node scripts/bench/electron-bridge.js [--events 300000] [--rates 1000,10000] [--seconds 5] [--frame-ms N]
-//   (without --frame-ms: the bridge's own frame, a 60 Hz display's 16.7 ms, as without `screen`)
+//   node scripts/bench/electron-bridge.js [--events 300000] [--rates 1000,10000] [--seconds 5] [--frame-ms N] [--windows N]
+//   (without --frame-ms: the bridge's own frame, a 60 Hz display's 16.7 ms, as without `screen`;
+//   --windows N: N - 1 more windows, page stand-ins in Node, share the live burst, each with
+//   its own native subscription, to show what a window costs the main process)
 // Needs the addon (JOBWIRE_ADDON_PATH or build/jobwire.node) and /usr/bin/chromium.
 const fs = require('node:fs')
 const os = require('node:os')
@@ -27,12 +29,13 @@ const { NodeRenderer } = require('../../tests/electron/harness/node-renderer')
 const root = path.resolve(__dirname, '..', '..')
 
 function parseArgs (argv) {
-  const args = { events: 300_000, rates: [1_000, 10_000], seconds: 5, frameMs: undefined }
+  const args = { events: 300_000, rates: [1_000, 10_000], seconds: 5, frameMs: undefined, windows: 1 }
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--events') args.events = Number(argv[++i])
     else if (argv[i] === '--rates') args.rates = argv[++i].split(',').map(Number)
     else if (argv[i] === '--seconds') args.seconds = Number(argv[++i])
     else if (argv[i] === '--frame-ms') args.frameMs = Number(argv[++i])
+    else if (argv[i] === '--windows') args.windows = Number(argv[++i])
     else throw new Error(`unknown argument ${argv[i]}`)
   }
   return args
@@ -85,13 +88,25 @@ function summarize (track) {
   return { count: track.count, perSecond: spanS > 0 ? track.count / spanS : NaN, p50: percentile(sorted, 50), p99: percentile(sorted, 99) }
 }
 
-// Main-process time of the bridge: its core callback and its frame flushes (which include
-// V8 serialization, as webContents.send does in Electron), minus the harness's own work
-// (its transport into the page, and the latency samples taken here). Also records, for
-// each event, commit → webContents.send: the part of the latency the bridge owns.
-function instrument (bridge, win) {
+// Main-process time of the bridge: its windows' native subscription callbacks and frame
+// flushes (which include V8 serialization, as webContents.send does in Electron), minus the
+// harness's own work (its transport into the page, and the latency samples taken here). Also
+// records, for each event, commit → webContents.send: the part of the latency the bridge owns.
+function instrument (win) {
   const spent = { bridgeMs: 0, harnessMs: 0, deliverLatencies: [], sendLatencies: [] }
   let depth = 0
+  // The addon parses each batch's JSON text just before calling the subscriber: that parse is
+  // the subscription's cost too (one per subscription), so its time is added when the parsed
+  // batch reaches the bridge.
+  const parsed = { value: null, ms: 0 }
+  const parse = JSON.parse
+  JSON.parse = function (...args) {
+    const started = performance.now()
+    const value = parse.apply(this, args)
+    parsed.ms = performance.now() - started
+    parsed.value = value
+    return value
+  }
   const timed = (fn) => function (...args) {
     if (depth > 0) return fn.apply(this, args)
     depth++
@@ -115,10 +130,11 @@ function instrument (bridge, win) {
     const at = performance.timeOrigin + performance.now()
     for (const m of batch) if (m.type === 'x.bench') spent.deliverLatencies.push(at - Date.parse(m.ts))
   })
-  const deliver = bridge.deliver
-  bridge.deliver = timed(function (batch) {
+  const receive = WindowSession.prototype.receive
+  WindowSession.prototype.receive = timed(function (batch) {
     sampleArrival(batch)
-    return deliver.call(this, batch)
+    if (batch === parsed.value) spent.bridgeMs += parsed.ms // the addon's parse of this batch
+    return receive.call(this, batch)
   })
   WindowSession.prototype.flush = timed(WindowSession.prototype.flush)
   win.deliver = harness(win.deliver)
@@ -127,9 +143,9 @@ function instrument (bridge, win) {
     const at = performance.timeOrigin + performance.now()
     for (const m of messages) if (m.type === 'x.bench') spent.sendLatencies.push(at - Date.parse(m.ts))
   })
-  win.webContents.send = function (channel, messages) {
-    sample(messages)
-    return send.call(this, channel, messages)
+  win.webContents.send = function (channel, payload) {
+    sample(payload.messages)
+    return send.call(this, channel, payload)
   }
   return spent
 }
@@ -163,6 +179,23 @@ async function produceSteady (core, rate, seconds) {
   return perTick * ticks
 }
 
+// One more window: a page stand-in in Node that counts the bench events it is handed.
+function openCountingPage (ipcMain, bridge, url) {
+  const page = new NodeRenderer({ ipcMain, url })
+  bridge.attach(page.webContents)
+  let count = 0
+  page.window.jobwire.subscribe((batch) => { for (const e of batch) if (e.type === 'x.bench') count++ })
+  return { page, count: () => count }
+}
+
+async function waitUntil (predicate, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 async function waitForCount (page, which, count, timeoutMs) {
   await page.waitForFunction(([w, c]) => window.bench[w].count >= c, [which, count], { timeout: timeoutMs, polling: 50 })
 }
@@ -187,22 +220,28 @@ async function main () {
     await win.load(`${site.url}index.html`)
     await win.page.waitForFunction(() => window.bench !== undefined)
     await new Promise((resolve) => setTimeout(resolve, 200)) // the first resume settles
-    const spent = instrument(bridge, win)
+    const spent = instrument(win)
 
     console.log(`electron bridge benchmark — ${os.cpus().length} CPUs (${os.cpus()[0].model}), node ${process.version}, frame ${fmt(frameMs, 1)} ms`)
 
     // 1. Live burst: as fast as a JS producer in the same process can write (the producer,
     // not the bridge, sets the pace here).
+    const others = Array.from({ length: args.windows - 1 }, () => openCountingPage(ipcMain, bridge, `${site.url}index.html`))
     const sentBefore = win.webContents.sentMessages
     const produced = await produceBurst(core, args.events)
     await waitForCount(win.page, 'ipc', args.events, 120_000)
+    for (const other of others) await waitUntil(() => other.count() >= args.events, 120_000)
     const burst = summarize(await win.page.evaluate(() => window.takeBench().ipc))
     const messages = win.webContents.sentMessages - sentBefore
     const mainUsPerEvent = ((spent.bridgeMs - spent.harnessMs) * 1000) / args.events
     console.log(`\n1. live burst of ${args.events} events; the in-process JS producer wrote ${fmt(produced, 0)} events/s:`)
     console.log(`   to the renderer callback: ${fmt(burst.perSecond, 0)} events/s, in ${messages} IPC messages (${fmt(args.events / messages, 0)} events each)`)
-    console.log(`   main-process time in the bridge: ${fmt(mainUsPerEvent, 2)} µs/event (core callback + frame flush + V8 serialize; harness excluded)`)
+    console.log(`   main-process time in the bridge: ${fmt(mainUsPerEvent, 2)} µs/event (each window's subscription: its JSON.parse and callback, frame flush + V8 serialize; harness excluded)`)
     console.log(`   → the bridge alone could carry ${fmt(1e6 / mainUsPerEvent, 0)} events/s on one main thread`)
+    if (others.length) {
+      console.log(`   with ${args.windows} windows (each its own native subscription): ${fmt(mainUsPerEvent / args.windows, 2)} µs per event per window`)
+      for (const other of others) other.page.webContents.destroy()
+    }
 
     // 2. Backlog: events committed while no page listened, then a fresh page resumes from
     // before them: the bridge's own pace, with the producer out of the way.
@@ -219,9 +258,7 @@ async function main () {
     }), backlogFrom)
     await waitForCount(win.page, 'ipc', args.events, 120_000)
     const drainPerSecond = args.events / ((performance.now() - drainStarted) / 1000)
-    console.log(`\n2. backlog of ${args.events} events resumed by the page (jobwire:resume pages): ${fmt(drainPerSecond, 0)} events/s to the renderer`)
-    spent.sendLatencies.length = 0
-    spent.deliverLatencies.length = 0
+    console.log(`\n2. backlog of ${args.events} events resumed by the page (jobwire:resume, then the window's stream): ${fmt(drainPerSecond, 0)} events/s to the renderer`)
 
     // 3. The same backlog into a page stand-in in Node (the real preload in a vm context,
     // V8 structured clone both ways, no DevTools protocol): the bridge's path without the
@@ -233,6 +270,8 @@ async function main () {
     const nodePerSecond = nodeAnswer.events.length / ((performance.now() - nodeStarted) / 1000)
     nodePage.webContents.destroy()
     console.log(`3. the same backlog into a page stand-in in Node (real preload, V8 clone, no DevTools transport): ${fmt(nodePerSecond, 0)} events/s`)
+    spent.sendLatencies.length = 0 // the backlogs' events were committed long ago
+    spent.deliverLatencies.length = 0
 
     // 4. Latency at steady rates, the bridge and HTTP polling side by side.
     try {

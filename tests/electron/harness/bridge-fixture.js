@@ -11,6 +11,11 @@ const APP_URL = 'file:///opt/jobwire-app/dashboard/index.html'
 const ALLOW = ['file:///opt/jobwire-app/dashboard/']
 
 async function bridgeFixture (t, bridgeOptions = {}, coreOptions = {}) {
+  // Electron's main process keeps its event loop running while the app is up; a test's
+  // process would otherwise exit while a native subscription still owes a batch it does not
+  // keep the loop alive for (a reset, for one).
+  const mainLoop = setInterval(() => {}, 60_000)
+  t.after(() => clearInterval(mainLoop))
   const core = await openCore(t, coreOptions)
   const ipcMain = new StandInIpcMain()
   const bridge = await createBridge({ core, ipcMain, allow: ALLOW, ...bridgeOptions })
@@ -40,6 +45,25 @@ async function serveOrSkip (t, core) {
   }
 }
 
+// Counts the native subscriptions the bridge opens and still holds, by wrapping
+// core.subscribe: `opened` ever, `held` now.
+function countSubscriptions (core) {
+  const count = { opened: 0, held: 0 }
+  const subscribe = core.subscribe.bind(core)
+  core.subscribe = (fn, options) => {
+    const unsubscribe = subscribe(fn, options)
+    count.opened += 1
+    count.held += 1
+    let held = true
+    return () => {
+      if (held) count.held -= 1
+      held = false
+      unsubscribe()
+    }
+  }
+  return count
+}
+
 // Subscribes through window.jobwire and keeps every message, in arrival order.
 function collect (world, options) {
   const messages = []
@@ -62,4 +86,4 @@ async function burst (core, n, type = 'burst') {
   return jobs
 }
 
-module.exports = { bridgeFixture, serveOrSkip, collect, waitFor, burst, APP_URL, ALLOW }
+module.exports = { bridgeFixture, serveOrSkip, countSubscriptions, collect, waitFor, burst, APP_URL, ALLOW }

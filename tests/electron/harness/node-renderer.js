@@ -27,6 +27,8 @@ function bridgeValue (value) {
   return value
 }
 
+const pipe = () => new Promise((resolve) => setImmediate(resolve))
+
 class NodeRenderer {
   constructor ({ ipcMain, url, version = '0.0.0-test' }) {
     this.ipcMain = ipcMain
@@ -67,8 +69,11 @@ class NodeRenderer {
       },
       invoke: async (channel, ...args) => {
         const frameUrl = this.currentUrl
-        const answer = await this.ipcMain.invoke(channel, { sender: this.webContents, frameUrl }, toBytes(args))
-        return fromBytes(answer)
+        // The reply comes back on the same ordered pipe as sends (setImmediate, as deliver):
+        // after any message sent before it, before any sent after it.
+        const reply = this.ipcMain.invoke(channel, { sender: this.webContents, frameUrl }, toBytes(args))
+        await reply.then(pipe, pipe)
+        return fromBytes(await reply)
       },
     }
     const contextBridge = {
