@@ -62,7 +62,9 @@ Result<uint32_t> JsDelivery::add(Napi::Env env, Core& core, std::optional<int64_
 
   Receiver& receiver = receivers_[taker->id];
   receiver.deliver = Napi::Persistent(deliver);
-  receiver.delivered = after.value_or(head);
+  // A start beyond the head is answered with a reset whose cursor is the head: until that
+  // batch is delivered the subscription owes it, as one behind the head owes its backlog.
+  receiver.delivered = !after ? head : *after > head ? head - 1 : *after;
   receiver.expected = receiver.delivered;
   {
     std::lock_guard lock(mutex_);

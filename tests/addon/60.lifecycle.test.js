@@ -115,6 +115,24 @@ test('a subscription resuming behind the head keeps the process alive until it h
   assert.equal(result.stdout.trim(), 'caught up 5000')
 })
 
+test('a subscription starting beyond the head keeps the process alive until its reset arrives', async (t) => {
+  const file = tempDbPath(t)
+  const core = await jobwire.open({ path: file })
+  await Promise.all(Array.from({ length: 3 }, (_, i) => core.emit('x.small', { data: i })))
+  await core.close()
+  // A cursor from another store (here 1,000 past the head) is answered with a reset at the
+  // head; nothing else keeps this process alive while it waits for it.
+  const result = await runChild(`
+    const jobwire = require(process.env.JOBWIRE_ROOT)
+    jobwire.open({ path: ${JSON.stringify(file)} }).then((core) => {
+      const stop = core.subscribe((batch) => {
+        if (batch.reset) { console.log('reset at', batch.cursor); stop() }
+      }, { after: 1000 })
+    })`)
+  assert.equal(result.code, 0, result.stderr)
+  assert.equal(result.stdout.trim(), 'reset at 3')
+})
+
 test('opening and closing cores with subscriptions and servers leaves no thread behind', async (t) => {
   const threads = () => require('node:fs').readdirSync('/proc/self/task').length
   const warm = await jobwire.open({ path: tempDbPath(t) })

@@ -11,11 +11,6 @@ const APP_URL = 'file:///opt/jobwire-app/dashboard/index.html'
 const ALLOW = ['file:///opt/jobwire-app/dashboard/']
 
 async function bridgeFixture (t, bridgeOptions = {}, coreOptions = {}) {
-  // Electron's main process keeps its event loop running while the app is up; a test's
-  // process would otherwise exit while a native subscription still owes a batch it does not
-  // keep the loop alive for (a reset, for one).
-  const mainLoop = setInterval(() => {}, 60_000)
-  t.after(() => clearInterval(mainLoop))
   const core = await openCore(t, coreOptions)
   const ipcMain = new StandInIpcMain()
   const bridge = await createBridge({ core, ipcMain, allow: ALLOW, ...bridgeOptions })
