@@ -63,6 +63,14 @@ export interface Envelope<D = Json> {
  */
 export type EventBatch = Envelope[] & { cursor: number; reset?: true }
 
+/**
+ * One call of a subscriber that asked for `text: true`: the same batch unparsed, as the core
+ * stored it, for a relay that forwards events without reading them (the Electron bridge sends
+ * it on to a renderer). `json` is a JSON array of `count` envelopes; `cursor` and `reset` as in
+ * EventBatch.
+ */
+export interface TextBatch { json: string; count: number; cursor: number; reset?: true }
+
 export interface OpenOptions {
   /**
    * The store: a SQLite file (created and migrated when needed), or a PostgreSQL database
@@ -292,7 +300,8 @@ export declare class Core {
    * duplicate (also across the seam of a resume with `after`). Returns the function that
    * stops it. An idle subscription does not keep the process alive.
    */
-  subscribe(fn: (batch: EventBatch) => void | Promise<void>, options?: SubscribeOptions): () => void
+  subscribe(fn: (batch: EventBatch) => void | Promise<void>, options?: SubscribeOptions & { text?: false }): () => void
+  subscribe(fn: (batch: TextBatch) => void | Promise<void>, options: SubscribeOptions & { text: true }): () => void
 
   /** Serves this core over HTTP (REST, polling, SSE, WebSocket, write API) on its own thread. */
   serve(options?: ServeOptions): Promise<RunningServer>

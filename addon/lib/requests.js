@@ -172,10 +172,11 @@ function eventPage (seq, value) {
 
 function subscription (fn, value) {
   v.func(fn, 'the subscriber')
-  const o = v.options(value, 'subscribe options', ['after', 'onError'])
+  const o = v.options(value, 'subscribe options', ['after', 'onError', 'text'])
   return {
     after: v.optional(o.after, cursor, 'after'),
     onError: v.optional(o.onError, v.func, 'onError'),
+    text: v.optional(o.text, v.boolean, 'text') ?? false,
   }
 }
 

@@ -1,5 +1,5 @@
 'use strict'
-// core.subscribe(fn, { after, onError }): the core's one native JS delivery (addon/src/js_delivery.h)
+// core.subscribe(fn, { after, onError, text }): the core's one native JS delivery (addon/src/js_delivery.h)
 // serves every subscription, one call per batch. The batch text (the core's stored envelopes
 // joined as a JSON array) is parsed once.
 //
@@ -23,17 +23,28 @@ function reportWith (onError) {
   }
 }
 
+// Each call's argument: the envelopes parsed (an EventBatch), or with `text`, the batch as the
+// core stored it, for a relay that forwards events without reading them (the Electron bridge).
+function parsedBatch (text, cursor, reset) {
+  const batch = JSON.parse(text)
+  batch.cursor = cursor
+  if (reset) batch.reset = true
+  return batch
+}
+
+function textBatch (json, cursor, reset, count) {
+  return reset ? { json, count, cursor, reset } : { json, count, cursor }
+}
+
 // Returns the unsubscribe function. `native` is the native Core.
-function subscribe (native, fn, { after, onError }, onUnsubscribe) {
+function subscribe (native, fn, { after, onError, text }, onUnsubscribe) {
   const report = reportWith(onError)
+  const makeBatch = text ? textBatch : parsedBatch
   let active = true
-  const deliver = (text, cursor, reset) => {
+  const deliver = (json, cursor, reset, count) => {
     if (!active) return
     try {
-      const batch = JSON.parse(text)
-      batch.cursor = cursor
-      if (reset) batch.reset = true
-      const result = fn(batch)
+      const result = fn(makeBatch(json, cursor, reset, count))
       if (result !== undefined && result !== null && typeof result.then === 'function') result.then(undefined, report)
     } catch (err) {
       report(err)

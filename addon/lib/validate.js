@@ -78,9 +78,14 @@ function time (value, field) {
   return ms
 }
 
+function boolean (value, field) {
+  if (typeof value !== 'boolean') fail(`${field} must be true or false`)
+  return value
+}
+
 function func (value, field) {
   if (typeof value !== 'function') fail(`${field} must be a function`)
   return value
 }
 
-module.exports = { fail, isObject, options, string, name, optional, integer, number, oneOf, json, time, func }
+module.exports = { fail, isObject, options, string, name, optional, integer, number, oneOf, json, time, boolean, func }

@@ -15,6 +15,7 @@ Batch make_batch(uint32_t subscription, const Delivery& delivery) {
   batch.subscription = subscription;
   batch.cursor = delivery.cursor;
   batch.reset = delivery.reset;
+  batch.count = delivery.events.size();
   size_t size = 2 + delivery.events.size();
   for (const EventPtr& event : delivery.events) size += event->json.size();
   batch.text.reserve(size);
@@ -169,7 +170,7 @@ void JsDelivery::on_batches(Napi::Env env, std::vector<Batch>& batches) {
       napi_create_string_utf8(env, batch.text.data(), batch.text.size(), &text);
     }
     found->second.deliver.Call({text, Napi::Number::New(env, static_cast<double>(batch.cursor)),
-                                Napi::Boolean::New(env, batch.reset)});
+                                Napi::Boolean::New(env, batch.reset), Napi::Number::New(env, static_cast<double>(batch.count))});
     // index.js never lets a subscriber's exception reach here; anything that does is ours,
     // and must neither stop delivery nor be lost.
     if (env.IsExceptionPending() && first_error.IsEmpty()) first_error = env.GetAndClearPendingException();

@@ -39,6 +39,7 @@ namespace jobwire::addon {
 struct Batch {
   uint32_t subscription = 0;
   std::string text;
+  size_t count = 0;  // events in `text`
   int64_t cursor = 0;
   bool reset = false;
   bool ascii = true;  // every byte < 0x80: JS can take the text as Latin-1, a plain copy
@@ -55,7 +56,7 @@ class JsDelivery {
   ~JsDelivery();
 
   // JS thread. Subscribes to `core` after `after` (nullopt: from the head) and returns the
-  // subscription's id; `deliver(text, cursor, reset)` is called once per batch until remove().
+  // subscription's id; `deliver(text, cursor, reset, count)` is called once per batch until remove().
   Result<uint32_t> add(Napi::Env env, Core& core, std::optional<int64_t> after, Napi::Function deliver);
   // JS thread: detaches the subscription from the core; its `deliver` is never called again.
   void remove(Napi::Env env, uint32_t id);

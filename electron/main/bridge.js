@@ -131,7 +131,7 @@ class Bridge {
   }
 
   // (Re)starts the invoking window's stream after `after` (nothing: after its cursor).
-  // Answers {generation, from, head}: the page takes only that generation's messages.
+  // Answers {generation, from, head}: the page takes only that generation's parts.
   async onResume (event, after) {
     const session = this.sessionOf(event)
     if (after !== null && after !== undefined && !(Number.isSafeInteger(after) && after >= 0)) {

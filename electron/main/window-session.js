@@ -1,10 +1,13 @@
 'use strict'
 // One attached window's stream: its own native subscription (core.subscribe), its cursor, and
-// the messages waiting for the next frame. The bridge owns one per webContents.
+// what waits for the next frame. The bridge owns one per webContents.
 //
 // The core's subscription does the whole cursor rule: it reads the log after `after`, seams it
 // to the live feed (each seq once), repairs its own overflows from the log, and marks a batch
 // `reset` when `after` was older than retention. This file only batches and carries:
+//   - the subscription hands over each batch unparsed (`text: true`): this process never
+//     reads an event, it forwards the core's JSON text and the page parses it, so a window
+//     costs the main thread a string per batch, not an object per event;
 //   - resume(after) (re)starts the stream and bumps `generation`; every message names its
 //     generation, so the page drops any still in flight from before the resume;
 //   - batches go at once when the window has been quiet for a frame, otherwise at most one
@@ -22,10 +25,12 @@ class WindowSession {
     this.frameMs = frameMs
     this.maxPending = maxPending
     this.cursor = null // the last seq sent to this window (or where it resumed); null: none yet
-    this.generation = 0 // counts resumes: the page takes only the latest one's messages
+    this.generation = 0 // counts resumes: the page takes only the latest one's parts
     this.unsubscribe = null // the native subscription, while the window has a page listening
-    this.pending = [] // events and {type:'reset', next} for the next frame, in seq order
-    this.behind = false // pending was cut at maxPending: restart after the next send
+    this.pending = [] // for the next frame, in seq order: batches' JSON texts and {type:'reset', next}
+    this.pendingEvents = 0 // events in `pending`
+    this.pendingCursor = null // the subscription's cursor after the last batch in `pending`
+    this.behind = false // the subscription stopped at maxPending: restart it after the next send
     this.lastSentAt = -Infinity
     this.timer = null
   }
@@ -44,22 +49,34 @@ class WindowSession {
   }
 
   subscribe (after) {
-    this.unsubscribe = this.core.subscribe((batch) => this.receive(batch), { after })
+    this.unsubscribe = this.core.subscribe((batch) => this.receive(batch), { after, text: true })
   }
 
-  // A batch from the native subscription: seq order, each seq once.
+  // A batch from the native subscription (a TextBatch): seq order, each seq once.
   receive (batch) {
     if (batch.reset) this.pending.push({ type: 'reset', next: batch.cursor })
-    for (let i = 0; i < batch.length; i++) this.pending.push(batch[i])
-    if (this.pending.length > this.maxPending) this.fallBehind()
+    const room = this.maxPending - this.pendingEvents
+    if (batch.count > room) {
+      this.fallBehind(batch, room)
+    } else {
+      if (batch.count > 0) this.pending.push(batch.json)
+      this.pendingEvents += batch.count
+      this.pendingCursor = batch.cursor
+    }
     this.schedule()
   }
 
-  // More than one message may carry (the main thread was blocked, or a long backlog): keep
-  // the first maxPending, stop the subscription, and restart it from the last of them once
-  // they are sent. The core reads the rest from the log; memory and message size stay bounded.
-  fallBehind () {
-    this.pending.length = this.maxPending
+  // More than one message should carry (the main thread was blocked, or a long backlog): keep
+  // the first maxPending events (the one place this process parses a batch, to cut it), stop
+  // the subscription, and restart it from the last of them once they are sent. The core reads
+  // the rest from the log; memory and message size stay bounded.
+  fallBehind (batch, room) {
+    if (room > 0) {
+      const kept = JSON.parse(batch.json).slice(0, room)
+      this.pending.push(JSON.stringify(kept))
+      this.pendingEvents += kept.length
+      this.pendingCursor = kept[kept.length - 1].seq
+    }
     this.behind = true
     this.stopSubscription()
   }
@@ -69,6 +86,7 @@ class WindowSession {
   pause () {
     this.stopSubscription()
     this.pending = []
+    this.pendingEvents = 0
     this.behind = false
     this.cancelTimer()
   }
@@ -101,11 +119,11 @@ class WindowSession {
       this.pause()
       return
     }
-    const messages = this.pending
+    const parts = this.pending
     this.pending = []
-    const last = messages[messages.length - 1]
-    this.cursor = typeof last.seq === 'number' ? last.seq : last.next // an event, or a reset's new start
-    contents.send(CHANNELS.events, { generation: this.generation, messages })
+    this.pendingEvents = 0
+    this.cursor = this.pendingCursor
+    contents.send(CHANNELS.events, { generation: this.generation, parts })
     this.lastSentAt = performance.now() // the next frame counts from the end of this send
     if (this.behind) {
       this.behind = false

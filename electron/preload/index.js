@@ -23,7 +23,9 @@ function isSeq (value) {
 }
 
 // One stream per page, moved by resume(): the main process answers {generation, from, head}
-// and then sends that stream as {generation, messages}. From the moment a resume is asked for
+// and then sends that stream as {generation, parts}: each part is the JSON text of a batch of
+// envelopes as the core stored it (parsed here, so the main process never parses an event) or
+// a control message. From the moment a resume is asked for
 // until its answer, and after it for any other generation, messages are from an earlier
 // stream, still on their way: they are dropped, so a resume never lands behind them.
 // (Electron carries an invoke's reply and later sends on the frame's one IPC channel, in
@@ -98,9 +100,24 @@ function takeAnswer (messages) {
   return i === 0 ? messages : messages.slice(i)
 }
 
+// A message's parts as one array of envelopes and control messages, in order.
+function messagesOf (parts) {
+  const messages = []
+  for (const part of parts) {
+    if (typeof part !== 'string') {
+      messages.push(part)
+      continue
+    }
+    const events = JSON.parse(part)
+    for (let i = 0; i < events.length; i++) messages.push(events[i])
+  }
+  return messages
+}
+
 ipcRenderer.on(EVENTS, (_event, payload) => {
-  if (payload === null || typeof payload !== 'object' || payload.generation !== generation || !Array.isArray(payload.messages)) return
-  const messages = answering ? takeAnswer(payload.messages) : payload.messages
+  if (payload === null || typeof payload !== 'object' || payload.generation !== generation || !Array.isArray(payload.parts)) return
+  const all = messagesOf(payload.parts)
+  const messages = answering ? takeAnswer(all) : all
   if (messages.length) handOut(messages)
 })
 

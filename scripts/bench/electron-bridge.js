@@ -89,24 +89,13 @@ function summarize (track) {
 }
 
 // Main-process time of the bridge: its windows' native subscription callbacks and frame
-// flushes (which include V8 serialization, as webContents.send does in Electron), minus the
+// flushes (which include V8 serialization, as webContents.send does in Electron; the addon
+// hands each batch over unparsed, so no JSON.parse is the bridge's), minus the
 // harness's own work (its transport into the page, and the latency samples taken here). Also
 // records, for each event, commit → webContents.send: the part of the latency the bridge owns.
 function instrument (win) {
   const spent = { bridgeMs: 0, harnessMs: 0, deliverLatencies: [], sendLatencies: [] }
   let depth = 0
-  // The addon parses each batch's JSON text just before calling the subscriber: that parse is
-  // the subscription's cost too (one per subscription), so its time is added when the parsed
-  // batch reaches the bridge.
-  const parsed = { value: null, ms: 0 }
-  const parse = JSON.parse
-  JSON.parse = function (...args) {
-    const started = performance.now()
-    const value = parse.apply(this, args)
-    parsed.ms = performance.now() - started
-    parsed.value = value
-    return value
-  }
   const timed = (fn) => function (...args) {
     if (depth > 0) return fn.apply(this, args)
     depth++
@@ -126,25 +115,28 @@ function instrument (win) {
       spent.harnessMs += performance.now() - started
     }
   }
+  // The bridge forwards each batch's JSON text unread; reading the events' times to sample
+  // latencies is the harness's work.
+  const sampleEvents = (at, json, latencies) => {
+    for (const m of JSON.parse(json)) if (m.type === 'x.bench') latencies.push(at - Date.parse(m.ts))
+  }
   const sampleArrival = harness((batch) => {
-    const at = performance.timeOrigin + performance.now()
-    for (const m of batch) if (m.type === 'x.bench') spent.deliverLatencies.push(at - Date.parse(m.ts))
+    if (batch.count > 0) sampleEvents(performance.timeOrigin + performance.now(), batch.json, spent.deliverLatencies)
   })
   const receive = WindowSession.prototype.receive
   WindowSession.prototype.receive = timed(function (batch) {
     sampleArrival(batch)
-    if (batch === parsed.value) spent.bridgeMs += parsed.ms // the addon's parse of this batch
     return receive.call(this, batch)
   })
   WindowSession.prototype.flush = timed(WindowSession.prototype.flush)
   win.deliver = harness(win.deliver)
   const send = win.webContents.send
-  const sample = harness((messages) => {
+  const sample = harness((parts) => {
     const at = performance.timeOrigin + performance.now()
-    for (const m of messages) if (m.type === 'x.bench') spent.sendLatencies.push(at - Date.parse(m.ts))
+    for (const part of parts) if (typeof part === 'string') sampleEvents(at, part, spent.sendLatencies)
   })
   win.webContents.send = function (channel, payload) {
-    sample(payload.messages)
+    sample(payload.parts)
     return send.call(this, channel, payload)
   }
   return spent

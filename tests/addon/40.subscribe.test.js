@@ -159,3 +159,28 @@ test('200 subscriptions, as an app with many windows opens, share one delivery t
     assert.equal(consecutive(live.events, i * 2 + 1), null, `subscriber ${i}: in order, no gap, no duplicate`)
   }
 })
+
+test('a text subscription gets each batch unparsed: the same envelopes, their count and the cursor; a bad option is refused', async (t) => {
+  const core = await openTemp(t)
+  await produce(core, 0, 300)
+  const parsed = collect(core, { after: 0 })
+  t.after(parsed.stop)
+  const texts = []
+  const stop = core.subscribe((batch) => { texts.push(batch) }, { after: 0, text: true })
+  t.after(stop)
+  await parsed.untilSeq(300, 30000)
+  await eventually(() => texts.length > 0 && texts.at(-1).cursor === 300, 'the text subscription reaches 300')
+  for (const batch of texts) {
+    assert.equal(typeof batch.json, 'string')
+    assert.equal(JSON.parse(batch.json).length, batch.count)
+    assert.equal(batch.reset, undefined)
+  }
+  assert.deepEqual(texts.flatMap((batch) => JSON.parse(batch.json)), parsed.events)
+  assert.throws(() => core.subscribe(() => {}, { text: 'yes' }), { name: 'TypeError', message: /text must be true or false/ })
+
+  const beyond = []
+  const stopBeyond = core.subscribe((batch) => { beyond.push(batch) }, { after: 5000, text: true })
+  t.after(stopBeyond)
+  await eventually(() => beyond.length > 0, 'the reset of a cursor beyond the head')
+  assert.deepEqual(beyond[0], { json: '[]', count: 0, cursor: 300, reset: true })
+})
