@@ -228,7 +228,7 @@ async function main () {
     const mainUsPerEvent = ((spent.bridgeMs - spent.harnessMs) * 1000) / args.events
     console.log(`\n1. live burst of ${args.events} events; the in-process JS producer wrote ${fmt(produced, 0)} events/s:`)
     console.log(`   to the renderer callback: ${fmt(burst.perSecond, 0)} events/s, in ${messages} IPC messages (${fmt(args.events / messages, 0)} events each)`)
-    console.log(`   main-process time in the bridge: ${fmt(mainUsPerEvent, 2)} µs/event (each window's subscription: its JSON.parse and callback, frame flush + V8 serialize; harness excluded)`)
+    console.log(`   main-process time in the bridge: ${fmt(mainUsPerEvent, 2)} µs/event (each window's subscription callback (the core's JSON text, unparsed), frame flush + V8 serialize; harness excluded)`)
     console.log(`   → the bridge alone could carry ${fmt(1e6 / mainUsPerEvent, 0)} events/s on one main thread`)
     if (others.length) {
       console.log(`   with ${args.windows} windows (each its own native subscription): ${fmt(mainUsPerEvent / args.windows, 2)} µs per event per window`)
