@@ -25,13 +25,12 @@ function isSeq (value) {
 // One stream per page, moved by resume(): the main process answers {generation, from, head}
 // and then sends that stream as {generation, parts}: each part is the JSON text of a batch of
 // envelopes as the core stored it (parsed here, so the main process never parses an event) or
-// a control message. From the moment a resume is asked for
-// until its answer, and after it for any other generation, messages are from an earlier
-// stream, still on their way: they are dropped, so a resume never lands behind them.
-// (Electron carries an invoke's reply and later sends on the frame's one IPC channel, in
-// order, so no message of a generation arrives before the reply that names it.) The main
-// process's native subscription makes the stream whole: each seq once, in order; a `reset`
-// message when the start was older than retention.
+// a control message. Messages that arrive while a resume is asked are held until its answer
+// names the new generation; then those of that generation are taken, and every other one (an
+// earlier stream's, still on its way) is dropped, so a resume never lands behind them, in
+// whatever order the reply and the sends arrive. The main process's native subscription makes
+// the stream whole: each seq once, in order; a `reset` message when the start was older than
+// retention.
 //
 // Every subscriber keeps a floor, so several in one page each see a seq once and never one
 // older than they asked for.
@@ -41,6 +40,7 @@ let position = null // every seq above it is still to come; null: not known
 let started = false // whether this page has asked the main process to stream to it yet
 let requests = 0 // resumes asked for: only the latest one's answer moves the stream
 let answering = null // a resume() call's answer in the making: {head, events, resolve}
+let held = [] // messages that arrived while a resume was asked, for its answer to sort
 
 // Control messages ({type: 'reset' | 'error', …}) carry no seq, so a client that filters on
 // seq never mistakes one for an event.
@@ -114,26 +114,40 @@ function messagesOf (parts) {
   return messages
 }
 
-ipcRenderer.on(EVENTS, (_event, payload) => {
-  if (payload === null || typeof payload !== 'object' || payload.generation !== generation || !Array.isArray(payload.parts)) return
+function take (payload) {
+  if (payload.generation !== generation) return
   const all = messagesOf(payload.parts)
   const messages = answering ? takeAnswer(all) : all
   if (messages.length) handOut(messages)
+}
+
+ipcRenderer.on(EVENTS, (_event, payload) => {
+  if (payload === null || typeof payload !== 'object' || !Array.isArray(payload.parts)) return
+  if (generation === null) {
+    if (started) held.push(payload)
+    return
+  }
+  take(payload)
 })
 
 // Moves this page's stream to after `after` (undefined: the window's cursor, kept by the
-// main process). Resolves with the main process's answer, or null when a later resume
+// main process). `prepare(answer)` runs once the new stream is known, before the messages held
+// meanwhile are taken. Resolves with the main process's answer, or null when a later resume
 // overtook this one.
-async function restart (after) {
+async function restart (after, prepare) {
   started = true
   const request = ++requests
   generation = null
+  held = []
   position = after === undefined ? null : after
   let answer
   try {
     answer = await ipcRenderer.invoke(RESUME, after)
   } catch (err) {
-    if (request === requests) handOut([{ type: 'error', message: String(err && err.message) }])
+    if (request === requests) {
+      held = []
+      handOut([{ type: 'error', message: String(err && err.message) }])
+    }
     throw err
   }
   if (request !== requests) return null
@@ -141,6 +155,10 @@ async function restart (after) {
   if (answering) finishAnswer({ events: answering.events, next: position, superseded: true })
   generation = answer.generation
   position = answer.from
+  if (prepare) prepare(answer)
+  const arrived = held
+  held = []
+  for (const payload of arrived) take(payload)
   return answer
 }
 
@@ -190,11 +208,13 @@ function query (request) {
 // up to the head when asked; this page's stream continues after `next`, to the subscribers.
 function resume (after) {
   if (!isSeq(after)) throw new TypeError('jobwire.resume takes a seq (a non-negative integer)')
-  return restart(after).then((answer) => {
-    if (answer === null) return { events: [], next: after, superseded: true }
-    // Beyond the head: the stream's first message is the core's reset.
-    if (answer.from === answer.head) return { events: [], next: answer.from }
-    return new Promise((resolve) => { answering = { head: answer.head, events: [], resolve } })
+  return new Promise((resolve, reject) => {
+    // Beyond the head, the stream's first message is the core's reset, which answers.
+    const prepare = (answer) => { if (answer.from !== answer.head) answering = { head: answer.head, events: [], resolve } }
+    restart(after, prepare).then((answer) => {
+      if (answer === null) resolve({ events: [], next: after, superseded: true })
+      else if (answer.from === answer.head) resolve({ events: [], next: answer.from })
+    }, reject)
   })
 }
 

@@ -171,3 +171,21 @@ test('each window holds one native subscription while its page listens, released
   await bridge.close()
   assert.equal(subscriptions.held, 0, 'closing the bridge releases every one')
 })
+
+test('a resume whose reply arrives after its stream\'s first messages loses none of them', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t, { frameMs: 1 })
+  await burst(core, 200)
+  // Each reply reaches the page 40 ms after the main process answered: the new stream's first
+  // messages (the backlog after 50, then live ones) get there before it.
+  const page = openWindow(undefined, { replyDelayMs: 40 })
+  const writer = keepWriting(core)
+  const seen = collect(page.window, { after: 50 })
+  await waitFor(() => seen.seqs().length > 300, { what: 'the stream under way' })
+  const answer = await page.window.jobwire.resume(120)
+  assert.ok(answer.events.length > 0 && answer.events[0].seq === 121, 'resume() answered from 121')
+  await writer.stop()
+  const last = core.logInfo().head
+  await waitFor(() => seen.seqs().at(-1) === last, { what: 'the window to catch up' })
+  assert.deepEqual(seen.seqs(), range(50, last), 'the subscriber saw every seq once, in order')
+  assert.ok(page.received.some((payload) => payload.generation === 1), 'messages of the first stream arrived')
+})

@@ -16,8 +16,8 @@ async function bridgeFixture (t, bridgeOptions = {}, coreOptions = {}) {
   const bridge = await createBridge({ core, ipcMain, allow: ALLOW, ...bridgeOptions })
   t.after(() => bridge.close())
 
-  function openWindow (url = APP_URL) {
-    const page = new NodeRenderer({ ipcMain, url })
+  function openWindow (url = APP_URL, pageOptions = {}) {
+    const page = new NodeRenderer({ ipcMain, url, ...pageOptions })
     bridge.attach(page.webContents)
     t.after(() => page.webContents.destroy())
     return page

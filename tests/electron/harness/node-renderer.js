@@ -30,8 +30,11 @@ function bridgeValue (value) {
 const pipe = () => new Promise((resolve) => setImmediate(resolve))
 
 class NodeRenderer {
-  constructor ({ ipcMain, url, version = '0.0.0-test' }) {
+  // replyDelayMs: holds each invoke reply that long after the main process answered, so
+  // messages sent after the answer overtake it (an IPC whose reply and sends are not ordered).
+  constructor ({ ipcMain, url, version = '0.0.0-test', replyDelayMs = 0 }) {
     this.ipcMain = ipcMain
+    this.replyDelayMs = replyDelayMs
     this.currentUrl = url
     this.version = version
     this.listeners = new Map()
@@ -73,6 +76,7 @@ class NodeRenderer {
         // after any message sent before it, before any sent after it.
         const reply = this.ipcMain.invoke(channel, { sender: this.webContents, frameUrl }, toBytes(args))
         await reply.then(pipe, pipe)
+        if (this.replyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.replyDelayMs))
         return fromBytes(await reply)
       },
     }
