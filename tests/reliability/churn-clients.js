@@ -3,10 +3,12 @@
 // WebSocket or long-poll): it connects from its cursor, reads for a random while, then
 // vanishes without a goodbye (a TCP reset, or a FIN, or for WebSocket also a close frame)
 // and reconnects from its cursor, until told to finish; then it reads up to a fence seq and
-// closes. `received` is every envelope it took whole, in arrival order, duplicates included.
+// closes. `received` records every envelope it took whole, duplicates included (support.js's
+// DeliveryRecord, which keeps ranges of seqs and a fold, not the envelopes).
 const http = require('node:http')
 const WebSocket = require('ws')
 const { createSseParser, sleep } = require('../http/support')
+const { DeliveryRecord } = require('./support')
 
 const CONTROL = new Set(['hello', 'gap', 'heartbeat', 'pong'])
 
@@ -16,13 +18,13 @@ function makeClient (id, transport, rng) {
     transport,
     rng,
     cursor: 0,
-    received: [],
+    received: new DeliveryRecord(),
     sessions: 0,
     vanished: { reset: 0, fin: 0, close: 0 },
     errors: [],
     resets: 0,
     take (envelope) {
-      this.received.push(envelope)
+      this.received.add(envelope)
       if (envelope.seq > this.cursor) this.cursor = envelope.seq
     }
   }

@@ -9,7 +9,7 @@
 const crypto = require('node:crypto')
 const fs = require('node:fs')
 const { post } = require('../http/support')
-const { readLog, serverJobs, connectionsClosed, rssKiB, fold, project, checkDelivery, headSeq, sleep } = require('./support')
+const { readLog, serverJobs, connectionsClosed, rssKiB, project, checkDelivery, headSeq, sleep } = require('./support')
 const { makeClient, churn, catchUp, mulberry32 } = require('./churn-clients')
 
 const TRANSPORTS = ['sse', 'ws', 'longpoll']
@@ -109,7 +109,7 @@ async function runChurn (srv, { clients = 150, producers = 3, seconds = 20, seed
     for (const k of Object.keys(totals)) totals[k] += d[k]
     if (d.lost || d.duplicated || d.outOfOrder || d.foreign) bad.push({ client: c.id, transport: c.transport, ...d })
     // The client's fold (from an empty store: the run started at seq 0) against the server.
-    const folded = fold(c.received)
+    const folded = c.received.folded
     for (const [id, job] of state) {
       const mine = folded.get(id)
       if (!mine || mine.status !== job.status || mine.progress_percent !== job.progress_percent || mine.log_lines !== job.log_lines) {

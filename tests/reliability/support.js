@@ -3,7 +3,7 @@
 // - the server's log (every event after a cursor, paged), its head, its jobs;
 // - /metrics parsed, the connection gauges, jobwired's RSS from /proc;
 // - a fold of received envelopes into job state, compared with GET /api/jobs;
-// - a delivery check: what a client received against the log (lost, duplicated, out of
+// - a delivery record and check: what a client received against the log (lost, duplicated, out of
 //   order), allowing only what DESIGN.md allows to be coalesced: a job.progress superseded by
 //   a later job.progress of the same job that the client did receive.
 const fs = require('node:fs')
@@ -112,39 +112,85 @@ function project (jobs) {
   return out
 }
 
-// Compares what one client received (envelopes in arrival order) with the log.
-// Returns counts and the first few offending seqs.
-function checkDelivery (received, log) {
-  const got = new Map()
-  let duplicated = 0
-  let outOfOrder = 0
-  let last = -Infinity
-  const examples = []
-  for (const e of received) {
-    if (got.has(e.seq)) { duplicated++; if (examples.length < 5) examples.push(`dup ${e.seq}`) }
-    if (e.seq <= last) outOfOrder++
-    last = Math.max(last, e.seq)
-    got.set(e.seq, e)
+// What one client received, kept as it arrives in a form whose size does not grow with every
+// envelope (a long churn run delivers millions): the seqs as ranges of consecutive seqs, the
+// newest job.progress seq of each job, the fold of the envelopes into job state, and counters.
+class DeliveryRecord {
+  constructor () {
+    this.ranges = [] // [first, last] pairs of seqs received, sorted, not touching
+    this.last = -Infinity
+    this.count = 0
+    this.duplicated = 0
+    this.outOfOrder = 0
+    this.examples = []
+    this.newestProgress = new Map() // job → the newest job.progress seq received
+    this.folded = new Map() // fold() of every envelope, in arrival order
   }
-  // For each job, the seqs of the job.progress events this client received.
-  const progressSeen = new Map()
-  for (const e of received) {
-    if (e.type !== 'job.progress') continue
-    if (!progressSeen.has(e.job)) progressSeen.set(e.job, [])
-    progressSeen.get(e.job).push(e.seq)
+
+  add (e) {
+    this.count++
+    if (this.has(e.seq)) {
+      this.duplicated++
+      if (this.examples.length < 5) this.examples.push(`dup ${e.seq}`)
+    } else {
+      this.insert(e.seq)
+    }
+    if (e.seq <= this.last) this.outOfOrder++
+    this.last = Math.max(this.last, e.seq)
+    if (e.type === 'job.progress' && e.seq > (this.newestProgress.get(e.job) ?? -Infinity)) this.newestProgress.set(e.job, e.seq)
+    fold([e], this.folded)
   }
+
+  // The index of the range holding seq, or -1.
+  find (seq) {
+    let lo = 0
+    let hi = this.ranges.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const [first, last] = this.ranges[mid]
+      if (seq < first) hi = mid - 1
+      else if (seq > last) lo = mid + 1
+      else return mid
+    }
+    return -1
+  }
+
+  has (seq) {
+    return this.find(seq) >= 0
+  }
+
+  insert (seq) {
+    const tail = this.ranges[this.ranges.length - 1]
+    if (tail && seq === tail[1] + 1) { tail[1] = seq; return } // the usual case: the next seq
+    if (!tail || seq > tail[1]) { this.ranges.push([seq, seq]); return }
+    // Out of order: its own range, kept sorted (merging is only an economy).
+    let at = 0
+    while (at < this.ranges.length && this.ranges[at][0] < seq) at++
+    this.ranges.splice(at, 0, [seq, seq])
+  }
+
+  * seqs () {
+    for (const [first, last] of this.ranges) for (let seq = first; seq <= last; seq++) yield seq
+  }
+}
+
+// Compares what one client received (a DeliveryRecord) with the log. Returns counts and the
+// first few offending seqs.
+function checkDelivery (record, log) {
+  const examples = [...record.examples]
   let lost = 0
   let coalesced = 0
   for (const e of log) {
-    if (got.has(e.seq)) continue
-    const later = e.type === 'job.progress' && (progressSeen.get(e.job) || []).some((s) => s > e.seq)
-    if (later) { coalesced++; continue }
+    if (record.has(e.seq)) continue
+    // A progress event may be coalesced away when a later one of its job arrived.
+    if (e.type === 'job.progress' && (record.newestProgress.get(e.job) ?? -Infinity) > e.seq) { coalesced++; continue }
     lost++
     if (examples.length < 5) examples.push(`lost ${e.seq} ${e.type}`)
   }
   const logSeqs = new Set(log.map((e) => e.seq))
-  const foreign = received.filter((e) => !logSeqs.has(e.seq)).length
-  return { received: received.length, lost, duplicated, outOfOrder, coalesced, foreign, examples }
+  let foreign = 0
+  for (const seq of record.seqs()) if (!logSeqs.has(seq)) foreign++
+  return { received: record.count, lost, duplicated: record.duplicated, outOfOrder: record.outOfOrder, coalesced, foreign, examples }
 }
 
-module.exports = { readLog, headSeq, serverJobs, metrics, connectionGauges, connectionsClosed, rssKiB, fold, project, checkDelivery, sleep }
+module.exports = { readLog, headSeq, serverJobs, metrics, connectionGauges, connectionsClosed, rssKiB, fold, project, DeliveryRecord, checkDelivery, sleep }
