@@ -19,7 +19,7 @@ class ServerImpl;
 struct LoopReport {
   Metrics metrics;
   std::array<size_t, kTransportCount> connections{};  // open, by transport
-  StreamGauges streams;                                // held bytes and frames (queue_drops unset)
+  StreamGauges streams;                                // held bytes and frames (queue_drops: 0, the core adds it once)
 };
 
 // Answers /metrics on `conn` of loop `here`: at once with one loop, otherwise once every

@@ -142,7 +142,6 @@ std::array<size_t, kTransportCount> ServerImpl::connections_by_transport() const
 
 StreamGauges ServerImpl::stream_gauges() const {
   StreamGauges gauges;
-  gauges.queue_drops = core_->queue_drops();
   for (const auto& [id, conn] : connections_) {
     if (conn->transport() != Transport::sse && conn->transport() != Transport::websocket) continue;
     gauges.held_bytes += conn->buffered_bytes();

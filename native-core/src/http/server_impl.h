@@ -78,9 +78,10 @@ class ServerImpl final {
   bool stopping() const noexcept { return stopping_; }
   // One read buffer for every connection: a read is parsed before the next one starts.
   uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_.data(), static_cast<unsigned>(read_buffer_.size())); }
-  // Counts by transport, for /metrics.
+  // This loop's open connections by transport, for /metrics.
   std::array<size_t, kTransportCount> connections_by_transport() const;
-  // What the streams hold unwritten now, and the core's queue drops, for /metrics.
+  // What this loop's streams hold unwritten now, for /metrics (the core's queue drops are
+  // added once, by metrics_gather.cpp).
   StreamGauges stream_gauges() const;
   // Core work in flight on behalf of a request (a write, an off-loop read): stop() waits for it.
   void work_started() noexcept { ++work_in_flight_; }
