@@ -9,7 +9,8 @@
 // parked long-polls of every loop. The options are copied into each loop. Counters are kept
 // per loop and summed when /metrics is asked (metrics_gather.h). The job cache and the SSE
 // frames are per loop: a cached 200 and a frame lookup stay lock-free on the hot path, at the
-// cost of one store read (or one frame format) per loop instead of per server.
+// cost of one store read (or one frame format) per loop instead of per server; the job cache's
+// capacity is divided between the loops (ServerImpl::kCachedJobs).
 #pragma once
 
 #include <cstddef>

@@ -24,7 +24,7 @@ ServerImpl::ServerImpl(LoopGroup& group, size_t index, std::shared_ptr<Core> cor
       core_(std::move(core)),
       options_(std::move(options)),
       access_(options_),
-      job_cache_(kCachedJobs, [this](const Job& job, int64_t now_ms) { return api::job_snapshot_body(job, epoch_, now_ms); }) {}
+      job_cache_(std::max(kCachedJobs / options_.threads, kMinCachedJobsPerLoop), [this](const Job& job, int64_t now_ms) { return api::job_snapshot_body(job, epoch_, now_ms); }) {}
 
 ServerImpl::~ServerImpl() {
   request_stop();
@@ -102,7 +102,10 @@ void ServerImpl::close_unstarted() {
 }
 
 void ServerImpl::start_thread() {
-  thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
+  thread_ = std::thread([this] {
+    platform::name_this_thread(("jobwire-loop" + std::to_string(index_)).c_str());  // ≤ 15 characters
+    uv_run(&loop_, UV_RUN_DEFAULT);
+  });
 }
 
 void ServerImpl::request_stop() {

@@ -35,7 +35,10 @@ class LoopGroup;
 
 class ServerImpl final {
  public:
+  // Rendered jobs the server keeps for GET /api/jobs/{id}, shared out between its loops (each
+  // keeps its own, at least kMinCachedJobsPerLoop), so more loops do not mean more memory.
   static constexpr size_t kCachedJobs = 10'000;
+  static constexpr size_t kMinCachedJobsPerLoop = 1'000;
 
   // Loop `index` of `group`. Loop 0 listens.
   ServerImpl(LoopGroup& group, size_t index, std::shared_ptr<Core> core, ServerOptions options);
