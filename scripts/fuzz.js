@@ -2,7 +2,8 @@
 // Runs the libFuzzer targets (tests/fuzz) on their seed corpus, each for a bounded time,
 // under ASan+UBSan. Builds build-fuzz/ with clang first when it is missing or stale (the same
 // build scripts/test.js runs the C++ tests under ASan+UBSan from).
-//   node scripts/fuzz.js [--seconds-each 20] [--targets a,b] [--json]
+//   node scripts/fuzz.js [--seconds-each 20] [--targets a,b] [--threads N] [--json]
+// --threads: the fuzzed server's loop threads (default 1).
 // A crash, a leak, a hang (-timeout) or a broken invariant stops the run: the input that
 // caused it is kept as the artifact the output names; make it a regression test (copy it
 // into tests/fuzz/corpus/<target>/ so every later run replays it).
@@ -16,14 +17,16 @@ const { buildNative, root, ASAN_FUZZ_BUILD } = require('./lib/native-build')
 const TARGETS = ['fuzz_write_bodies', 'fuzz_query', 'fuzz_http_request', 'fuzz_ws_frames']
 
 function parseArgs (argv) {
-  const args = { secondsEach: 20, targets: TARGETS, json: false }
+  const args = { secondsEach: 20, targets: TARGETS, threads: 1, json: false }
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--seconds-each') args.secondsEach = Number(argv[++i])
     else if (argv[i] === '--targets') args.targets = argv[++i].split(',')
+    else if (argv[i] === '--threads') args.threads = Number(argv[++i])
     else if (argv[i] === '--json') args.json = true
     else throw new Error(`fuzz: unknown argument ${argv[i]}`)
   }
   if (!(args.secondsEach > 0)) throw new Error('fuzz: --seconds-each must be a positive number')
+  if (!(Number.isInteger(args.threads) && args.threads >= 1 && args.threads <= 256)) throw new Error('fuzz: --threads must be 1..256')
   for (const t of args.targets) if (!TARGETS.includes(t)) throw new Error(`fuzz: unknown target ${t} (${TARGETS.join(', ')})`)
   return args
 }
@@ -53,7 +56,7 @@ function main () {
     const logPath = path.join(work, `${target}.log`)
     const log = fs.openSync(logPath, 'w')
     const r = spawnSync(bin, [`-max_total_time=${args.secondsEach}`, '-timeout=60', '-rss_limit_mb=2048', '-print_final_stats=1',
-      `-artifact_prefix=${work}/${target}-`, corpus, seeds], { stdio: ['ignore', log, log], env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } })
+      `-artifact_prefix=${work}/${target}-`, corpus, seeds], { stdio: ['ignore', log, log], env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', JOBWIRE_TEST_THREADS: String(args.threads) } })
     fs.closeSync(log)
     const output = fs.readFileSync(logPath, 'utf8')
     const result = { target, ok: r.status === 0, seconds: (Date.now() - started) / 1000, ...summarize(output) }

@@ -82,6 +82,11 @@ if (rest.length > 0) {
   step('Node, HTTP, scale-out, client, Electron and browser suites (node --test)', process.execPath,
     ['--test', '--test-concurrency=2', '--test-timeout=240000', ...rest], thisBuild)
 }
+// The HTTP suites once more on two loop threads (tests/helpers/jobwired.js passes --threads),
+// but the timing-bound one, which ran alone above.
+step('HTTP suites on 2 loop threads (node --test)', process.execPath,
+  ['--test', '--test-concurrency=2', '--test-timeout=240000', ...nodeTestFiles(['http']).filter((file) => !timed.includes(file))],
+  { ...thisBuild, JOBWIRE_TEST_THREADS: '2' })
 // The reliability suites load the machine on purpose (churn, kill -9 under load, slowloris):
 // they run in a step of their own, so a browser suite's timers never share the cores with them.
 step('Reliability suites: churn, faults, abuse (node --test)', process.execPath,

@@ -231,6 +231,8 @@ export interface ServeOptions {
   allowOrigins?: string[]
   staticDir?: string
   heartbeatMs?: number
+  /** HTTP loop threads, each serving a share of the connections (1..256). Default 1. */
+  threads?: number
 }
 
 export interface RunningServer {

@@ -199,7 +199,7 @@ function query (method, target, value) {
 }
 
 function serveOptions (value) {
-  const o = v.options(value, 'serve options', ['port', 'host', 'token', 'allowOrigins', 'staticDir', 'heartbeatMs'])
+  const o = v.options(value, 'serve options', ['port', 'host', 'token', 'allowOrigins', 'staticDir', 'heartbeatMs', 'threads'])
   const allowOrigins = o.allowOrigins ?? []
   if (!Array.isArray(allowOrigins)) v.fail('allowOrigins must be an array of origins')
   for (const origin of allowOrigins) v.string(origin, 'each origin')
@@ -210,6 +210,8 @@ function serveOptions (value) {
     allow_origins: allowOrigins,
     static_dir: v.optional(o.staticDir, v.string, 'staticDir'),
     heartbeat_ms: v.optional(o.heartbeatMs, v.integer, 'heartbeatMs', 1000, 3600000),
+    // One loop thread unless asked: the app's own threads share the cores.
+    threads: v.optional(o.threads, v.integer, 'threads', 1, 256) ?? 1,
   }
 }
 

@@ -63,6 +63,7 @@ Napi::Value ServerWrap::start(const Napi::CallbackInfo& info) {
   options.allow_origins = args.strings(fields, "allow_origins");
   options.static_dir = args.optional_string(fields, "static_dir").value_or("");
   options.heartbeat_ms = static_cast<int>(args.optional_integer(fields, "heartbeat_ms").value_or(options.heartbeat_ms));
+  options.threads = static_cast<size_t>(args.optional_integer(fields, "threads").value_or(1));
   if (!args.ok()) return rejected(env, args.status());
   if (started_) return rejected(env, bad_argument("a Server starts once"));
   std::shared_ptr<Core> core = CoreWrap::Unwrap(core_object)->open_core();

@@ -5,10 +5,18 @@
 // client and server CPU, for jobwired and the Node peer in the same run.
 //   scripts/bench/http-fanout.sh [--clients 10000] [--rate 100] [--seconds 10]
 //     [--client native|node] [--procs P] [--sample-every 20] [--only jobwired|peer]
+//     [--threads N] [--host ADDR] [--client-host SSH_HOST [--client-bin PATH]]
 // (the .sh raises the open-file limit first). The SSE connections are held by P load
 // processes: build/bench_sse_client (native, C++/libuv; the default once built, P = 1) or
 // lib/sse-load-client.js (node, P = 4). At ~1 M frames/s Node load processes lag by
 // themselves on a 2-core box and their lag lands in the measured latency.
+// --threads: jobwired's loop threads (default: its own, one per core).
+// On a bigger machine the load runs elsewhere: --host is the address jobwired binds, which the
+// client machine reaches (reads then need the token: the streams carry it); --client-host
+// runs each native load process there over ssh (`ssh SSH_HOST PATH ...`; --client-bin is
+// its path there, default this checkout's). Latency then compares two machines' clocks:
+// keep them synchronised (chrony/PTP) or read only the throughput and CPU columns. The Node
+// peer listens on loopback only: with --client-host, add --only jobwired.
 const fs = require('node:fs')
 const http = require('node:http')
 const path = require('node:path')
@@ -34,6 +42,11 @@ if (clientKind === 'native' && !fs.existsSync(nativeClientBin)) {
 const procs = Number(arg('procs', clientKind === 'native' ? 1 : 4))
 const sampleEvery = Number(arg('sample-every', 20))
 const only = arg('only', null)
+const threads = arg('threads', null)
+const host = arg('host', '127.0.0.1')
+const clientHost = arg('client-host', null)
+const clientBin = arg('client-bin', nativeClientBin)
+if (clientHost && clientKind !== 'native') throw new TypeError('--client-host runs the native load client only')
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const now = () => performance.timeOrigin + performance.now()
 
@@ -44,7 +57,9 @@ function percentile (sorted, p) {
 // The native load process, dressed as a forked child: its stdout lines arrive as 'message'
 // events and send(text) writes a command line, so ask() treats both kinds alike.
 function spawnNativeClient (args) {
-  const proc = spawn(nativeClientBin, args, { stdio: ['pipe', 'pipe', 'inherit'] })
+  const proc = clientHost
+    ? spawn('ssh', ['-T', clientHost, clientBin, ...args.map((a) => `'${a}'`)], { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn(nativeClientBin, args, { stdio: ['pipe', 'pipe', 'inherit'] })
   const child = new EventEmitter()
   readline.createInterface({ input: proc.stdout, crlfDelay: Infinity })
     .on('line', (line) => child.emit('message', JSON.parse(line)))
@@ -107,7 +122,8 @@ async function run (server) {
   const head = await (await fetch(`${server.url}/healthz`)).json()
   const rssBefore = rssBytes(server.pid)
   const children = Array.from({ length: procs }, (_, i) => startLoadClient(
-    [server.url, String(Math.floor(clients / procs) + (i < clients % procs ? 1 : 0)), String(sampleEvery), `/api/events/stream?after=${head.seq}`]))
+    [server.url, String(Math.floor(clients / procs) + (i < clients % procs ? 1 : 0)), String(sampleEvery),
+      `/api/events/stream?after=${head.seq}&access_token=${server.token}`]))
   try {
     const ready = await ask(children, null, 'ready')
     const connected = ready.reduce((n, r) => n + r.open, 0)
@@ -134,7 +150,8 @@ async function run (server) {
       if (reports.reduce((n, r) => n + r.received, 0) >= total * connected) break
     }
     const elapsed = (now() - started) / 1000
-    const cpu = (cpuSeconds(server.pid) - cpuBefore) / elapsed
+    const cpuUsed = cpuSeconds(server.pid) - cpuBefore
+    const cpu = cpuUsed / elapsed
     const sweepsAfter = sweepsBefore && await sweepTotals(server)
     const received = reports.reduce((n, r) => n + r.received, 0)
     const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b)
@@ -149,6 +166,7 @@ async function run (server) {
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
       cpu,
+      cpuPerDeliveryUs: (1e6 * cpuUsed) / Math.max(1, received),
       sweeps: sweepsAfter && sweepsBetween(sweepsBefore, sweepsAfter)
     }
   } finally {
@@ -160,9 +178,10 @@ async function run (server) {
 }
 
 async function main () {
-  console.log(`# SSE fan-out: ${clients} clients, ${rate} events/s for ${seconds} s, ${procs} ${clientKind} load process${procs === 1 ? '' : 'es'} (--client ${clientKind}), latency sampled on 1/${sampleEvery} of the clients`)
+  console.log(`# SSE fan-out: ${clients} clients, ${rate} events/s for ${seconds} s, ${procs} ${clientKind} load process${procs === 1 ? '' : 'es'} (--client ${clientKind}${clientHost ? ` on ${clientHost}` : ''}), latency sampled on 1/${sampleEvery} of the clients, jobwired on ${host} with ${threads ? `--threads ${threads}` : 'its default threads'}`)
   const results = []
-  for (const [key, start] of [['jobwired', startJobwired], ['peer', startPeer]]) {
+  const jobwiredArgs = ['--host', host, ...(threads ? ['--threads', threads] : [])]
+  for (const [key, start] of [['jobwired', () => startJobwired(jobwiredArgs)], ['peer', startPeer]]) {
     if (only && only !== key) continue
     const server = await start()
     try {
@@ -178,7 +197,7 @@ async function main () {
     console.log(`| ${r.name} | ${r.connected} | ${Math.round(r.deliveriesPerSecond)} (${r.offeredPerSecond}) | ${(100 * r.deliveries / r.expected).toFixed(1)}% | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rssPerClient / 1024).toFixed(1)} KiB | ${(r.cpu * 100).toFixed(0)}% |`)
   }
   for (const r of results) {
-    console.log(`${r.name}: received ${r.deliveries} of ${r.expected} frames (${rate * seconds} events × ${r.connected} clients)`)
+    console.log(`${r.name}: received ${r.deliveries} of ${r.expected} frames (${rate * seconds} events × ${r.connected} clients), ${r.cpuPerDeliveryUs.toFixed(3)} µs of server CPU per delivery`)
     if (r.sweeps) console.log(`${r.name}: ${r.sweeps.count} fan-out sweeps, ${r.sweeps.averageMs.toFixed(1)} ms each on average, p50 ${r.sweeps.p50} ms, p99 ${r.sweeps.p99} ms (under load a delivery waits up to one sweep)`)
   }
   if (results.length === 2) {

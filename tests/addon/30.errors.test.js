@@ -72,6 +72,7 @@ test('wrong types, missing fields and unknown fields reject with a TypeError bef
     'eventsAfter string': () => core.eventsAfter('0'),
     'eventsAfter limit 0': () => core.eventsAfter(0, { limit: 0 }),
     'serve port 70000': () => core.serve({ port: 70000 }),
+    'serve threads 0': () => core.serve({ threads: 0 }),
     'a name the core refuses': () => core.createJob({ type: 'has spaces' }),
   }
   for (const [name, call] of Object.entries(calls)) await assert.rejects(call(), isInvalid, name)

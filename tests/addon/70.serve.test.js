@@ -43,6 +43,29 @@ test('serve() answers snapshots and the write API over loopback, and sees the sa
   assert.deepEqual(events.events.map((e) => e.seq), [1, 2])
 })
 
+test('serve({threads: 2}) serves on two loops, and a write reaches the streams on both', async (t) => {
+  const core = await openTemp(t)
+  const server = await startServer(t, core, { token: 'test-token', threads: 2 })
+  const base = `http://127.0.0.1:${server.port}`
+  const http = require('node:http')
+  // Two streams: the first goes to loop 0, the second to loop 1 (the loop with fewer).
+  const streams = await Promise.all([0, 1].map(() => new Promise((resolve, reject) => {
+    http.get(`${base}/api/events/stream`, { agent: false }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk) => { text += chunk; if (text.includes('event: hello')) resolve({ res, text: () => text }) })
+    }).on('error', reject)
+  })))
+  t.after(() => streams.forEach((s) => s.res.destroy()))
+  const metrics = await (await fetch(`${base}/metrics`)).text()
+  assert.match(metrics, /^jobwire_loop_connections\{loop="0"\} [1-9]/m)
+  assert.match(metrics, /^jobwire_loop_connections\{loop="1"\} [1-9]/m)
+  const job = await core.createJob({ type: 'both-loops' })
+  for (const stream of streams) {
+    while (!stream.text().includes(job.id)) await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+})
+
 test('without a token option serve() uses a generated one and reports it', async (t) => {
   const saved = process.env.JOBWIRE_TOKEN
   delete process.env.JOBWIRE_TOKEN

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "http_client.h"
+#include "server_threads.h"
 #include "jobwire/core.h"
 #include "jobwire/server.h"
 
@@ -111,6 +112,7 @@ class FuzzServer {
     server_options.port = 0;
     server_options.token = "fuzz";
     server_options.request_timeout_ms = 2000;
+    server_options.threads = jobwire_test::server_threads();  // scripts/fuzz.js --threads N
     auto server = jobwire::Server::start(core_, server_options);
     if (!server.ok()) fail(server.status().message().c_str());
     server_ = std::move(server).value();

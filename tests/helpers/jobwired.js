@@ -62,10 +62,16 @@ function waitForListening (proc) {
   })
 }
 
+// The HTTP loop threads: JOBWIRE_TEST_THREADS, else 1 (scripts/test.js runs the HTTP suites
+// once more with 2). A test's own --threads comes later in the arguments and wins.
+function testThreads () {
+  return process.env.JOBWIRE_TEST_THREADS || '1'
+}
+
 async function startJobwired ({ args = [], env = {}, dbPath, port = 0, token } = {}) {
   const db = dbPath || tempDbPath()
   const secret = token || crypto.randomBytes(16).toString('hex')
-  const proc = spawn(jobwiredBin(), ['--port', String(port), '--token', secret, '--db', db, ...args], {
+  const proc = spawn(jobwiredBin(), ['--port', String(port), '--token', secret, '--db', db, '--threads', testThreads(), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "http_client.h"
+#include "server_threads.h"
 #include "jobwire/server.h"
 #include "request_mutator.h"
 #include "temp_store.h"
@@ -229,6 +230,7 @@ struct FuzzedServer {
     options.port = 0;
     options.token = kToken;
     options.allow_origins = {"http://127.0.0.1"};
+    options.threads = jobwire_test::server_threads();
     auto started = jobwire::Server::start(core, options);
     REQUIRE(started.ok());
     server = std::move(started).value();

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http_client.h"
+#include "server_threads.h"
 #include "jobwire/server.h"
 #include "temp_store.h"
 
@@ -21,6 +22,7 @@ namespace {
 
 std::unique_ptr<Server> start(std::shared_ptr<jobwire::Core> core, ServerOptions options = {}) {
   options.port = 0;
+  options.threads = jobwire_test::server_threads();
   if (options.token.empty()) options.token = "secret";
   auto server = Server::start(std::move(core), std::move(options));
   INFO(server.status().message());

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "http_client.h"
+#include "server_threads.h"
 #include "jobwire/server.h"
 #include "temp_store.h"
 
@@ -101,6 +102,7 @@ struct SlowServer {
     ServerOptions options;
     options.port = 0;
     options.token = "secret";
+    options.threads = jobwire_test::server_threads();
     auto started = Server::start(core, std::move(options));
     INFO(started.status().message());
     REQUIRE(started.ok());

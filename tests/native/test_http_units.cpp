@@ -216,3 +216,33 @@ TEST_CASE("http metrics: queue drops, gaps by transport and what streams hold") 
   CHECK(has_line(text, "jobwire_stream_held_bytes 4096"));
   CHECK(has_line(text, "jobwire_stream_held_frames 4"));
 }
+
+TEST_CASE("http metrics: one loop's counters add to another's, and connections show by loop") {
+  Metrics first;
+  first.count_status(200);
+  first.count_sweep(10, 3'000'000);
+  first.deliveries[static_cast<size_t>(jobwire::http::Transport::sse)] = 7;
+  first.accepted_connections = 2;
+  first.events_per_second = 4;
+  Metrics second;
+  second.count_status(200);
+  second.count_status(404);
+  second.count_sweep(20, 60'000'000);
+  second.deliveries[static_cast<size_t>(jobwire::http::Transport::sse)] = 5;
+  second.accepted_connections = 3;
+  second.dropped_clients = 1;
+  second.events_per_second = 9;
+  first.add(second);
+  std::string text = first.render({}, jobwire::StoreStats{}, {}, {4, 6});
+  CHECK(has_line(text, "jobwire_http_requests_total{status=\"200\"} 2"));
+  CHECK(has_line(text, "jobwire_http_requests_total{status=\"404\"} 1"));
+  CHECK(has_line(text, "jobwire_deliveries_total{transport=\"sse\"} 12"));
+  CHECK(has_line(text, "jobwire_connections_total{result=\"accepted\"} 5"));
+  CHECK(has_line(text, "jobwire_dropped_clients_total 1"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_bucket{le=\"0.005\"} 1"));
+  CHECK(has_line(text, "jobwire_fanout_sweep_seconds_bucket{le=\"0.075\"} 2"));
+  CHECK(has_line(text, "jobwire_fanout_swept_streams_total 30"));
+  CHECK(has_line(text, "jobwire_events_per_second 4.000"));  // sampled, not summed: every loop sees one core
+  CHECK(has_line(text, "jobwire_loop_connections{loop=\"0\"} 4"));
+  CHECK(has_line(text, "jobwire_loop_connections{loop=\"1\"} 6"));
+}

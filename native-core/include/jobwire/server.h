@@ -1,5 +1,5 @@
 // The HTTP path: REST snapshots, polling and long-poll, SSE, WebSocket and the write API,
-// served from one libuv loop thread over a Core.
+// served from libuv loop threads (ServerOptions::threads) over a Core.
 #pragma once
 
 #include <cstdint>
@@ -36,16 +36,19 @@ struct ServerOptions {
   // socket will take it) and closed; it resumes from its cursor. After a quarter of it, the
   // stream stops queueing events (it catches up from the log if it drains).
   int stall_timeout_ms = 2'000;
+  // Loop threads, each serving a share of the connections (1..256). One suits an app that
+  // embeds the server; jobwired defaults to one per core.
+  size_t threads = 1;
   PollingConfig polling;
 };
 
 class Server {
  public:
   virtual ~Server() = default;
-  // Binds and starts the loop thread. Fails with a Status when the address is taken.
+  // Binds and starts the loop threads. Fails with a Status when the address is taken.
   static Result<std::unique_ptr<Server>> start(std::shared_ptr<Core> core, ServerOptions options);
   virtual int port() const = 0;
-  // Stops accepting, ends streams, lets in-flight writes finish, joins the loop thread.
+  // Stops accepting, ends streams, lets in-flight writes finish, joins the loop threads.
   virtual void stop() = 0;
 };
 

@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
        {"url", url},
        {"host", options.server.host},
        {"port", server.value()->port()},
+       {"threads", options.server.threads},
        {"db", store_name},
        {"dashboard", options.server.static_dir},
        {"epoch", core.value()->log_info().epoch}},

@@ -1,8 +1,10 @@
 #include "daemon/options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
+#include <thread>
 
 namespace jobwire::daemon {
 namespace {
@@ -37,6 +39,8 @@ const char* usage_text() {
          "  --static DIR           serve DIR at / (default: the dashboard bundled with jobwired)\n"
          "  --no-dashboard         serve no dashboard at /\n"
          "  --json                 machine-readable startup lines\n"
+         "  --threads N            HTTP loop threads, each serving a share of the connections\n"
+         "                         (1..256; default: one per core)\n"
          "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; 2000..60000)\n"
          "  --poll-log-interval-ms N  the same for logs   --no-polling  tell clients not to poll\n"
          "  --idempotency-key-ms N     how long an Idempotency-Key answers retries (default 86400000: 24 h)\n"
@@ -49,6 +53,8 @@ const char* usage_text() {
 
 Result<DaemonOptions> parse_options(int argc, char** argv) {
   DaemonOptions options;
+  // A server of its own serves every core; an app that embeds the server keeps one loop.
+  options.server.threads = std::max(1u, std::thread::hardware_concurrency());
   const char* store = std::getenv("JOBWIRE_STORE");
   options.core.store = store && *store ? store : "jobwire.db";
   if (const char* token = std::getenv("JOBWIRE_TOKEN"); token && *token) {
@@ -110,6 +116,9 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
       options.demo_speed = std::strtod(v->c_str(), &end);
       if (end == v->c_str() || *end || !(options.demo_speed > 0 && options.demo_speed <= 1000))
         return bad(flag, "must be a number above 0 (at most 1000)");
+    } else if (flag == "--threads") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int<size_t>(*v, 1, 256, options.server.threads)) return bad(flag, "must be 1..256");
     } else if (flag == "--heartbeat-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int(*v, 100, 3'600'000, options.server.heartbeat_ms)) return bad(flag, "must be 100..3600000");

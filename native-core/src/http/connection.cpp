@@ -76,11 +76,28 @@ int Connection::accept(uv_stream_t* listener) {
     abort();
     return rc;
   }
+  begin();
+  return 0;
+}
+
+int Connection::open(uv_os_sock_t socket) {
+  int rc = uv_tcp_init(server_.loop(), &tcp_);
+  if (rc != 0) return rc;
+  tcp_.data = this;
+  rc = uv_tcp_open(&tcp_, socket);
+  if (rc != 0) {
+    abort();
+    return rc;
+  }
+  begin();
+  return 0;
+}
+
+void Connection::begin() {
   uv_tcp_nodelay(&tcp_, 1);
   // A connection that never sends a request is closed after the request timeout.
   deadline_ms_ = server_.now_ms() + static_cast<uint64_t>(server_.options().request_timeout_ms);
   start_reading();
-  return 0;
 }
 
 // ---------------------------------------------------------------- reading (parsing: connection_request.cpp)

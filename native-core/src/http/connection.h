@@ -98,6 +98,9 @@ class Connection {
 
   // Accepts a pending connection from `listener` and starts reading.
   int accept(uv_stream_t* listener);
+  // Opens `socket`, accepted on another loop, and starts reading. On failure the socket is
+  // still the caller's to close.
+  int open(uv_os_sock_t socket);
   uint64_t id() const noexcept { return id_; }
   Transport transport() const noexcept;
 
@@ -198,6 +201,8 @@ class Connection {
   // Past the low watermark: producers should wait for the drain.
   bool over_low_watermark() const noexcept;
   SendResult send_result() const noexcept;
+  // The socket is open: reading starts, and the request timeout.
+  void begin();
   void start_reading();
   void stop_reading();
   // Moves to `how` (closing or refusing) and finishes once the buffer is written.

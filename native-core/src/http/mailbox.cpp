@@ -16,11 +16,15 @@ int Mailbox::open(uv_loop_t* loop, ReadyHandler ready) {
 }
 
 void Mailbox::close() {
+  // Dropped tasks are destroyed after the lock is released: a task may own something whose
+  // destructor posts to another loop's mailbox (metrics_gather.cpp), and two loops closing
+  // at once must not each hold their lock while taking the other's.
+  std::vector<Task> dropped;
   {
     std::lock_guard lock(mutex_);
     if (!open_) return;
     open_ = false;
-    tasks_.clear();
+    dropped.swap(tasks_);
     ready_ids_.clear();
   }
   // The handle lives inside this object, which outlives the loop (shared ownership), so no

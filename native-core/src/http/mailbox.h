@@ -29,10 +29,12 @@ class Mailbox {
   // Loop thread, before the loop runs. `ready` receives the ids of connections whose
   // subscription turned ready.
   int open(uv_loop_t* loop, ReadyHandler ready);
-  // Loop thread. Posts arriving after this are dropped; the async handle is closed.
+  // Loop thread. Posts arriving after this are dropped, and so are the tasks not yet run
+  // (destroyed without running); the async handle is closed.
   void close();
 
-  // Any thread. Runs `task` on the loop thread; false when the mailbox is closed.
+  // Any thread. Runs `task` on the loop thread; false when the mailbox is closed (the task
+  // is destroyed without running).
   bool post(Task task);
   // Any thread. Tells the loop that connection `id` has events to take.
   void post_ready(uint64_t id);

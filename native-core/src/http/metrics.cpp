@@ -24,6 +24,21 @@ void Metrics::sample(int64_t head, uint64_t now_ms) {
   sampled_at_ms_ = now_ms;
 }
 
+void Metrics::add(const Metrics& other) {
+  for (const auto& [status, count] : other.requests_by_status) requests_by_status[status] += count;
+  for (size_t i = 0; i < kTransportCount; ++i) {
+    deliveries[i] += other.deliveries[i];
+    gaps[i] += other.gaps[i];
+  }
+  dropped_clients += other.dropped_clients;
+  refused_connections += other.refused_connections;
+  accepted_connections += other.accepted_connections;
+  fan_out_sweeps += other.fan_out_sweeps;
+  fan_out_swept_streams += other.fan_out_swept_streams;
+  fan_out_sweep_ns += other.fan_out_sweep_ns;
+  for (size_t i = 0; i < kSweepBucketsMs.size(); ++i) fan_out_sweeps_within[i] += other.fan_out_sweeps_within[i];
+}
+
 namespace {
 
 void line(std::string& out, const char* format, auto... args) {
@@ -35,12 +50,18 @@ void line(std::string& out, const char* format, auto... args) {
 }  // namespace
 
 std::string Metrics::render(const std::array<size_t, kTransportCount>& connections, const StoreStats& store,
-                            const StreamGauges& streams) const {
+                            const StreamGauges& streams, const std::vector<size_t>& loop_connections) const {
   std::string out;
   out += "# HELP jobwire_connections Open client connections, by transport.\n";
   out += "# TYPE jobwire_connections gauge\n";
   for (size_t i = 0; i < kTransportCount; ++i)
     line(out, "jobwire_connections{transport=\"%s\"} %zu\n", transport_name(static_cast<Transport>(i)), connections[i]);
+  if (!loop_connections.empty()) {
+    out += "# HELP jobwire_loop_connections Open client connections, by loop thread (--threads).\n";
+    out += "# TYPE jobwire_loop_connections gauge\n";
+    for (size_t i = 0; i < loop_connections.size(); ++i)
+      line(out, "jobwire_loop_connections{loop=\"%zu\"} %zu\n", i, loop_connections[i]);
+  }
   out += "# HELP jobwire_events_per_second Committed events per second, sampled each second.\n";
   out += "# TYPE jobwire_events_per_second gauge\n";
   line(out, "jobwire_events_per_second %.3f\n", events_per_second);

@@ -1,11 +1,13 @@
-// Counters for /metrics, kept on the loop thread (so plain integers), rendered as
-// Prometheus text exposition format.
+// Counters for /metrics, kept by each loop on its own thread (so plain integers), summed
+// across loops when /metrics is asked (metrics_gather.h), rendered as Prometheus text
+// exposition format.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "http/session.h"
 #include "jobwire/core.h"
@@ -36,6 +38,9 @@ struct Metrics {
   int64_t head_seq = 0;
 
   void count_status(int status) { ++requests_by_status[status]; }
+  // Adds another loop's counters to these; the sampled gauges (events_per_second,
+  // head_seq) stay these ones: every loop samples the same core.
+  void add(const Metrics& other);
   void count_sweep(size_t streams, uint64_t ns) {
     ++fan_out_sweeps;
     fan_out_swept_streams += streams;
@@ -49,8 +54,9 @@ struct Metrics {
   }
   // Updates events_per_second from the head seq seen at `now_ms`.
   void sample(int64_t head, uint64_t now_ms);
+  // `loop_connections`: the open connections of each loop, by loop index (none: not shown).
   std::string render(const std::array<size_t, kTransportCount>& connections, const StoreStats& store,
-                     const StreamGauges& streams = {}) const;
+                     const StreamGauges& streams = {}, const std::vector<size_t>& loop_connections = {}) const;
 
  private:
   int64_t sampled_head_ = -1;

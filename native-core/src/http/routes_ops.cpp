@@ -3,6 +3,7 @@
 
 #include "http/connection.h"
 #include "http/handlers.h"
+#include "http/metrics_gather.h"
 #include "http/server_impl.h"
 
 namespace jobwire::http {
@@ -23,13 +24,6 @@ void get_health(RouteContext& ctx) {
   ctx.conn.respond(std::move(response));
 }
 
-void get_metrics(RouteContext& ctx) {
-  ctx.server.metrics().head_seq = ctx.server.core().log_info().head_seq;
-  Response response;
-  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = ctx.server.metrics().render(ctx.server.connections_by_transport(), ctx.server.core().store_stats(),
-                                              ctx.server.stream_gauges());
-  ctx.conn.respond(std::move(response));
-}
+void get_metrics(RouteContext& ctx) { answer_metrics(ctx.server, ctx.conn); }
 
 }  // namespace jobwire::http

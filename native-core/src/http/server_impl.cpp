@@ -1,24 +1,11 @@
 #include "http/server_impl.h"
 
-#include "api/json_text.h"
-
 #include <algorithm>
 
+#include "api/json_text.h"
 #include "platform/platform.h"
 
-namespace jobwire {
-
-Result<std::unique_ptr<Server>> Server::start(std::shared_ptr<Core> core, ServerOptions options) {
-  if (!core || core->closed()) return Status(Code::closed, "the core is closed");
-  if (options.port < 0 || options.port > 65535) return Status(Code::invalid_argument, "port must be 0..65535");
-  // Writes are never open: a server without a token would take anyone's writes.
-  if (options.token.empty()) return Status(Code::invalid_argument, "a token is required (writes always need one)");
-  auto server = std::make_unique<http::ServerImpl>(std::move(core), std::move(options));
-  if (Status started = server->start(); !started.ok()) return started;
-  return std::unique_ptr<Server>(std::move(server));
-}
-
-namespace http {
+namespace jobwire::http {
 namespace {
 
 // How long stop() lets in-flight writes and answers finish before it cuts connections.
@@ -31,15 +18,20 @@ Status uv_status(const char* what, int rc) {
 
 }  // namespace
 
-ServerImpl::ServerImpl(std::shared_ptr<Core> core, ServerOptions options)
-    : core_(std::move(core)),
+ServerImpl::ServerImpl(LoopGroup& group, size_t index, std::shared_ptr<Core> core, ServerOptions options)
+    : group_(group),
+      index_(index),
+      core_(std::move(core)),
       options_(std::move(options)),
       access_(options_),
-      job_cache_(kCachedJobs, [this](const Job& job, int64_t now_ms) { return api::job_snapshot_body(job, epoch_, now_ms); }) {}
+      job_cache_(std::max(kCachedJobs / options_.threads, kMinCachedJobsPerLoop), [this](const Job& job, int64_t now_ms) { return api::job_snapshot_body(job, epoch_, now_ms); }) {}
 
-ServerImpl::~ServerImpl() { stop(); }
+ServerImpl::~ServerImpl() {
+  request_stop();
+  join();
+}
 
-Status ServerImpl::start() {
+Status ServerImpl::open() {
   platform::ignore_sigpipe_unless_handled();
   epoch_ = core_->log_info().epoch;
   if (int rc = uv_loop_init(&loop_); rc != 0) return uv_status("uv_loop_init", rc);
@@ -54,40 +46,16 @@ Status ServerImpl::start() {
   mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { scheduler_.on_ready(ids); });
   uv_async_init(&loop_, &stop_async_, &ServerImpl::on_stop_async);
   stop_async_.data = this;
-  uv_tcp_init(&loop_, &listener_);
-  listener_.data = this;
   uv_timer_init(&loop_, &sweep_timer_);
   sweep_timer_.data = this;
   uv_timer_init(&loop_, &heartbeat_timer_);
   heartbeat_timer_.data = this;
-
-  std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
-  sockaddr_storage address{};
-  int rc = host.find(':') != std::string::npos
-               ? uv_ip6_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in6*>(&address))
-               : uv_ip4_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in*>(&address));
-  if (rc == 0) rc = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&address), 0);
-  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kListenBacklog, &ServerImpl::on_connection);
-  if (rc != 0) {
-    Status failed = uv_status(("cannot listen on " + options_.host + ":" + std::to_string(options_.port)).c_str(), rc);
-    // Nothing ran yet: close every handle and let the loop finish closing them here.
-    handles_closed_ = true;
-    mailbox_->close();
-    scheduler_.close();
-    for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&listener_),
-                                reinterpret_cast<uv_handle_t*>(&sweep_timer_),
-                                reinterpret_cast<uv_handle_t*>(&heartbeat_timer_)})
-      uv_close(handle, nullptr);
-    uv_run(&loop_, UV_RUN_DEFAULT);
-    uv_loop_close(&loop_);
-    loop_ready_ = false;
-    return failed;
+  if (index_ == 0) {
+    if (Status listened = listen(); !listened.ok()) {
+      close_unstarted();
+      return listened;
+    }
   }
-  sockaddr_storage bound{};
-  int length = sizeof bound;
-  uv_tcp_getsockname(&listener_, reinterpret_cast<sockaddr*>(&bound), &length);
-  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                                             : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
 
   // Often enough to see a stall's first quarter (when a stream sheds its queue) promptly.
   int timeouts_checked_ms = std::min(options_.request_timeout_ms / 4, options_.stall_timeout_ms / 8);
@@ -96,43 +64,60 @@ Status ServerImpl::start() {
   uint64_t heartbeat_ms = static_cast<uint64_t>(std::max(options_.heartbeat_ms, 100));
   uv_timer_start(&heartbeat_timer_, &ServerImpl::on_heartbeat, heartbeat_ms, heartbeat_ms);
   metrics_.sample(core_->log_info().head_seq, uv_now(&loop_));
-  thread_ = std::thread([this] { run(); });
   return Status::Ok();
 }
 
-void ServerImpl::run() { uv_run(&loop_, UV_RUN_DEFAULT); }
+Status ServerImpl::listen() {
+  uv_tcp_init(&loop_, &listener_);
+  listener_.data = this;
+  listening_ = true;
+  std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
+  sockaddr_storage address{};
+  int rc = host.find(':') != std::string::npos
+               ? uv_ip6_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in6*>(&address))
+               : uv_ip4_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in*>(&address));
+  if (rc == 0) rc = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&address), 0);
+  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kListenBacklog, &ServerImpl::on_connection);
+  if (rc != 0) return uv_status(("cannot listen on " + options_.host + ":" + std::to_string(options_.port)).c_str(), rc);
+  sockaddr_storage bound{};
+  int length = sizeof bound;
+  uv_tcp_getsockname(&listener_, reinterpret_cast<sockaddr*>(&bound), &length);
+  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                             : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  return Status::Ok();
+}
 
-void ServerImpl::stop() {
+void ServerImpl::close_unstarted() {
+  handles_closed_ = true;
+  mailbox_->close();
+  scheduler_.close();
+  for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&sweep_timer_),
+                              reinterpret_cast<uv_handle_t*>(&heartbeat_timer_)})
+    uv_close(handle, nullptr);
+  if (listening_) uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  listening_ = false;
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  uv_loop_close(&loop_);
+  loop_ready_ = false;
+}
+
+void ServerImpl::start_thread() {
+  thread_ = std::thread([this] {
+    platform::name_this_thread(("jobwire-loop" + std::to_string(index_)).c_str());  // ≤ 15 characters
+    uv_run(&loop_, UV_RUN_DEFAULT);
+  });
+}
+
+void ServerImpl::request_stop() {
+  if (thread_.joinable() && !stop_requested_.exchange(true)) uv_async_send(&stop_async_);
+}
+
+void ServerImpl::join() {
   if (!thread_.joinable()) return;
-  if (!stop_requested_.exchange(true)) uv_async_send(&stop_async_);
   thread_.join();
   if (loop_ready_) {
     uv_loop_close(&loop_);
     loop_ready_ = false;
-  }
-}
-
-// ---------------------------------------------------------------- accepting
-
-void ServerImpl::on_connection(uv_stream_t* listener, int status) {
-  auto* self = static_cast<ServerImpl*>(listener->data);
-  if (status < 0 || self->stopping_) return;
-  self->accept_one();
-}
-
-void ServerImpl::accept_one() {
-  uint64_t id = next_id_++;
-  auto conn = std::make_unique<Connection>(*this, id);
-  Connection* raw = conn.get();
-  connections_.emplace(id, std::move(conn));
-  if (raw->accept(reinterpret_cast<uv_stream_t*>(&listener_)) != 0) {
-    if (!raw->closing()) connections_.erase(id);  // never opened: nothing to close
-    return;
-  }
-  ++metrics_.accepted_connections;
-  if (connections_.size() > options_.max_connections) {
-    ++metrics_.refused_connections;
-    raw->refuse(Code::unavailable, "too many connections");
   }
 }
 
@@ -141,9 +126,14 @@ void ServerImpl::forget(uint64_t id) {
   if (it != connections_.end()) {
     Transport transport = it->second->transport();
     if (transport == Transport::sse || transport == Transport::websocket) ++streams_closed_since_trim_;
-    connections_.erase(it);
+    erase_connection(it);
   }
   if (stopping_) maybe_finish_shutdown();
+}
+
+void ServerImpl::erase_connection(std::unordered_map<uint64_t, std::unique_ptr<Connection>>::iterator it) {
+  connections_.erase(it);
+  assigned_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 std::array<size_t, kTransportCount> ServerImpl::connections_by_transport() const {
@@ -155,13 +145,16 @@ std::array<size_t, kTransportCount> ServerImpl::connections_by_transport() const
 
 StreamGauges ServerImpl::stream_gauges() const {
   StreamGauges gauges;
-  gauges.queue_drops = core_->queue_drops();
   for (const auto& [id, conn] : connections_) {
     if (conn->transport() != Transport::sse && conn->transport() != Transport::websocket) continue;
     gauges.held_bytes += conn->buffered_bytes();
     gauges.held_frames += conn->held_chunks();
   }
   return gauges;
+}
+
+LoopReport ServerImpl::report() const {
+  return LoopReport{metrics_, connections_by_transport(), stream_gauges()};
 }
 
 // ---------------------------------------------------------------- timers
@@ -200,7 +193,8 @@ void ServerImpl::begin_shutdown() {
   if (stopping_) return;
   stopping_ = true;
   shutdown_deadline_ms_ = uv_now(&loop_) + kShutdownGraceMs;
-  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  if (listening_) uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  listening_ = false;
   uv_timer_stop(&heartbeat_timer_);
   // Streams say goodbye and close; idle connections close; a request being answered closes
   // once its answer is written (keep-alive is off while stopping).
@@ -231,5 +225,4 @@ void ServerImpl::maybe_finish_shutdown() {
   scheduler_.close();
 }
 
-}  // namespace http
-}  // namespace jobwire
+}  // namespace jobwire::http

@@ -53,6 +53,11 @@ Result<void*> load_library(const char* name);
 // The address of `symbol` in a library from load_library, or nullptr when it has none.
 void* library_symbol(void* library, const char* symbol) noexcept;
 
+// A second descriptor for `socket`, close-on-exec, or -1. A socket accepted on one libuv loop
+// moves to another this way: the handle that accepted it closes its own descriptor.
+int duplicate_socket(int socket) noexcept;
+void close_socket(int socket) noexcept;
+
 // Waits until `fd` can be read from (true) or `timeout_ms` passes (false); io_error if the
 // wait itself fails. An interrupted wait counts as a timeout: the caller loops anyway.
 Result<bool> wait_readable(int fd, int timeout_ms);

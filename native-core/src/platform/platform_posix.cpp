@@ -108,6 +108,10 @@ Result<void*> load_library(const char* name) {
 
 void* library_symbol(void* library, const char* symbol) noexcept { return ::dlsym(library, symbol); }
 
+int duplicate_socket(int socket) noexcept { return ::fcntl(socket, F_DUPFD_CLOEXEC, 0); }
+
+void close_socket(int socket) noexcept { ::close(socket); }
+
 Result<bool> wait_readable(int fd, int timeout_ms) {
   pollfd entry{fd, POLLIN, 0};
   int ready = ::poll(&entry, 1, timeout_ms);
