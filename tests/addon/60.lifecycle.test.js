@@ -97,11 +97,17 @@ test('a write in flight keeps the process alive until it resolves', async (t) =>
   assert.equal(result.stdout.trim(), 'committed 1')
 })
 
-test('a subscription resuming behind the head keeps the process alive until it has caught up', async (t) => {
+// A closed store holding `count` events; returns its path.
+async function storeOf (t, count) {
   const file = tempDbPath(t)
   const core = await jobwire.open({ path: file })
-  await Promise.all(Array.from({ length: 5000 }, (_, i) => core.emit('x.backlog', { data: i })))
+  await Promise.all(Array.from({ length: count }, (_, i) => core.emit('x.backlog', { data: i })))
   await core.close()
+  return file
+}
+
+test('a subscription resuming behind the head keeps the process alive until it has caught up', async (t) => {
+  const file = await storeOf(t, 5000)
   const result = await runChild(`
     const jobwire = require(process.env.JOBWIRE_ROOT)
     jobwire.open({ path: ${JSON.stringify(file)} }).then((core) => {
@@ -116,10 +122,7 @@ test('a subscription resuming behind the head keeps the process alive until it h
 })
 
 test('a subscription starting beyond the head keeps the process alive until its reset arrives', async (t) => {
-  const file = tempDbPath(t)
-  const core = await jobwire.open({ path: file })
-  await Promise.all(Array.from({ length: 3 }, (_, i) => core.emit('x.small', { data: i })))
-  await core.close()
+  const file = await storeOf(t, 3)
   // A cursor from another store (here 1,000 past the head) is answered with a reset at the
   // head; nothing else keeps this process alive while it waits for it.
   const result = await runChild(`
