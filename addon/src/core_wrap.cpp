@@ -185,7 +185,6 @@ Napi::Value CoreWrap::subscribe(const Napi::CallbackInfo& info) {
     status_error(env, id.status()).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  state_->js_delivery->expect(env, state_->known_head);
   return Napi::Number::New(env, id.value());
 }
 

@@ -66,7 +66,8 @@ Result<uint32_t> JsDelivery::add(Napi::Env env, Core& core, std::optional<int64_
   // A start beyond the head is answered with a reset whose cursor is the head: until that
   // batch is delivered the subscription owes it, as one behind the head owes its backlog.
   receiver.delivered = !after ? head : *after > head ? head - 1 : *after;
-  receiver.expected = receiver.delivered;
+  receiver.expected = head;
+  set_behind(env, receiver, false);
   {
     std::lock_guard lock(mutex_);
     takers_.emplace(taker->id, taker);
@@ -75,7 +76,6 @@ Result<uint32_t> JsDelivery::add(Napi::Env env, Core& core, std::optional<int64_
     if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
   }
   changed_.notify_one();
-  expect(env, head);
   return taker->id;
 }
 
