@@ -11,6 +11,7 @@
 // kernel's hash of addresses does not. The cost, a dup and an async wakeup, is paid once per
 // connection; streams live for minutes. Passing the handle over a libuv IPC pipe (uv_write2)
 // would cost a sendmsg and recvmsg per connection for the same result within one process.
+#include <functional>
 #include <memory>
 #include <utility>
 
@@ -54,15 +55,7 @@ void ServerImpl::on_connection(uv_stream_t* listener, int status) {
 }
 
 void ServerImpl::accept_one(bool refuse) {
-  uint64_t id = next_id_++;
-  auto conn = std::make_unique<Connection>(*this, id);
-  Connection* raw = conn.get();
-  auto [it, inserted] = connections_.emplace(id, std::move(conn));
-  if (raw->accept(reinterpret_cast<uv_stream_t*>(&listener_)) != 0) {
-    if (!raw->closing()) erase_connection(it);  // never opened: nothing to close
-    return;
-  }
-  opened(*raw, refuse);
+  add_connection(refuse, [this](Connection& conn) { return conn.accept(reinterpret_cast<uv_stream_t*>(&listener_)); });
 }
 
 void ServerImpl::hand_off(ServerImpl& target, bool refuse) {
@@ -90,23 +83,26 @@ void ServerImpl::adopt(uv_os_sock_t socket, bool refuse) {
     assigned_.fetch_sub(1, std::memory_order_relaxed);
     return;
   }
+  add_connection(refuse, [socket](Connection& conn) {
+    int rc = conn.open(socket);
+    if (rc != 0) platform::close_socket(socket);
+    return rc;
+  });
+}
+
+void ServerImpl::add_connection(bool refuse, const std::function<int(Connection&)>& start) {
   uint64_t id = next_id_++;
   auto conn = std::make_unique<Connection>(*this, id);
   Connection* raw = conn.get();
   auto [it, inserted] = connections_.emplace(id, std::move(conn));
-  if (raw->open(socket) != 0) {
-    platform::close_socket(socket);
-    if (!raw->closing()) erase_connection(it);
+  if (start(*raw) != 0) {
+    if (!raw->closing()) erase_connection(it);  // never opened: nothing to close
     return;
   }
-  opened(*raw, refuse);
-}
-
-void ServerImpl::opened(Connection& conn, bool refuse) {
   ++metrics_.accepted_connections;
   if (refuse) {
     ++metrics_.refused_connections;
-    conn.refuse(Code::unavailable, "too many connections");
+    raw->refuse(Code::unavailable, "too many connections");
   }
 }
 

@@ -14,6 +14,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -108,8 +109,9 @@ class ServerImpl final {
   static void on_connection(uv_stream_t* listener, int status);
   void accept_one(bool refuse);
   void hand_off(ServerImpl& target, bool refuse);
-  // A connection this loop opened: counted, and refused when over the cap.
-  void opened(Connection& conn, bool refuse);
+  // Makes a connection and opens it with `start` (a libuv status); once open it is counted,
+  // and refused when over the cap.
+  void add_connection(bool refuse, const std::function<int(Connection&)>& start);
   void erase_connection(std::unordered_map<uint64_t, std::unique_ptr<Connection>>::iterator it);
 
   static void on_sweep(uv_timer_t* timer);
