@@ -169,6 +169,32 @@ TEST_CASE("http output queue: dropping the unsent keeps a chunk already begun, s
   CHECK(queue.bytes() == 0);
 }
 
+
+TEST_CASE("http output queue: a stream that never drains keeps order, and lets go of every frame written") {
+  jobwire::http::OutputQueue queue;
+  std::vector<std::shared_ptr<const std::string>> frames;
+  std::string expected_next;
+  // Three frames in, two out, many times over: the queue is never empty.
+  for (int round = 0, pushed = 0; round < 200; ++round) {
+    for (int i = 0; i < 3; ++i) {
+      frames.push_back(std::make_shared<const std::string>("id: " + std::to_string(++pushed) + "\n\n"));
+      queue.push(frames.back());
+    }
+    for (int i = 0; i < 2; ++i) {
+      std::vector<uv_buf_t> buf(1);
+      REQUIRE(queue.gather(buf.data(), 1) == 1);
+      queue.consume(buf[0].len);
+    }
+  }
+  // 600 pushed, 400 written: the 401st is next, and only the 200 unwritten are still held.
+  CHECK(queue.chunks() == 200);
+  CHECK(gathered(queue, 1) == "id: 401\n\n");
+  size_t held = 0;
+  for (const auto& frame : frames) held += frame.use_count() > 1 ? 1 : 0;
+  CHECK(held == 200);
+  CHECK(frames[399].use_count() == 1);
+  CHECK(frames[400].use_count() == 2);
+}
 // True when the exposition text holds exactly this line.
 static bool has_line(const std::string& text, const std::string& line) {
   return text.find(line + "\n") != std::string::npos;

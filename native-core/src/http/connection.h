@@ -223,7 +223,6 @@ class Connection {
   uv_tcp_t tcp_{};
   llhttp_t parser_{};
   Request request_;
-  std::string header_field_;  // the name being read
   // The parser is between a header's name and its value: llhttp's position inside one
   // request, not the connection's lifecycle.
   bool reading_value_ = false;
