@@ -94,7 +94,7 @@ async function writeUnanswered (srv, id, line, key) {
   const body = JSON.stringify({ lines: [line] })
   const socket = net.connect(srv.port, '127.0.0.1')
   await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
-  socket.write(`POST /api/jobs/${id}/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${srv.token}\r\n` +
+  socket.write(`POST /api/jobs/${id}/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${srv.token}\r\n` +
     `Idempotency-Key: ${key}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
   for (let i = 0; i < 200 && !(await logLines(srv, id)).includes(line); i++) await sleep(10)
   socket.destroy()

@@ -5,7 +5,7 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const zlib = require('node:zlib')
 const { startJobwired } = require('../helpers/jobwired')
-const { get, post, request, createJob } = require('./support')
+const { get, post, request, createJob, rawExchange, statusOf } = require('./support')
 
 let srv
 test.before(async () => { srv = await startJobwired() })
@@ -219,4 +219,20 @@ test('keep-alive: many requests share one connection', async () => {
   } finally {
     agent.destroy()
   }
+})
+
+test('a loopback server answers reads to a browser page only at a loopback name: a rebound name needs the token', async () => {
+  // DNS rebinding: a page at rebound.example, whose name now resolves to 127.0.0.1, sends
+  // same-origin requests that reach us with Host: rebound.example.
+  const raw = (target, host, extra = '') => rawExchange(srv, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${extra}Connection: close\r\n\r\n`)
+  for (const target of ['/api/jobs', '/api/events?after=0', '/api/events/stream', '/metrics']) {
+    const refused = await raw(target, `rebound.example:${srv.port}`, `Origin: http://rebound.example:${srv.port}\r\n`)
+    assert.equal(statusOf(refused), 401, `${target}: ${refused.slice(0, 200)}`)
+    assert.match(refused, /"code":"unauthorized"/)
+    assert.match(refused, /rebound\.example/)
+  }
+  assert.equal(statusOf(await raw('/api/jobs', `127.0.0.1:${srv.port}`)), 200)
+  assert.equal(statusOf(await raw('/api/jobs', `localhost:${srv.port}`)), 200)
+  assert.equal(statusOf(await raw('/api/jobs', `rebound.example:${srv.port}`, `Authorization: Bearer ${srv.token}\r\n`)), 200)
+  assert.equal(statusOf(await raw('/healthz', `rebound.example:${srv.port}`)), 200)
 })

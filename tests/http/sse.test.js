@@ -133,7 +133,7 @@ test('a client that stops reading is dropped and resumes from its cursor with no
   const socket = net.connect(small.port, '127.0.0.1')
   await new Promise((resolve) => socket.on('connect', resolve))
   socket.pause()
-  socket.write(`GET /api/events/stream?after=${start} HTTP/1.1\r\nHost: x\r\n\r\n`)
+  socket.write(`GET /api/events/stream?after=${start} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)
   const blob = 'z'.repeat(4000)
   const total = 4000
   const seqs = []

@@ -82,7 +82,7 @@ function stalledReader (srv, after) {
     socket.on('error', () => {})
     socket.once('connect', () => {
       socket.pause()
-      socket.write(`GET /api/events/stream?after=${after} HTTP/1.1\r\nHost: x\r\n\r\n`)
+      socket.write(`GET /api/events/stream?after=${after} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)
       resolve(socket)
     })
     socket.once('error', reject)

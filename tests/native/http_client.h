@@ -48,7 +48,7 @@ inline int connect_loopback(int port) {
 // The bytes of one HTTP/1.1 request; a body is sent as JSON with its Content-Length.
 inline std::string request_bytes(const std::string& method, const std::string& target, const std::string& body = {},
                                  const std::string& extra_headers = {}) {
-  std::string out = method + " " + target + " HTTP/1.1\r\nHost: test\r\n" + extra_headers;
+  std::string out = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers;
   if (!body.empty()) out += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   return out + "\r\n" + body;
 }

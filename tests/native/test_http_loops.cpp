@@ -63,7 +63,7 @@ TEST_CASE("http loops: connections go to the loop with the fewest, and /metrics 
   HttpClient asker(server->port());
   CHECK(by_loop(asker, {1, 0}) == std::vector<long long>{1, 0});
   HttpClient stream(server->port());
-  stream.send("GET /api/events/stream HTTP/1.1\r\nHost: t\r\n\r\n");
+  stream.send("GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   REQUIRE(stream.read_until("event: hello").find("event: hello") != std::string::npos);
   CHECK(by_loop(asker, {1, 1}) == std::vector<long long>{1, 1});
   // Asked on loop 0, the stream counted on loop 1 is in the sum.
@@ -84,13 +84,13 @@ TEST_CASE("http loops: a write served on one loop reaches an SSE stream and wake
   HttpClient writer(server->port());
   CHECK(by_loop(writer, {1, 0}) == std::vector<long long>{1, 0});
   HttpClient stream(server->port());
-  stream.send("GET /api/events/stream HTTP/1.1\r\nHost: t\r\n\r\n");
+  stream.send("GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   REQUIRE(stream.read_until("event: hello").find("event: hello") != std::string::npos);
   REQUIRE(by_loop(writer, {1, 1}) == std::vector<long long>{1, 1});  // the stream is on loop 1
   HttpClient idle(server->port());  // takes loop 0's turn
   REQUIRE(by_loop(writer, {2, 1}) == std::vector<long long>{2, 1});
   HttpClient poll(server->port());
-  poll.send("GET /api/events?after=" + std::to_string(head) + "&wait=30 HTTP/1.1\r\nHost: t\r\n\r\n");
+  poll.send("GET /api/events?after=" + std::to_string(head) + "&wait=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   REQUIRE(by_loop(writer, {2, 2}) == std::vector<long long>{2, 2});  // the long-poll is parked on loop 1
 
   auto created = writer.request("POST", "/api/jobs", R"({"type":"build"})", kAuth);

@@ -42,7 +42,7 @@ TEST_CASE("http server: starts and stops many times in one process, with streams
     REQUIRE(server->port() > 0);
     HttpClient stream(server->port());
     REQUIRE(stream.connected());
-    stream.send("GET /api/events/stream HTTP/1.1\r\nHost: t\r\n\r\n");
+    stream.send("GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     REQUIRE(stream.read_until("event: hello").find("event: hello") != std::string::npos);
 
     HttpClient client(server->port());
@@ -118,9 +118,9 @@ TEST_CASE("http server: stop answers a parked long-poll and closes a WebSocket")
   auto core = jobwire_test::open_core(dir.file("jobs.db"));
   auto server = start(core);
   HttpClient poll(server->port());
-  poll.send("GET /api/events?after=0&wait=30 HTTP/1.1\r\nHost: t\r\n\r\n");
+  poll.send("GET /api/events?after=0&wait=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   HttpClient ws(server->port());
-  ws.send("GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+  ws.send("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
   REQUIRE(ws.read_until("hello").find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") != std::string::npos);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -149,7 +149,7 @@ TEST_CASE("http server: a parked long-poll is released as soon as its client goe
   for (bool by_reset : {false, true}) {
     INFO((by_reset ? "reset" : "closed"));
     auto poll = std::make_unique<HttpClient>(server->port());
-    poll->send("GET /api/events?after=0&wait=30 HTTP/1.1\r\nHost: t\r\n\r\n");
+    poll->send("GET /api/events?after=0&wait=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     REQUIRE(eventually(1));
     if (by_reset) poll->reset();
     poll.reset();  // a tab closed sends FIN; a killed client, a reset

@@ -128,7 +128,7 @@ TEST_CASE("http slow reads: a stream's events and write answers are not held up 
   const std::string& id = slow.job_id;
 
   HttpClient stream(server->port());
-  stream.send("GET /api/events/stream HTTP/1.1\r\nHost: t\r\n\r\n");
+  stream.send("GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   REQUIRE(stream.read_until("event: hello").find("event: hello") != std::string::npos);
 
   // Readers keep slow reads in flight on several connections for the whole test.

@@ -56,6 +56,30 @@ TEST_CASE("http access: writes need the token, and reads need it only off loopba
   CHECK(is_loopback_host("127.0.0.1"));
   CHECK(is_loopback_host("::1"));
   CHECK_FALSE(is_loopback_host("192.168.1.2"));
+  CHECK_FALSE(is_loopback_host("127.attacker.example"));
+}
+
+TEST_CASE("http access: on loopback, a read addressed to another name needs the token (DNS rebinding)") {
+  jobwire::ServerOptions options;
+  options.token = "tok";
+  Access loopback(options);
+  auto read_as = [&](std::string host, std::string authorization = "") {
+    Request request;
+    request.headers = {{"host", std::move(host)}};
+    if (!authorization.empty()) request.headers.emplace_back("authorization", std::move(authorization));
+    return loopback.check_read(request);
+  };
+  for (const char* host : {"127.0.0.1:7700", "127.0.0.1", "localhost:7700", "[::1]:7700", "127.1.2.3:80"}) {
+    INFO(host);
+    CHECK(read_as(host).ok());
+  }
+  // A page at rebound.example whose name now resolves to 127.0.0.1: its Origin matches its Host.
+  jobwire::Status refused = read_as("rebound.example:7700");
+  CHECK(refused.code() == jobwire::Code::unauthorized);
+  CHECK(refused.message().find("rebound.example:7700") != std::string::npos);
+  CHECK(read_as("127.0.0.1.rebound.example:7700").code() == jobwire::Code::unauthorized);
+  CHECK(read_as("rebound.example:7700", "Bearer nope").code() == jobwire::Code::unauthorized);
+  CHECK(read_as("rebound.example:7700", "Bearer tok").ok());
 }
 
 TEST_CASE("http access: streams from a foreign Origin are refused, own and allowed origins pass") {

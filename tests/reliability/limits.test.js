@@ -101,15 +101,15 @@ test('a header block of exactly 16 KiB and exactly 100 headers pass; one byte or
   // The limit counts the request target and every header name and value.
   const headOf = (bytes) => {
     const target = '/healthz'
-    const fill = bytes - target.length - 'hostx'.length - 'x-fill'.length
-    return `GET ${target} HTTP/1.1\r\nHost: x\r\nX-Fill: ${'f'.repeat(fill)}\r\nConnection: close\r\n\r\n`
+    const fill = bytes - target.length - 'host127.0.0.1'.length - 'x-fill'.length
+    return `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fill: ${'f'.repeat(fill)}\r\nConnection: close\r\n\r\n`
   }
   const withConnection = 'connection'.length + 'close'.length
   assert.equal(statusOf(await rawExchange(srv, headOf(HEADER_BYTES - withConnection))), 200)
   const big = await rawExchange(srv, headOf(HEADER_BYTES - withConnection + 1))
   assert.equal(statusOf(big), 431)
   assert.match(big, /"code":"headers_too_large"/)
-  const headersOf = (n) => `GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${Array.from({ length: n - 2 }, (_, i) => `X-H${i}: v`).join('\r\n')}\r\n\r\n`
+  const headersOf = (n) => `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${Array.from({ length: n - 2 }, (_, i) => `X-H${i}: v`).join('\r\n')}\r\n\r\n`
   assert.equal(statusOf(await rawExchange(srv, headersOf(HEADERS))), 200)
   assert.equal(statusOf(await rawExchange(srv, headersOf(HEADERS + 1))), 431)
 })

@@ -43,10 +43,10 @@ test('requests trickled a byte a second are answered 408 and closed within the r
   t.after(() => srv.stop())
   const before = await headSeq(srv)
   const slow = [
-    ...Array.from({ length: 8 }, () => trickle(srv.port, 'GET /api/jobs HTTP/1.1\r\nHost: x\r\nX-Slow: ', 'abcdefghij')),
+    ...Array.from({ length: 8 }, () => trickle(srv.port, 'GET /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ', 'abcdefghij')),
     ...Array.from({ length: 4 }, () => trickle(srv.port, 'G', 'ET /healthz HTTP/1.1\r\n')),
     ...Array.from({ length: 4 }, () => trickle(srv.port,
-      `POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${srv.token}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{`,
+      `POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${srv.token}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{`,
       '"type":"x.slow","data":{}}               '))
   ]
   // Meanwhile a client reads and writes; each answer comes at once.

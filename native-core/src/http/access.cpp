@@ -51,8 +51,21 @@ std::string_view presented_token(const Request& request) {
 
 }  // namespace
 
+// The name a Host header addresses, less its port: "127.0.0.1:7700" → "127.0.0.1",
+// "[::1]:7700" → "[::1]".
+std::string_view host_name(std::string_view host) {
+  if (host.starts_with('[')) {
+    size_t end = host.find(']');
+    return end == std::string_view::npos ? host : host.substr(0, end + 1);
+  }
+  return host.substr(0, host.rfind(':'));
+}
+
 bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // An address, not a name: "127.attacker.example" is a name anyone can point anywhere.
+  return host.starts_with("127.") &&
+         host.find_first_not_of("0123456789.") == std::string_view::npos;
 }
 
 Access::Access(const ServerOptions& options)
@@ -68,7 +81,16 @@ Status Access::check_token(const Request& request) const {
 Status Access::check_write(const Request& request) const { return check_token(request); }
 
 Status Access::check_read(const Request& request) const {
-  if (loopback_) return Status::Ok();
+  if (loopback_) {
+    // Open to this machine's programs, and to a browser only when it addressed the server
+    // by a loopback name: a page whose own name an attacker rebinds to 127.0.0.1 (DNS
+    // rebinding) reaches us with that name as its Host, and its origin looks like ours.
+    auto host = request.header("host");
+    if (!host || is_loopback_host(host_name(*host))) return Status::Ok();
+    if (presented_token(request).empty())
+      return Status(Code::unauthorized, "reads addressed to the host " + std::string(*host) +
+                                            ", not to a loopback name, need the token: Authorization: Bearer <token>");
+  }
   return check_token(request);
 }
 

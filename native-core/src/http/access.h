@@ -19,7 +19,8 @@ class Access {
   // Writes need the token. With no token configured, nothing is checked (an embedding app
   // that serves only itself).
   Status check_write(const Request& request) const;
-  // Reads need the token only when the server is bound beyond loopback.
+  // Reads need the token when the server is bound beyond loopback, or when the request's
+  // Host is not a loopback name.
   Status check_read(const Request& request) const;
   // A browser's stream (SSE, WebSocket) must come from this server's own origin or an
   // allowed one; a request without Origin (not a browser) passes.
@@ -40,7 +41,7 @@ class Access {
   bool loopback_;
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost".
+// True for 127.0.0.0/8 addresses, ::1 and "localhost".
 bool is_loopback_host(std::string_view host);
 
 }  // namespace jobwire::http
