@@ -4,14 +4,20 @@
 
 namespace jobwire {
 
+// With thousands of subscribers each queue is a cache miss on the writer thread; fetching
+// the queue a few ahead overlaps them (the writer's offer fell from 12 % to 7 % of jobwired's
+// CPU samples at 10,000 SSE streams, BENCHMARKS.md).
+constexpr size_t kPrefetchAhead = 4;
+
 void Hub::publish(const std::vector<EventPtr>& batch) {
   if (batch.empty()) return;
   size_t handed = 0;
   uint64_t overflows = 0;
   {
     std::lock_guard lock(mu_);
-    for (const auto& queue : queues_) {
-      SubscriptionQueue::Offered offered = queue->offer(batch);
+    for (size_t i = 0; i < queues_.size(); ++i) {
+      if (i + kPrefetchAhead < queues_.size()) __builtin_prefetch(queues_[i + kPrefetchAhead].get(), 1);
+      SubscriptionQueue::Offered offered = queues_[i]->offer(batch);
       handed += offered.handed;
       overflows += offered.overflowed ? 1 : 0;
     }
