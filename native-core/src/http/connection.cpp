@@ -8,7 +8,7 @@
 #include <cassert>
 #include <vector>
 
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 namespace {
@@ -28,7 +28,7 @@ struct WriteRequest {
 
 }  // namespace
 
-Connection::Connection(ServerImpl& server, uint64_t id) : server_(server), id_(id) {
+Connection::Connection(ServerLoop& server, uint64_t id) : server_(server), id_(id) {
   llhttp_init(&parser_, HTTP_REQUEST, &parser_settings());
   parser_.data = this;
 }

@@ -38,7 +38,7 @@
 
 namespace jobwire::http {
 
-class ServerImpl;
+class ServerLoop;
 
 // What a send did, as uWebSockets' send answers SUCCESS / BACKPRESSURE / DROPPED. Ordered
 // from best to worst, so std::max of several answers is the answer for all of them.
@@ -91,7 +91,7 @@ class Connection {
     closed,          // uv_close was called; the server frees us in on_closed
   };
 
-  Connection(ServerImpl& server, uint64_t id);
+  Connection(ServerLoop& server, uint64_t id);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -217,7 +217,7 @@ class Connection {
   // say `gap` behind the write in flight, and close (aborting if that write never ends).
   void drop_stalled_stream(uint64_t now);
 
-  ServerImpl& server_;
+  ServerLoop& server_;
   const uint64_t id_;
   State state_ = State::idle;
   uv_tcp_t tcp_{};

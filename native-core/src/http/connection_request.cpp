@@ -9,7 +9,7 @@
 #include "http/connection.h"
 #include "http/gzip.h"
 #include "http/router.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 namespace {

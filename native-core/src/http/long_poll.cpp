@@ -2,11 +2,11 @@
 
 #include "http/connection.h"
 #include "api/json_text.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 
-void LongPoll::start(ServerImpl& server, Connection& conn, int64_t after, EventFilter filter, size_t limit,
+void LongPoll::start(ServerLoop& server, Connection& conn, int64_t after, EventFilter filter, size_t limit,
                      uint64_t wait_ms) {
   auto subscription = StreamSubscription::open(server, conn.id(), after, std::move(filter));
   if (!subscription.ok()) {
@@ -21,7 +21,7 @@ void LongPoll::start(ServerImpl& server, Connection& conn, int64_t after, EventF
   if (ready) server.mailbox()->post_ready(conn.id());
 }
 
-LongPoll::LongPoll(ServerImpl& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription, size_t limit)
+LongPoll::LongPoll(ServerLoop& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription, size_t limit)
     : server_(server), conn_(conn), subscription_(std::move(subscription)), limit_(limit), timer_(new uv_timer_t) {
   uv_timer_init(server.loop(), timer_);
   timer_->data = this;

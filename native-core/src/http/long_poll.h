@@ -13,12 +13,12 @@
 namespace jobwire::http {
 
 class Connection;
-class ServerImpl;
+class ServerLoop;
 
 class LongPoll final : public Session {
  public:
   // Parks the connection's request after cursor `after`; answers within `wait_ms`.
-  static void start(ServerImpl& server, Connection& conn, int64_t after, EventFilter filter, size_t limit,
+  static void start(ServerLoop& server, Connection& conn, int64_t after, EventFilter filter, size_t limit,
                     uint64_t wait_ms);
   ~LongPoll() override;
 
@@ -30,11 +30,11 @@ class LongPoll final : public Session {
   void on_shutdown() override;
 
  private:
-  LongPoll(ServerImpl& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription, size_t limit);
+  LongPoll(ServerLoop& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription, size_t limit);
   static void on_timeout(uv_timer_t* timer);
   void answer(const std::vector<EventPtr>& events, int64_t next);
 
-  ServerImpl& server_;
+  ServerLoop& server_;
   Connection& conn_;
   std::unique_ptr<StreamSubscription> subscription_;
   size_t limit_;

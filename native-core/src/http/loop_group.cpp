@@ -19,7 +19,7 @@ Result<std::unique_ptr<Server>> Server::start(std::shared_ptr<Core> core, Server
 namespace http {
 
 LoopGroup::LoopGroup(std::shared_ptr<Core> core, const ServerOptions& options) {
-  for (size_t i = 0; i < options.threads; ++i) loops_.push_back(std::make_unique<ServerImpl>(*this, i, core, options));
+  for (size_t i = 0; i < options.threads; ++i) loops_.push_back(std::make_unique<ServerLoop>(*this, i, core, options));
 }
 
 LoopGroup::~LoopGroup() { stop(); }
@@ -43,8 +43,8 @@ void LoopGroup::stop() {
   for (auto& loop : loops_) loop->join();
 }
 
-ServerImpl& LoopGroup::least_loaded() noexcept {
-  ServerImpl* best = loops_.front().get();
+ServerLoop& LoopGroup::least_loaded() noexcept {
+  ServerLoop* best = loops_.front().get();
   size_t fewest = best->assigned().load(std::memory_order_relaxed);
   for (size_t i = 1; i < loops_.size() && fewest > 0; ++i) {
     size_t open = loops_[i]->assigned().load(std::memory_order_relaxed);

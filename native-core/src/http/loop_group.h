@@ -1,4 +1,4 @@
-// The server behind jobwire::Server: ServerOptions::threads loops (ServerImpl), each on its
+// The server behind jobwire::Server: ServerOptions::threads loops (ServerLoop), each on its
 // own thread with its own connections, fan-out sweeps, mailbox, metrics, SSE frames and job
 // cache. Loop 0 listens and hands each connection to the loop with the fewest open
 // (server_accept.cpp).
@@ -10,14 +10,14 @@
 // per loop and summed when /metrics is asked (metrics_gather.h). The job cache and the SSE
 // frames are per loop: a cached 200 and a frame lookup stay lock-free on the hot path, at the
 // cost of one store read (or one frame format) per loop instead of per server; the job cache's
-// capacity is divided between the loops (ServerImpl::kCachedJobs).
+// capacity is divided between the loops (ServerLoop::kCachedJobs).
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <vector>
 
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 #include "jobwire/server.h"
 
 namespace jobwire::http {
@@ -37,14 +37,14 @@ class LoopGroup final : public Server {
 
   // --- any thread, once started ---
   size_t size() const noexcept { return loops_.size(); }
-  ServerImpl& loop(size_t index) noexcept { return *loops_[index]; }
+  ServerLoop& loop(size_t index) noexcept { return *loops_[index]; }
   // The loop with the fewest open connections (the lowest index among equals).
-  ServerImpl& least_loaded() noexcept;
+  ServerLoop& least_loaded() noexcept;
   // Open connections on every loop.
   size_t open_connections() const noexcept;
 
  private:
-  std::vector<std::unique_ptr<ServerImpl>> loops_;
+  std::vector<std::unique_ptr<ServerLoop>> loops_;
 };
 
 }  // namespace jobwire::http

@@ -7,12 +7,12 @@
 
 #include "http/connection.h"
 #include "http/loop_group.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 namespace {
 
-Response render(ServerImpl& here, const std::vector<LoopReport>& reports) {
+Response render(ServerLoop& here, const std::vector<LoopReport>& reports) {
   Metrics total = reports[here.index()].metrics;  // its sampled gauges are the ones shown
   total.head_seq = here.core().log_info().head_seq;
   std::array<size_t, kTransportCount> connections{};
@@ -40,7 +40,7 @@ Response render(ServerImpl& here, const std::vector<LoopReport>& reports) {
 // The reports of one /metrics request, each filled by its loop on its own thread.
 class Gather : public std::enable_shared_from_this<Gather> {
  public:
-  Gather(ServerImpl& here, uint64_t connection_id, size_t loops)
+  Gather(ServerLoop& here, uint64_t connection_id, size_t loops)
       : here_(here), connection_id_(connection_id), reports_(loops), waiting_(loops - 1) {
     reports_[here.index()] = here.report();
   }
@@ -58,14 +58,14 @@ class Gather : public std::enable_shared_from_this<Gather> {
     }
     // Dropped when `here` has closed its mailbox: it is ending, and its connections with it.
     here_.mailbox()->post([self = shared_from_this()] {
-      ServerImpl& here = self->here_;
+      ServerLoop& here = self->here_;
       here.work_finished();
       here.with_connection(self->connection_id_, [&](Connection& conn) { conn.respond(render(here, self->reports_)); });
     });
   }
 
  private:
-  ServerImpl& here_;
+  ServerLoop& here_;
   const uint64_t connection_id_;
   std::mutex mutex_;
   std::vector<LoopReport> reports_;  // guarded by mutex_ until every loop has arrived
@@ -89,7 +89,7 @@ class Reply {
 
 }  // namespace
 
-void answer_metrics(ServerImpl& here, Connection& conn) {
+void answer_metrics(ServerLoop& here, Connection& conn) {
   LoopGroup& group = here.group();
   if (group.size() == 1) {
     conn.respond(render(here, {here.report()}));
@@ -100,7 +100,7 @@ void answer_metrics(ServerImpl& here, Connection& conn) {
   conn.defer();
   for (size_t i = 0; i < group.size(); ++i) {
     if (i == here.index()) continue;
-    ServerImpl* loop = &group.loop(i);
+    ServerLoop* loop = &group.loop(i);
     loop->mailbox()->post([loop, reply = std::make_shared<Reply>(gather, i)] { reply->fill(loop->report()); });
   }
 }

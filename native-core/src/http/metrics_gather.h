@@ -13,7 +13,7 @@
 namespace jobwire::http {
 
 class Connection;
-class ServerImpl;
+class ServerLoop;
 
 // What one loop reports, read on its own thread.
 struct LoopReport {
@@ -24,6 +24,6 @@ struct LoopReport {
 
 // Answers /metrics on `conn` of loop `here`: at once with one loop, otherwise once every
 // loop has reported (a loop that is shutting down reports nothing and is not waited for).
-void answer_metrics(ServerImpl& here, Connection& conn);
+void answer_metrics(ServerLoop& here, Connection& conn);
 
 }  // namespace jobwire::http

@@ -5,14 +5,14 @@
 #include <memory>
 
 #include "http/connection.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 namespace {
 
 struct OffLoopWork {
   uv_work_t request{};
-  ServerImpl* server = nullptr;
+  ServerLoop* server = nullptr;
   uint64_t connection_id = 0;
   std::function<void()> read;
   std::function<void(Connection&)> then;

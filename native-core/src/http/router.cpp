@@ -5,7 +5,7 @@
 
 #include "http/connection.h"
 #include "http/handlers.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 namespace {
@@ -58,7 +58,7 @@ Status check(const Access& access, Need need, const Request& request) {
 
 }  // namespace
 
-void route_request(ServerImpl& server, Connection& conn) {
+void route_request(ServerLoop& server, Connection& conn) {
   const Request& request = conn.request();
   if (request.method == "OPTIONS") {
     conn.respond(server.access().preflight(request));

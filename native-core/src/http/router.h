@@ -8,19 +8,19 @@
 namespace jobwire::http {
 
 class Connection;
-class ServerImpl;
+class ServerLoop;
 struct Request;
 
 // What a handler gets: the server, the connection to answer on, the request, and the
 // {id} segment of the path when the route has one.
 struct RouteContext {
-  ServerImpl& server;
+  ServerLoop& server;
   Connection& conn;
   const Request& request;
   std::string id;
 };
 
 // Routes the connection's current request; the handler answers now or later.
-void route_request(ServerImpl& server, Connection& conn);
+void route_request(ServerLoop& server, Connection& conn);
 
 }  // namespace jobwire::http

@@ -4,7 +4,7 @@
 #include "http/connection.h"
 #include "http/handlers.h"
 #include "http/metrics_gather.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 

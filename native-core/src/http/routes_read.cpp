@@ -11,7 +11,7 @@
 #include "http/handlers.h"
 #include "http/long_poll.h"
 #include "http/off_loop.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 #include "model/wall_clock.h"
 
 namespace jobwire::http {
@@ -29,7 +29,7 @@ bool answered_from_cache(RouteContext& ctx, const api::Plan& plan) {
 
 // After the read, on the loop: a job read is kept for the cache, an events read that found
 // nothing waits when asked to, and the rest is answered.
-void finish(ServerImpl& server, Connection& conn, const api::Plan& plan, api::Outcome& outcome) {
+void finish(ServerLoop& server, Connection& conn, const api::Plan& plan, api::Outcome& outcome) {
   if (outcome.job) server.job_cache().keep(*outcome.job);
   if (plan.route == api::Route::events && outcome.answer.status == 200) {
     if (outcome.idle && plan.wait_s > 0 && !server.stopping()) {
@@ -60,7 +60,7 @@ void get_read(RouteContext& ctx, const api::ReadRoute& route) {
   }
   if (plan->route == api::Route::job && answered_from_cache(ctx, *plan)) return;
   auto outcome = std::make_shared<api::Outcome>();
-  ServerImpl* server = &ctx.server;
+  ServerLoop* server = &ctx.server;
   run_off_loop(
       ctx, [plan, outcome, core = &ctx.server.core(), epoch = ctx.server.epoch()] { *outcome = api::read(*plan, *core, epoch); },
       [plan, outcome, server](Connection& conn) { finish(*server, conn, *plan, *outcome); });

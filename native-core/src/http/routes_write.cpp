@@ -3,7 +3,7 @@
 #include "http/connection.h"
 #include "http/handlers.h"
 #include "api/json_text.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 #include "model/job_json.h"
 #include "model/write_json.h"
 
@@ -38,7 +38,7 @@ std::string render_event(const Committed& committed, const std::string&) { retur
 WriteDone answer_when_committed(RouteContext& ctx, int status, Render render) {
   ctx.conn.defer();
   ctx.server.work_started();
-  ServerImpl* server = &ctx.server;
+  ServerLoop* server = &ctx.server;
   uint64_t id = ctx.conn.id();
   std::shared_ptr<Mailbox> mailbox = ctx.server.mailbox();
   return [mailbox, server, id, status, render](Result<Committed> result) {

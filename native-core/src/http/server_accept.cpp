@@ -17,7 +17,7 @@
 
 #include "http/connection.h"
 #include "http/loop_group.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 #include "platform/platform.h"
 
 namespace jobwire::http {
@@ -40,10 +40,10 @@ class HandedSocket {
 
 }  // namespace
 
-void ServerImpl::on_connection(uv_stream_t* listener, int status) {
-  auto* self = static_cast<ServerImpl*>(listener->data);
+void ServerLoop::on_connection(uv_stream_t* listener, int status) {
+  auto* self = static_cast<ServerLoop*>(listener->data);
   if (status < 0 || self->stopping_) return;
-  ServerImpl& target = self->group_.least_loaded();
+  ServerLoop& target = self->group_.least_loaded();
   target.assigned_.fetch_add(1, std::memory_order_relaxed);
   // Counted in first, as a connection joined the map before the cap was checked.
   bool refuse = self->group_.open_connections() > self->options_.max_connections;
@@ -54,11 +54,11 @@ void ServerImpl::on_connection(uv_stream_t* listener, int status) {
   }
 }
 
-void ServerImpl::accept_one(bool refuse) {
+void ServerLoop::accept_one(bool refuse) {
   add_connection(refuse, [this](Connection& conn) { return conn.accept(reinterpret_cast<uv_stream_t*>(&listener_)); });
 }
 
-void ServerImpl::hand_off(ServerImpl& target, bool refuse) {
+void ServerLoop::hand_off(ServerLoop& target, bool refuse) {
   auto* accepted = new uv_tcp_t;
   uv_tcp_init(&loop_, accepted);
   uv_os_fd_t fd = -1;
@@ -72,12 +72,12 @@ void ServerImpl::hand_off(ServerImpl& target, bool refuse) {
     return;
   }
   auto handed = std::make_shared<HandedSocket>(socket);
-  ServerImpl* to = &target;
+  ServerLoop* to = &target;
   if (!target.mailbox_->post([to, handed, refuse] { to->adopt(handed->release(), refuse); }))
     target.assigned_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void ServerImpl::adopt(uv_os_sock_t socket, bool refuse) {
+void ServerLoop::adopt(uv_os_sock_t socket, bool refuse) {
   if (stopping_) {
     platform::close_socket(socket);
     assigned_.fetch_sub(1, std::memory_order_relaxed);
@@ -90,7 +90,7 @@ void ServerImpl::adopt(uv_os_sock_t socket, bool refuse) {
   });
 }
 
-void ServerImpl::add_connection(bool refuse, const std::function<int(Connection&)>& start) {
+void ServerLoop::add_connection(bool refuse, const std::function<int(Connection&)>& start) {
   uint64_t id = next_id_++;
   auto conn = std::make_unique<Connection>(*this, id);
   Connection* raw = conn.get();

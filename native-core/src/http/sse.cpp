@@ -7,7 +7,7 @@
 #include "http/stream_subscription.h"
 #include "http/handlers.h"
 #include "api/query.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 #include "http/session.h"
 #include "http/sse_frames.h"
 #include "http/stream_cursor.h"
@@ -21,7 +21,7 @@ constexpr const char* kRetry = "retry: 2000\n\n";
 
 class SseStream final : public Session {
  public:
-  SseStream(ServerImpl& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription)
+  SseStream(ServerLoop& server, Connection& conn, std::unique_ptr<StreamSubscription> subscription)
       : server_(server), conn_(conn), subscription_(std::move(subscription)) {}
 
   Transport transport() const override { return Transport::sse; }
@@ -75,7 +75,7 @@ class SseStream final : public Session {
     return conn_.send(frame);
   }
 
-  ServerImpl& server_;
+  ServerLoop& server_;
   Connection& conn_;
   std::unique_ptr<StreamSubscription> subscription_;
   bool told_delayed_ = false;  // the last heartbeat said the store was unreachable

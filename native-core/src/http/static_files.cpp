@@ -11,7 +11,7 @@
 #include "http/connection.h"
 #include "http/handlers.h"
 #include "http/off_loop.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 namespace {

@@ -1,10 +1,10 @@
 #include "http/stream_subscription.h"
 
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 namespace jobwire::http {
 
-Result<std::unique_ptr<StreamSubscription>> StreamSubscription::open(ServerImpl& server, uint64_t id, std::optional<int64_t> after,
+Result<std::unique_ptr<StreamSubscription>> StreamSubscription::open(ServerLoop& server, uint64_t id, std::optional<int64_t> after,
                                          EventFilter filter) {
   auto posted = std::make_shared<std::atomic<bool>>(false);
   SubscribeOptions options;

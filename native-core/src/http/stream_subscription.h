@@ -11,12 +11,12 @@
 
 namespace jobwire::http {
 
-class ServerImpl;
+class ServerLoop;
 
 class StreamSubscription {
  public:
   // Subscribes connection `id` after `after` (absent: from the head) with `filter`.
-  static Result<std::unique_ptr<StreamSubscription>> open(ServerImpl& server, uint64_t id, std::optional<int64_t> after,
+  static Result<std::unique_ptr<StreamSubscription>> open(ServerLoop& server, uint64_t id, std::optional<int64_t> after,
                                             EventFilter filter);
   ~StreamSubscription();
   StreamSubscription(const StreamSubscription&) = delete;

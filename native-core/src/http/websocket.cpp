@@ -14,7 +14,7 @@
 #include "http/stream_subscription.h"
 #include "http/handlers.h"
 #include "api/query.h"
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 #include "http/session.h"
 #include "http/stream_cursor.h"
 #include "http/stream_delivery.h"
@@ -33,7 +33,7 @@ bool contains_token(std::string_view value, std::string_view token) {
 
 class WebSocketStream final : public Session {
  public:
-  WebSocketStream(ServerImpl& server, Connection& conn, EventFilter filter)
+  WebSocketStream(ServerLoop& server, Connection& conn, EventFilter filter)
       : server_(server), conn_(conn), filter_(std::move(filter)) {}
 
   ~WebSocketStream() override {
@@ -178,7 +178,7 @@ class WebSocketStream final : public Session {
         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
-  ServerImpl& server_;
+  ServerLoop& server_;
   Connection& conn_;
   EventFilter filter_;
   wslay_event_context_ptr ctx_ = nullptr;

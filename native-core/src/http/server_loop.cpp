@@ -1,4 +1,4 @@
-#include "http/server_impl.h"
+#include "http/server_loop.h"
 
 #include <algorithm>
 
@@ -18,7 +18,7 @@ Status uv_status(const char* what, int rc) {
 
 }  // namespace
 
-ServerImpl::ServerImpl(LoopGroup& group, size_t index, std::shared_ptr<Core> core, ServerOptions options)
+ServerLoop::ServerLoop(LoopGroup& group, size_t index, std::shared_ptr<Core> core, ServerOptions options)
     : group_(group),
       index_(index),
       core_(std::move(core)),
@@ -26,12 +26,12 @@ ServerImpl::ServerImpl(LoopGroup& group, size_t index, std::shared_ptr<Core> cor
       access_(options_),
       job_cache_(std::max(kCachedJobs / options_.threads, kMinCachedJobsPerLoop), [this](const Job& job, int64_t now_ms) { return api::job_snapshot_body(job, epoch_, now_ms); }) {}
 
-ServerImpl::~ServerImpl() {
+ServerLoop::~ServerLoop() {
   request_stop();
   join();
 }
 
-Status ServerImpl::open() {
+Status ServerLoop::open() {
   platform::ignore_sigpipe_unless_handled();
   epoch_ = core_->log_info().epoch;
   if (int rc = uv_loop_init(&loop_); rc != 0) return uv_status("uv_loop_init", rc);
@@ -44,7 +44,7 @@ Status ServerImpl::open() {
     return static_cast<size_t>(it->second->queued_total() - before);
   }, metrics_);
   mailbox_->open(&loop_, [this](const std::vector<uint64_t>& ids) { scheduler_.on_ready(ids); });
-  uv_async_init(&loop_, &stop_async_, &ServerImpl::on_stop_async);
+  uv_async_init(&loop_, &stop_async_, &ServerLoop::on_stop_async);
   stop_async_.data = this;
   uv_timer_init(&loop_, &sweep_timer_);
   sweep_timer_.data = this;
@@ -60,14 +60,14 @@ Status ServerImpl::open() {
   // Often enough to see a stall's first quarter (when a stream sheds its queue) promptly.
   int timeouts_checked_ms = std::min(options_.request_timeout_ms / 4, options_.stall_timeout_ms / 8);
   uint64_t sweep_ms = static_cast<uint64_t>(std::clamp(timeouts_checked_ms, 50, 1000));
-  uv_timer_start(&sweep_timer_, &ServerImpl::on_sweep, sweep_ms, sweep_ms);
+  uv_timer_start(&sweep_timer_, &ServerLoop::on_sweep, sweep_ms, sweep_ms);
   uint64_t heartbeat_ms = static_cast<uint64_t>(std::max(options_.heartbeat_ms, 100));
-  uv_timer_start(&heartbeat_timer_, &ServerImpl::on_heartbeat, heartbeat_ms, heartbeat_ms);
+  uv_timer_start(&heartbeat_timer_, &ServerLoop::on_heartbeat, heartbeat_ms, heartbeat_ms);
   metrics_.sample(core_->log_info().head_seq, uv_now(&loop_));
   return Status::Ok();
 }
 
-Status ServerImpl::listen() {
+Status ServerLoop::listen() {
   uv_tcp_init(&loop_, &listener_);
   listener_.data = this;
   listening_ = true;
@@ -77,7 +77,7 @@ Status ServerImpl::listen() {
                ? uv_ip6_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in6*>(&address))
                : uv_ip4_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in*>(&address));
   if (rc == 0) rc = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&address), 0);
-  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kListenBacklog, &ServerImpl::on_connection);
+  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kListenBacklog, &ServerLoop::on_connection);
   if (rc != 0) return uv_status(("cannot listen on " + options_.host + ":" + std::to_string(options_.port)).c_str(), rc);
   sockaddr_storage bound{};
   int length = sizeof bound;
@@ -87,7 +87,7 @@ Status ServerImpl::listen() {
   return Status::Ok();
 }
 
-void ServerImpl::close_unstarted() {
+void ServerLoop::close_unstarted() {
   handles_closed_ = true;
   mailbox_->close();
   scheduler_.close();
@@ -101,18 +101,18 @@ void ServerImpl::close_unstarted() {
   loop_ready_ = false;
 }
 
-void ServerImpl::start_thread() {
+void ServerLoop::start_thread() {
   thread_ = std::thread([this] {
     platform::name_this_thread(("jobwire-loop" + std::to_string(index_)).c_str());  // ≤ 15 characters
     uv_run(&loop_, UV_RUN_DEFAULT);
   });
 }
 
-void ServerImpl::request_stop() {
+void ServerLoop::request_stop() {
   if (thread_.joinable() && !stop_requested_.exchange(true)) uv_async_send(&stop_async_);
 }
 
-void ServerImpl::join() {
+void ServerLoop::join() {
   if (!thread_.joinable()) return;
   thread_.join();
   if (loop_ready_) {
@@ -121,7 +121,7 @@ void ServerImpl::join() {
   }
 }
 
-void ServerImpl::forget(uint64_t id) {
+void ServerLoop::forget(uint64_t id) {
   auto it = connections_.find(id);
   if (it != connections_.end()) {
     Transport transport = it->second->transport();
@@ -131,19 +131,19 @@ void ServerImpl::forget(uint64_t id) {
   if (stopping_) maybe_finish_shutdown();
 }
 
-void ServerImpl::erase_connection(std::unordered_map<uint64_t, std::unique_ptr<Connection>>::iterator it) {
+void ServerLoop::erase_connection(std::unordered_map<uint64_t, std::unique_ptr<Connection>>::iterator it) {
   connections_.erase(it);
   assigned_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-std::array<size_t, kTransportCount> ServerImpl::connections_by_transport() const {
+std::array<size_t, kTransportCount> ServerLoop::connections_by_transport() const {
   std::array<size_t, kTransportCount> counts{};
   for (const auto& [id, conn] : connections_)
     if (!conn->closing()) ++counts[static_cast<size_t>(conn->transport())];
   return counts;
 }
 
-StreamGauges ServerImpl::stream_gauges() const {
+StreamGauges ServerLoop::stream_gauges() const {
   StreamGauges gauges;
   for (const auto& [id, conn] : connections_) {
     if (conn->transport() != Transport::sse && conn->transport() != Transport::websocket) continue;
@@ -153,14 +153,14 @@ StreamGauges ServerImpl::stream_gauges() const {
   return gauges;
 }
 
-LoopReport ServerImpl::report() const {
+LoopReport ServerLoop::report() const {
   return LoopReport{metrics_, connections_by_transport(), stream_gauges()};
 }
 
 // ---------------------------------------------------------------- timers
 
-void ServerImpl::on_sweep(uv_timer_t* timer) {
-  auto* self = static_cast<ServerImpl*>(timer->data);
+void ServerLoop::on_sweep(uv_timer_t* timer) {
+  auto* self = static_cast<ServerLoop*>(timer->data);
   uint64_t now = uv_now(&self->loop_);
   // Timeouts may close connections; closing only unlinks them in a later callback.
   for (auto& [id, conn] : self->connections_) conn->check_timeouts(now);
@@ -172,24 +172,24 @@ void ServerImpl::on_sweep(uv_timer_t* timer) {
   if (self->stopping_) self->maybe_finish_shutdown();
 }
 
-void ServerImpl::maybe_release_memory(uint64_t now) {
+void ServerLoop::maybe_release_memory(uint64_t now) {
   if (streams_closed_since_trim_ == 0 || now < heap_trimmed_ms_ + 1000) return;
   platform::release_free_memory();
   streams_closed_since_trim_ = 0;
   heap_trimmed_ms_ = now;
 }
 
-void ServerImpl::on_heartbeat(uv_timer_t* timer) {
-  auto* self = static_cast<ServerImpl*>(timer->data);
+void ServerLoop::on_heartbeat(uv_timer_t* timer) {
+  auto* self = static_cast<ServerLoop*>(timer->data);
   self->store_delayed_ = !self->core_->log_info().reachable;
   for (auto& [id, conn] : self->connections_) conn->on_heartbeat();
 }
 
 // ---------------------------------------------------------------- stopping
 
-void ServerImpl::on_stop_async(uv_async_t* handle) { static_cast<ServerImpl*>(handle->data)->begin_shutdown(); }
+void ServerLoop::on_stop_async(uv_async_t* handle) { static_cast<ServerLoop*>(handle->data)->begin_shutdown(); }
 
-void ServerImpl::begin_shutdown() {
+void ServerLoop::begin_shutdown() {
   if (stopping_) return;
   stopping_ = true;
   shutdown_deadline_ms_ = uv_now(&loop_) + kShutdownGraceMs;
@@ -204,12 +204,12 @@ void ServerImpl::begin_shutdown() {
   maybe_finish_shutdown();
 }
 
-void ServerImpl::work_finished() {
+void ServerLoop::work_finished() {
   --work_in_flight_;
   if (stopping_) maybe_finish_shutdown();
 }
 
-void ServerImpl::maybe_finish_shutdown() {
+void ServerLoop::maybe_finish_shutdown() {
   if (handles_closed_) return;
   bool overdue = uv_now(&loop_) >= shutdown_deadline_ms_;
   if (overdue) {

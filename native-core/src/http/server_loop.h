@@ -34,7 +34,7 @@ namespace jobwire::http {
 
 class LoopGroup;
 
-class ServerImpl final {
+class ServerLoop final {
  public:
   // Rendered jobs the server keeps for GET /api/jobs/{id}, shared out between its loops (each
   // keeps its own, at least kMinCachedJobsPerLoop), so more loops do not mean more memory.
@@ -42,10 +42,10 @@ class ServerImpl final {
   static constexpr size_t kMinCachedJobsPerLoop = 1'000;
 
   // Loop `index` of `group`. Loop 0 listens.
-  ServerImpl(LoopGroup& group, size_t index, std::shared_ptr<Core> core, ServerOptions options);
-  ~ServerImpl();
-  ServerImpl(const ServerImpl&) = delete;
-  ServerImpl& operator=(const ServerImpl&) = delete;
+  ServerLoop(LoopGroup& group, size_t index, std::shared_ptr<Core> core, ServerOptions options);
+  ~ServerLoop();
+  ServerLoop(const ServerLoop&) = delete;
+  ServerLoop& operator=(const ServerLoop&) = delete;
 
   // --- owner's thread ---
   // Makes the loop and its handles (loop 0: binds and listens); nothing runs yet. On failure
@@ -108,7 +108,7 @@ class ServerImpl final {
   // Accepting (server_accept.cpp).
   static void on_connection(uv_stream_t* listener, int status);
   void accept_one(bool refuse);
-  void hand_off(ServerImpl& target, bool refuse);
+  void hand_off(ServerLoop& target, bool refuse);
   // Makes a connection and opens it with `start` (a libuv status); once open it is counted,
   // and refused when over the cap.
   void add_connection(bool refuse, const std::function<int(Connection&)>& start);
