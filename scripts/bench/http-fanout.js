@@ -10,7 +10,7 @@
 // processes: build/bench_sse_client (native, C++/libuv; the default once built, P = 1) or
 // lib/sse-load-client.js (node, P = 4). At ~1 M frames/s Node load processes lag by
 // themselves on a 2-core box and their lag lands in the measured latency.
-// --threads: jobwired's loop threads (default: its own, one per core).
+// --threads: jobwired's loop threads (default: its own, one per core but one).
 // On a bigger machine the load runs elsewhere: --host is the address jobwired binds, which the
 // client machine reaches (reads then need the token: the streams carry it); --client-host
 // runs each native load process there over ssh (`ssh SSH_HOST PATH ...`; --client-bin is

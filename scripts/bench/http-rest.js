@@ -3,8 +3,9 @@
 // 304s/s and 200s/s on GET /api/jobs/{id} with keep-alive, measured by wrk, for jobwired and
 // the Node peer in the same run, with each server's CPU time per response (its own CPU time,
 // so the load generator sharing the cores does not hide it). --compare BIN adds another
-// jobwired binary (a build before a change) to the same run.
-//   node scripts/bench/http-rest.js [--seconds 8] [--connections 50] [--threads 1] [--compare BIN]
+// jobwired binary (a build before a change) to the same run. --threads is wrk's; --loops is
+// jobwired's --threads (default: its own, one loop per core but one).
+//   node scripts/bench/http-rest.js [--seconds 8] [--connections 50] [--threads 1] [--loops N] [--compare BIN]
 const os = require('node:os')
 const { spawnSync } = require('node:child_process')
 const { startJobwired, startPeer, cpuSeconds } = require('./lib/servers')
@@ -17,6 +18,8 @@ const seconds = Number(arg('seconds', 8))
 const connections = Number(arg('connections', 50))
 const threads = Number(arg('threads', 1))
 const compareBin = arg('compare', null)
+const loops = arg('loops', null)
+const jobwiredArgs = loops ? ['--threads', loops] : []
 
 async function createJob (server) {
   const res = await fetch(`${server.url}/api/jobs`, {
@@ -62,11 +65,11 @@ function requireWrk () {
 
 async function main () {
   requireWrk()
-  console.log(`# GET /api/jobs/{id}, keep-alive, wrk -t${threads} -c${connections} -d${seconds}s, ${os.cpus().length} CPUs (${os.cpus()[0].model})`)
+  console.log(`# GET /api/jobs/{id}, keep-alive, wrk -t${threads} -c${connections} -d${seconds}s, jobwired ${loops ? `--threads ${loops}` : 'with its default loops'}, ${os.cpus().length} CPUs (${os.cpus()[0].model})`)
   const results = []
-  const starters = [startJobwired, startPeer]
+  const starters = [() => startJobwired(jobwiredArgs), startPeer]
   if (compareBin) {
-    starters.push(async () => ({ ...(await startJobwired([], compareBin)), name: `jobwired (${compareBin})` }))
+    starters.push(async () => ({ ...(await startJobwired(jobwiredArgs, compareBin)), name: `jobwired (${compareBin})` }))
   }
   for (const start of starters) {
     const server = await start()

@@ -48,6 +48,17 @@ test('--json prints machine-readable startup lines with the url, port and epoch'
   assert.equal(health.status, 200)
 })
 
+test('without --threads, jobwired runs one loop per core but one: the writer thread has the last', async (t) => {
+  const dir = tempDir(t)
+  const run = spawnUntil(['--port', '0', '--token', 'tok', '--db', path.join(dir, 'a.db'), '--json'],
+    { until: (lines) => lines.some((l) => l.includes('"listening"')) })
+  t.after(() => run.proc.kill('SIGKILL'))
+  const listening = JSON.parse((await run.ready).find((l) => l.includes('"listening"')))
+  assert.equal(listening.threads, Math.max(1, os.cpus().length - 1))
+  const metrics = await (await fetch(`${listening.url}/metrics`)).text()
+  assert.equal(metrics.match(/^jobwire_loop_connections\{loop="\d+"\} /gm).length, listening.threads)
+})
+
 test('without --token or JOBWIRE_TOKEN a token is generated, printed, saved beside the db and reused', async (t) => {
   const dir = tempDir(t)
   const db = path.join(dir, 'tok.db')

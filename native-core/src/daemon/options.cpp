@@ -40,7 +40,7 @@ const char* usage_text() {
          "  --no-dashboard         serve no dashboard at /\n"
          "  --json                 machine-readable startup lines\n"
          "  --threads N            HTTP loop threads, each serving a share of the connections\n"
-         "                         (1..256; default: one per core)\n"
+         "                         (1..256; default: one per core but one, which the writer uses)\n"
          "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; 2000..60000)\n"
          "  --poll-log-interval-ms N  the same for logs   --no-polling  tell clients not to poll\n"
          "  --idempotency-key-ms N     how long an Idempotency-Key answers retries (default 86400000: 24 h)\n"
@@ -53,8 +53,11 @@ const char* usage_text() {
 
 Result<DaemonOptions> parse_options(int argc, char** argv) {
   DaemonOptions options;
-  // A server of its own serves every core; an app that embeds the server keeps one loop.
-  options.server.threads = std::max(1u, std::thread::hardware_concurrency());
+  // A server of its own serves the cores; an app that embeds the server keeps one loop.
+  // One loop per core but one: the store's writer thread (group commit, and the hub's offer
+  // to every stream) is as busy as a loop under load. On two cores a second loop cost 25 %
+  // more CPU per REST response and 15–20 % more per SSE delivery (BENCHMARKS.md, session 18).
+  options.server.threads = std::max(2u, std::thread::hardware_concurrency()) - 1;  // 0: unknown
   const char* store = std::getenv("JOBWIRE_STORE");
   options.core.store = store && *store ? store : "jobwire.db";
   if (const char* token = std::getenv("JOBWIRE_TOKEN"); token && *token) {
