@@ -55,8 +55,8 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
   DaemonOptions options;
   // A server of its own serves the cores; an app that embeds the server keeps one loop.
   // One loop per core but one: the store's writer thread (group commit, and the hub's offer
-  // to every stream) is as busy as a loop under load. On two cores a second loop cost 25 %
-  // more CPU per REST response and 15–20 % more per SSE delivery (BENCHMARKS.md, session 18).
+  // to every stream) is as busy as a loop under load. On two cores a second loop cost 15–20 %
+  // more CPU per SSE delivery at 10,000 streams (BENCHMARKS.md, session 18).
   options.server.threads = std::max(2u, std::thread::hardware_concurrency()) - 1;  // 0: unknown
   const char* store = std::getenv("JOBWIRE_STORE");
   options.core.store = store && *store ? store : "jobwire.db";
