@@ -86,12 +86,32 @@ class SlowReads final : public Core {
   uint64_t queue_drops() const override { return core_->queue_drops(); }
   std::optional<int64_t> job_etag(const std::string& id) const override { return core_->job_etag(id); }
   Result<std::shared_ptr<Subscription>> subscribe(SubscribeOptions options) override {
-    return core_->subscribe(std::move(options));
+    auto subscription = core_->subscribe(std::move(options));
+    if (!subscription.ok()) return subscription;
+    return std::shared_ptr<Subscription>(std::make_shared<SlowCatchUp>(std::move(subscription).value()));
   }
   void close() override { core_->close(); }
   bool closed() const override { return core_->closed(); }
 
  private:
+  // A real subscription whose takes from the log (catching up) are made kSlowRead slower.
+  class SlowCatchUp final : public Subscription {
+   public:
+    explicit SlowCatchUp(std::shared_ptr<Subscription> real) : real_(std::move(real)) {}
+    Delivery take(size_t max) override {
+      if (real_->reads_log()) std::this_thread::sleep_for(kSlowRead);
+      return real_->take(max);
+    }
+    bool ready() const override { return real_->ready(); }
+    bool reads_log() const override { return real_->reads_log(); }
+    int64_t cursor() const override { return real_->cursor(); }
+    void shed() override { real_->shed(); }
+    void close() override { real_->close(); }
+
+   private:
+    std::shared_ptr<Subscription> real_;
+  };
+
   std::shared_ptr<Core> core_;
 };
 
@@ -194,4 +214,59 @@ TEST_CASE("http slow reads: a client gone before its read returns, and a stop wi
   server->stop();
   std::string answer = waiting.response();
   CHECK(status_of(answer) == 200);
+}
+
+TEST_CASE("http slow reads: streams catching up from the log hold up neither a live stream nor write answers") {
+  SlowServer slow;
+  auto& server = slow.server;
+  const std::string& id = slow.job_id;
+  Core& core = *slow.core;  // the blocking forms
+  for (int i = 0; i < 20; ++i) REQUIRE(core.append_log(id, std::vector<std::string>{"before-" + std::to_string(i)}).ok());
+
+  HttpClient live(server->port());
+  live.send("GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  REQUIRE(live.read_until("event: hello").find("event: hello") != std::string::npos);
+
+  // Every fifth write, another stream resumes from the start of the log: its catch-up read
+  // takes 600 ms, while the live stream's events and the writes' answers go on.
+  std::vector<std::unique_ptr<HttpClient>> resuming;
+  HttpClient writer(server->port());
+  Clock::duration slowest_ack{}, slowest_delivery{};
+  size_t seen = 0;
+  for (int i = 0; i < 40; ++i) {
+    if (i % 5 == 0) {
+      resuming.push_back(std::make_unique<HttpClient>(server->port()));
+      resuming.back()->send("GET /api/events/stream?after=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    }
+    std::string marker = "live-" + std::to_string(i) + "-end";
+    auto sent = Clock::now();
+    auto answer = writer.request("POST", "/api/jobs/" + id + "/logs", R"({"lines":[")" + marker + R"("]})",
+                                 "Authorization: Bearer secret\r\n");
+    REQUIRE(status_of(answer) == 201);
+    auto acked = Clock::now();
+    const std::string& got = live.read_until(marker, seen);
+    REQUIRE(got.find(marker, seen) != std::string::npos);
+    seen = got.find(marker, seen);
+    slowest_ack = std::max(slowest_ack, acked - sent);
+    slowest_delivery = std::max(slowest_delivery, Clock::now() - acked);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  using std::chrono::milliseconds;
+  INFO("slowest write answer " << std::chrono::duration_cast<milliseconds>(slowest_ack).count()
+                               << " ms, slowest live delivery " << std::chrono::duration_cast<milliseconds>(slowest_delivery).count() << " ms");
+  CHECK(slowest_ack < kSlowRead / 2);
+  CHECK(slowest_delivery < kSlowRead / 2);
+
+  // Each resumed stream gets the whole log, in order, from the first line to the last write.
+  for (auto& stream : resuming) {
+    const std::string& got = stream->read_until("live-39-end");
+    size_t at = 0;
+    for (const std::string& line : {std::string("before-0"), std::string("before-19"), std::string("live-0-end"),
+                                    std::string("live-39-end")}) {
+      size_t found = got.find(line, at);
+      INFO(line);
+      REQUIRE(found != std::string::npos);
+      at = found;
+    }
+  }
 }

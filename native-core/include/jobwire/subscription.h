@@ -28,6 +28,9 @@ class Subscription {
   virtual Delivery take(size_t max) = 0;
   // True when a take would return something now.
   virtual bool ready() const = 0;
+  // True when the next take reads the log (catching up after a resume or a gap) and may
+  // wait on the store: a thread that must not wait takes elsewhere.
+  virtual bool reads_log() const = 0;
   virtual int64_t cursor() const = 0;
   // The consumer cannot take for a while (its socket stopped): the queue is dropped now
   // rather than left to fill up, and the next take reports a gap and catches up from the

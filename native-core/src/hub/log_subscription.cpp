@@ -61,6 +61,11 @@ bool LogSubscription::ready() const {
   return !closed_ && (catching_up_ || queue_->pending());
 }
 
+bool LogSubscription::reads_log() const {
+  std::lock_guard lock(mu_);
+  return !closed_ && (catching_up_ || queue_->overflowed());
+}
+
 int64_t LogSubscription::cursor() const {
   std::lock_guard lock(mu_);
   return cursor_;

@@ -20,6 +20,7 @@ class LogSubscription final : public Subscription {
 
   Delivery take(size_t max) override;
   bool ready() const override;
+  bool reads_log() const override;
   int64_t cursor() const override;
   void shed() override;
   void close() override;

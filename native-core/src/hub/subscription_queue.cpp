@@ -99,6 +99,11 @@ SubscriptionQueue::Taken SubscriptionQueue::take(size_t max) {
   return taken;
 }
 
+bool SubscriptionQueue::overflowed() const {
+  std::lock_guard lock(mu_);
+  return overflowed_;
+}
+
 bool SubscriptionQueue::pending() const {
   std::lock_guard lock(mu_);
   return overflowed_ || pending_count() > 0;

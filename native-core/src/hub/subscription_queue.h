@@ -29,6 +29,8 @@ class SubscriptionQueue {
   // Consumer: it cannot take for a while (its socket stopped). Empties the queue as an
   // overflow does; false when it had already overflowed (nothing was dropped now).
   bool shed();
+  // It overflowed (or was shed) and the consumer has not taken since.
+  bool overflowed() const;
 
   struct Taken {
     std::vector<EventPtr> events;
