@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "http_client.h"
@@ -140,6 +141,36 @@ struct SlowServer {
   std::string job_id;
 };
 
+struct Slowest {
+  Clock::duration answer{};    // a write's HTTP answer
+  Clock::duration delivery{};  // its log line reaching `stream`, after the answer
+};
+
+// Appends 40 log lines "<prefix>-<i>-end" over HTTP, one at a time, calling before(i) first;
+// each is acknowledged, then read from `stream`.
+Slowest write_and_watch(SlowServer& slow, HttpClient& stream, const std::string& prefix,
+                        const std::function<void(int)>& before = {}) {
+  HttpClient writer(slow.server->port());
+  Slowest slowest;
+  size_t seen = 0;
+  for (int i = 0; i < 40; ++i) {
+    if (before) before(i);
+    std::string marker = prefix + "-" + std::to_string(i) + "-end";
+    auto sent = Clock::now();
+    auto answer = writer.request("POST", "/api/jobs/" + slow.job_id + "/logs", R"({"lines":[")" + marker + R"("]})",
+                                 "Authorization: Bearer secret\r\n");
+    REQUIRE(status_of(answer) == 201);
+    auto acked = Clock::now();
+    const std::string& got = stream.read_until(marker, seen);
+    REQUIRE(got.find(marker, seen) != std::string::npos);
+    seen = got.find(marker, seen);
+    slowest.answer = std::max(slowest.answer, acked - sent);
+    slowest.delivery = std::max(slowest.delivery, Clock::now() - acked);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return slowest;
+}
+
 }  // namespace
 
 TEST_CASE("http slow reads: a stream's events and write answers are not held up by slow reads") {
@@ -167,34 +198,18 @@ TEST_CASE("http slow reads: a stream's events and write answers are not held up 
 
   // Each write over HTTP is acknowledged, then its log line arrives on the stream; neither
   // waits for the reads.
-  HttpClient writer(server->port());
-  Clock::duration slowest_ack{}, slowest_delivery{};
-  size_t seen = 0;
-  for (int i = 0; i < 40; ++i) {
-    std::string marker = "line-" + std::to_string(i) + "-end";
-    auto sent = Clock::now();
-    auto answer = writer.request("POST", "/api/jobs/" + id + "/logs", R"({"lines":[")" + marker + R"("]})",
-                                 "Authorization: Bearer secret\r\n");
-    REQUIRE(status_of(answer) == 201);
-    auto acked = Clock::now();
-    const std::string& got = stream.read_until(marker, seen);
-    REQUIRE(got.find(marker, seen) != std::string::npos);
-    seen = got.find(marker, seen);
-    slowest_ack = std::max(slowest_ack, acked - sent);
-    slowest_delivery = std::max(slowest_delivery, Clock::now() - acked);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  Slowest slowest = write_and_watch(slow, stream, "line");
   reading = false;
   for (auto& reader : readers) reader.join();
 
   using std::chrono::milliseconds;
-  INFO("slowest write answer " << std::chrono::duration_cast<milliseconds>(slowest_ack).count()
-                               << " ms, slowest delivery " << std::chrono::duration_cast<milliseconds>(slowest_delivery).count()
+  INFO("slowest write answer " << std::chrono::duration_cast<milliseconds>(slowest.answer).count()
+                               << " ms, slowest delivery " << std::chrono::duration_cast<milliseconds>(slowest.delivery).count()
                                << " ms, reads answered " << reads_answered.load());
   // A read on the loop thread would hold each of these for whole reads (600 ms each); off
   // it, they take milliseconds (the bound leaves room for sanitizer builds on a busy machine).
-  CHECK(slowest_ack < kSlowRead / 2);
-  CHECK(slowest_delivery < kSlowRead / 2);
+  CHECK(slowest.answer < kSlowRead / 2);
+  CHECK(slowest.delivery < kSlowRead / 2);
   CHECK(reads_answered.load() >= 5);
 }
 
@@ -230,32 +245,16 @@ TEST_CASE("http slow reads: streams catching up from the log hold up neither a l
   // Every fifth write, another stream resumes from the start of the log: its catch-up read
   // takes 600 ms, while the live stream's events and the writes' answers go on.
   std::vector<std::unique_ptr<HttpClient>> resuming;
-  HttpClient writer(server->port());
-  Clock::duration slowest_ack{}, slowest_delivery{};
-  size_t seen = 0;
-  for (int i = 0; i < 40; ++i) {
-    if (i % 5 == 0) {
-      resuming.push_back(std::make_unique<HttpClient>(server->port()));
-      resuming.back()->send("GET /api/events/stream?after=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    }
-    std::string marker = "live-" + std::to_string(i) + "-end";
-    auto sent = Clock::now();
-    auto answer = writer.request("POST", "/api/jobs/" + id + "/logs", R"({"lines":[")" + marker + R"("]})",
-                                 "Authorization: Bearer secret\r\n");
-    REQUIRE(status_of(answer) == 201);
-    auto acked = Clock::now();
-    const std::string& got = live.read_until(marker, seen);
-    REQUIRE(got.find(marker, seen) != std::string::npos);
-    seen = got.find(marker, seen);
-    slowest_ack = std::max(slowest_ack, acked - sent);
-    slowest_delivery = std::max(slowest_delivery, Clock::now() - acked);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  Slowest slowest = write_and_watch(slow, live, "live", [&](int i) {
+    if (i % 5 != 0) return;
+    resuming.push_back(std::make_unique<HttpClient>(server->port()));
+    resuming.back()->send("GET /api/events/stream?after=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  });
   using std::chrono::milliseconds;
-  INFO("slowest write answer " << std::chrono::duration_cast<milliseconds>(slowest_ack).count()
-                               << " ms, slowest live delivery " << std::chrono::duration_cast<milliseconds>(slowest_delivery).count() << " ms");
-  CHECK(slowest_ack < kSlowRead / 2);
-  CHECK(slowest_delivery < kSlowRead / 2);
+  INFO("slowest write answer " << std::chrono::duration_cast<milliseconds>(slowest.answer).count()
+                               << " ms, slowest live delivery " << std::chrono::duration_cast<milliseconds>(slowest.delivery).count() << " ms");
+  CHECK(slowest.answer < kSlowRead / 2);
+  CHECK(slowest.delivery < kSlowRead / 2);
 
   // Each resumed stream gets the whole log, in order, from the first line to the last write.
   for (auto& stream : resuming) {
