@@ -17,7 +17,6 @@
 #include <napi.h>
 
 #include <algorithm>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -59,12 +58,22 @@ class JsQueue {
     return queue;
   }
 
-  // Any thread.
+  // Any thread. Also destroys, on this thread, the items the JS thread has handled since.
   void push(T item) {
+    std::vector<std::vector<T>> handled;
+    {
+      std::lock_guard lock(mutex_);
+      items_.emplace_back(std::move(item));
+      handled.swap(handled_);
+      if (!draining_ && tsfn_ &&
+          napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) == napi_ok) {
+        draining_ = true;
+      }
+    }
+    if (handled.empty()) return;
+    handled.back().clear();
     std::lock_guard lock(mutex_);
-    items_.push_back(std::move(item));
-    if (draining_ || !tsfn_) return;
-    if (napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) == napi_ok) draining_ = true;
+    if (spare_.capacity() < handled.back().capacity()) spare_.swap(handled.back());
   }
 
   // JS thread: whether a wakeup keeps the event loop alive.
@@ -80,8 +89,8 @@ class JsQueue {
   // JS thread: takes everything queued now, for an owner that settles it synchronously.
   std::vector<T> take_all() {
     std::lock_guard lock(mutex_);
-    std::vector<T> taken(std::make_move_iterator(items_.begin()), std::make_move_iterator(items_.end()));
-    items_.clear();
+    std::vector<T> taken;
+    taken.swap(items_);
     return taken;
   }
 
@@ -109,20 +118,29 @@ class JsQueue {
   JsQueue(size_t max_per_turn, Handler handler) : max_per_turn_(max_per_turn), handler_(std::move(handler)) {}
 
   // One turn: hand up to max_per_turn items to the handler, then schedule the next turn.
+  // Items are made on a producer thread and may hold much memory (a write's committed job).
+  // Freeing it here made the JS thread and the producer contend for the producer's malloc
+  // arena, so whole vectors change hands instead: items_ → a turn → handled_, whose turns the
+  // next push destroys on its own thread, keeping one as the spare for items_.
   void run_turn(Napi::Env env, JsSide& side) {
     std::vector<T> turn;
     {
       std::lock_guard lock(mutex_);
-      size_t n = std::min(items_.size(), max_per_turn_);
-      turn.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        turn.push_back(std::move(items_.front()));
-        items_.pop_front();
+      if (items_.size() <= max_per_turn_) {
+        turn.swap(items_);
+        items_.swap(spare_);
+      } else {
+        turn.swap(spare_);
+        auto end = items_.begin() + static_cast<std::ptrdiff_t>(max_per_turn_);
+        turn.assign(std::make_move_iterator(items_.begin()), std::make_move_iterator(end));
+        items_.erase(items_.begin(), end);
       }
     }
     // Scheduled before the handler runs, so an exception it leaves pending cannot break the chain.
     side.set_immediate.Call({side.next_turn.Value()});
     if (!turn.empty()) handler_(env, turn);
+    std::lock_guard lock(mutex_);
+    handled_.push_back(std::move(turn));
   }
 
   void next_turn(Napi::Env env, JsSide& side) {
@@ -152,7 +170,9 @@ class JsQueue {
   }
 
   std::mutex mutex_;
-  std::deque<T> items_;
+  std::vector<T> items_;
+  std::vector<std::vector<T>> handled_;  // turns the JS thread has handled; the next push destroys them
+  std::vector<T> spare_;    // empty; its capacity is kept for items_
   napi_threadsafe_function tsfn_ = nullptr;
   bool draining_ = false;  // a turn is signalled or scheduled; pushes need not signal
   const size_t max_per_turn_;

@@ -74,10 +74,10 @@ void GroupCommit::run() {
 
 void GroupCommit::write_group(std::vector<WriteRequest>& group) {
   const int64_t now = writer_.clock(wall_clock_ms());
-  std::vector<Result<Committed>> results;
-  results.reserve(group.size());
-  std::vector<EventPtr> events;
-  events.reserve(group.size());
+  std::vector<Result<Committed>>& results = results_;
+  std::vector<EventPtr>& events = events_;
+  results.clear();
+  events.clear();
 
   Status failure = writer_.begin();
   if (failure.ok()) {
@@ -116,7 +116,9 @@ void GroupCommit::write_group(std::vector<WriteRequest>& group) {
   }
   if (writer_.pruned_through() != pruned_before) on_pruned_(writer_.pruned_through());
   on_commit_(events);
+  events.clear();
   for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+  results.clear();
 }
 
 }  // namespace jobwire

@@ -47,6 +47,9 @@ class GroupCommit {
   std::function<void(const std::vector<EventPtr>&)> on_commit_;
   std::function<void(int64_t)> on_pruned_;
   std::function<void()> between_groups_;
+  // The writer thread's, kept between groups so that a group allocates no array of its own.
+  std::vector<Result<Committed>> results_;
+  std::vector<EventPtr> events_;
 
   std::mutex mu_;
   std::condition_variable cv_;
