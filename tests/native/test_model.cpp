@@ -139,9 +139,17 @@ TEST_CASE("envelope: the writer's reused parts give exactly nlohmann's text of t
                    {"data", c.data}};
     std::string whole = dump_json(object);
     std::string joined =
-        envelope_from_parts(c.seq, c.type, envelope_time(ts), envelope_subject(c.job, c.parent, c.project), c.data);
+        envelope_from_parts(c.seq, envelope_type(c.type), envelope_time(ts), envelope_subject(c.job, c.parent, c.project),
+                            dump_json(c.data));
     CHECK(joined == whole);
     CHECK(json::parse(joined)["project"] == c.project);
+  }
+}
+
+TEST_CASE("envelope: a progress event's data is nlohmann's text of the object") {
+  for (double percent : {0.0, 40.0, 42.5, 100.0, 100.0 / 3, 1e-7, 99.99999999999999}) {
+    CAPTURE(percent);
+    CHECK(progress_data(percent) == dump_json(json{{"progress_percent", percent}}));
   }
 }
 

@@ -35,8 +35,8 @@ bool EventFilter::matches(const Event& event) const noexcept {
 std::string event_envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
                                 const std::optional<std::string>& parent, const std::string& project,
                                 const std::string& data_json) {
-  return envelope_from_parts(seq, type, envelope_time(ts_ms), envelope_subject(job, parent, project),
-                             stored_json(data_json));
+  return envelope_from_parts(seq, envelope_type(type), envelope_time(ts_ms), envelope_subject(job, parent, project),
+                             dump_json(stored_json(data_json)));
 }
 
 EnvelopeSubject envelope_subject(const std::string& job, const std::optional<std::string>& parent,
@@ -52,20 +52,29 @@ EnvelopeSubject envelope_subject(const std::string& job, const std::optional<std
 
 std::string envelope_time(int64_t ts_ms) { return dump_json(json(iso_time(ts_ms))); }
 
-std::string envelope_from_parts(int64_t seq, const std::string& type, const std::string& time,
-                                const EnvelopeSubject& subject, const json& data) {
+std::string envelope_type(const std::string& type) { return dump_json(json(type)); }
+
+std::string envelope_from_parts(int64_t seq, const std::string& quoted_type, const std::string& time,
+                                const EnvelopeSubject& subject, std::string_view data_text) {
   std::string text;
-  text.reserve(96 + type.size() + subject.members.size());
+  text.reserve(64 + quoted_type.size() + time.size() + subject.members.size() + data_text.size());
   text += R"({"seq":)";
   text += std::to_string(seq);
   text += R"(,"type":)";
-  text += dump_json(json(type));
+  text += quoted_type;
   text += R"(,"ts":)";
   text += time;
   text += ',';
   text += subject.members;
   text += R"(,"data":)";
-  text += dump_json(data);
+  text += data_text;
+  text += '}';
+  return text;
+}
+
+std::string progress_data(double percent) {
+  std::string text = R"({"progress_percent":)";
+  text += dump_json(json(percent));
   text += '}';
   return text;
 }

@@ -6,6 +6,8 @@
 #include "jobwire/job.h"
 #include "model/json_util.h"
 
+#include <string_view>
+
 namespace jobwire {
 
 json job_json_value(const Job& job, int64_t now_ms);
@@ -19,8 +21,13 @@ struct EnvelopeSubject {
 };
 EnvelopeSubject envelope_subject(const std::string& job, const std::optional<std::string>& parent,
                                  const std::string& project);
-std::string envelope_time(int64_t ts_ms);  // the "ts" value, quoted
-std::string envelope_from_parts(int64_t seq, const std::string& type, const std::string& time,
-                                const EnvelopeSubject& subject, const json& data);
+std::string envelope_time(int64_t ts_ms);         // the "ts" value, quoted
+std::string envelope_type(const std::string& type);  // the "type" value, quoted
+// `data_text` is the data value as JSON text, dump_json's.
+std::string envelope_from_parts(int64_t seq, const std::string& quoted_type, const std::string& time,
+                                const EnvelopeSubject& subject, std::string_view data_text);
+// A job.progress event's data, {"progress_percent":…}: the writer's most frequent, made
+// without building the object.
+std::string progress_data(double percent);
 
 }  // namespace jobwire

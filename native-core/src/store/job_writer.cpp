@@ -116,7 +116,15 @@ const std::string& JobWriter::envelope_time_of(int64_t now) {
   return time_text_;
 }
 
-Result<EventPtr> JobWriter::append_event(const std::string& type, const Loaded* about, const json& data,
+const std::string& JobWriter::envelope_type_of(const std::string& type) {
+  if (type != type_ || type_text_.empty()) {
+    type_ = type;
+    type_text_ = envelope_type(type);
+  }
+  return type_text_;
+}
+
+Result<EventPtr> JobWriter::append_event(const std::string& type, const Loaded* about, std::string_view data_text,
                                          int64_t now) {
   auto event = std::make_shared<Event>();
   event->seq = next_seq_;
@@ -125,8 +133,8 @@ Result<EventPtr> JobWriter::append_event(const std::string& type, const Loaded* 
   event->job = about ? about->job.id : std::string();
   event->project = about ? about->job.project : std::string("default");
   if (about) event->tree_path = about->tree_path;
-  event->json = envelope_from_parts(event->seq, type, envelope_time_of(now), about ? about->subject : no_job_subject_,
-                                    data);
+  event->json = envelope_from_parts(event->seq, envelope_type_of(type), envelope_time_of(now),
+                                    about ? about->subject : no_job_subject_, data_text);
   if (Status s = checked(insert_event(*event)); !s.ok()) return s;
   ++next_seq_;
   return EventPtr(std::move(event));

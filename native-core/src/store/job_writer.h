@@ -108,8 +108,11 @@ class JobWriter {
   Result<Loaded*> load_job(const std::string& id);
   Loaded& cache_job(Job job, std::string tree_path);
   // Appends the event of a change to `about` (null: an event of no job).
-  Result<EventPtr> append_event(const std::string& type, const Loaded* about, const json& data, int64_t now);
+  // `data_text` is the event's data as JSON text (dump_json's).
+  Result<EventPtr> append_event(const std::string& type, const Loaded* about, std::string_view data_text,
+                                int64_t now);
   const std::string& envelope_time_of(int64_t now);
+  const std::string& envelope_type_of(const std::string& type);
   // Takes the job's new state into the cache; its row is written by flush_jobs().
   void store_job(Loaded& entry, const Job& job, int64_t now);
   // Writes each job changed in this transaction once, however many writes touched it.
@@ -127,6 +130,8 @@ class JobWriter {
   int64_t next_age_check_ = 0;
   int64_t time_ms_ = -1;  // a group's writes share one timestamp: its envelope text is kept
   std::string time_text_;
+  std::string type_;  // so are the type's, a group's writes mostly being of one kind
+  std::string type_text_;
   const EnvelopeSubject no_job_subject_ = envelope_subject("", std::nullopt, "default");
   std::unordered_map<std::string, Loaded> jobs_;
   std::vector<Loaded*> dirty_;  // nodes of jobs_: their addresses survive rehashing

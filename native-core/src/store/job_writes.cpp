@@ -62,7 +62,7 @@ Result<Committed> JobWriter::create_job(const NewJob& request, int64_t now) {
   if (Status s = checked(insert_job(job, tree_path, now)); !s.ok()) return s;
   Loaded& entry = cache_job(job, std::move(tree_path));
   entry.updated_at = now;
-  auto event = append_event("job.created", &entry, job_json_value(job, now), now);
+  auto event = append_event("job.created", &entry, dump_json(job_json_value(job, now)), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -89,7 +89,7 @@ Result<Committed> JobWriter::set_status(const std::string& id, JobStatus status,
                {"completed_at", optional_time(job.completed_at_ms)},
                {"duration_seconds", duration ? json(*duration) : json()},
                {"error_message", job.error_message ? json(*job.error_message) : json()}};
-  auto event = append_event("job.status", loaded.value(), data, now);
+  auto event = append_event("job.status", loaded.value(), dump_json(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -104,7 +104,7 @@ Result<Committed> JobWriter::set_progress(const std::string& id, double percent,
   job.progress_percent = percent;
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
-  auto event = append_event("job.progress", loaded.value(), json{{"progress_percent", percent}}, now);
+  auto event = append_event("job.progress", loaded.value(), progress_data(percent), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -137,7 +137,7 @@ Result<Committed> JobWriter::update_job(const std::string& id, const JobPatch& p
   }
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
-  auto event = append_event("job.updated", loaded.value(), data, now);
+  auto event = append_event("job.updated", loaded.value(), dump_json(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -151,7 +151,7 @@ Result<Committed> JobWriter::append_log(const std::string& id, const std::vector
   job.log_lines = offset + static_cast<int64_t>(lines.size());
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
-  auto event = append_event("job.log", loaded.value(), json{{"offset", offset}, {"lines", lines}}, now);
+  auto event = append_event("job.log", loaded.value(), dump_json(json{{"offset", offset}, {"lines", lines}}), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -171,7 +171,7 @@ Result<Committed> JobWriter::register_file(const std::string& id, const std::str
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
   json data = {{"file_id", *file_id}, {"path", path}, {"change", file_change_name(change)}};
-  auto event = append_event("job.file", loaded.value(), data, now);
+  auto event = append_event("job.file", loaded.value(), dump_json(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -179,14 +179,14 @@ Result<Committed> JobWriter::register_file(const std::string& id, const std::str
 Result<Committed> JobWriter::emit(const std::string& type, const std::optional<std::string>& job_id,
                                      const std::string& data_json, int64_t now) {
   if (!job_id) {
-    auto event = append_event(type, nullptr, stored_json(data_json), now);
+    auto event = append_event(type, nullptr, dump_json(stored_json(data_json)), now);
     if (!event.ok()) return event.status();
     return Committed{std::nullopt, std::move(event).value()};
   }
   auto loaded = load_job(*job_id);
   if (!loaded.ok()) return loaded.status();
   // A custom event does not change the job, so the job's ETag stays where it was.
-  auto event = append_event(type, loaded.value(), stored_json(data_json), now);
+  auto event = append_event(type, loaded.value(), dump_json(stored_json(data_json)), now);
   if (!event.ok()) return event.status();
   return Committed{loaded.value()->job, std::move(event).value()};
 }
