@@ -17,8 +17,21 @@ inline std::optional<json> parse_json(const std::string& text) {
   return value;
 }
 
+// json::dump() makes a serializer per call, which allocates a 512-byte indent string and
+// an output adapter: more than the text of a small value costs. Each thread keeps one
+// serializer writing into one buffer instead (the same nlohmann serializer dump() uses).
 inline std::string dump_json(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  struct ThreadSerializer {
+    std::string buffer;
+    nlohmann::detail::serializer<json> serializer{nlohmann::detail::output_adapter<char>(buffer), ' ',
+                                                  json::error_handler_t::replace};
+  };
+  constexpr size_t kKeptBuffer = 4096;  // a longer text is handed out, not copied
+  thread_local ThreadSerializer local;
+  local.buffer.clear();
+  local.serializer.dump(value, /*pretty_print=*/false, /*ensure_ascii=*/false, /*indent_step=*/0);
+  if (local.buffer.size() > kKeptBuffer) return std::move(local.buffer);
+  return local.buffer;
 }
 
 // A stored JSON text (already validated) embedded as a value.
