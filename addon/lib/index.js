@@ -15,7 +15,7 @@ async function open (options) {
   // The native core settles each turn of committed writes through writes.settle.
   const writes = new WriteQueue((firstToken, ops) => nativeCore.write(firstToken, ops))
   const nativeCore = new native.Core(setImmediate,
-    (tokens, answers, errors, changes) => writes.settle(tokens, answers, errors, changes))
+    (tokens, answers, errors, changes, bases) => writes.settle(tokens, answers, errors, changes, bases))
   try {
     await nativeCore.open(request)
   } catch (err) {

@@ -35,6 +35,7 @@ class WriteQueue {
   #pending = []
   #base = 1
   #front = 0 // slots at the front known to be settled
+  #bases = [] // by slot: a copy of the last whole answer to a job
 
   // send(firstToken, ops): hands one turn's writes to the native core.
   constructor (send) {
@@ -67,14 +68,22 @@ class WriteQueue {
 
   // Native's call per turn of completions: the tokens settled; the JSON text of an array with
   // each one's answer (null for a refused write); when any was refused, an array holding each
-  // refusal's Error at its index; and, when an answer is given as the index of an earlier
-  // answer to the same job in this turn, `changes`, its new values at 3 × its own index
-  // (settle_completions in addon/src/core_writes.cpp says when).
-  settle (tokens, answersJson, errors, changes) {
+  // refusal's Error at its index; `changes` and `bases`, when answers to a job are sent as the
+  // slot of its last whole answer (settle_completions in addon/src/core_writes.cpp):
+  // `bases` holds pairs (index, slot) of whole answers to keep a copy of, and `changes` an
+  // answer's new values at 3 × its own index.
+  settle (tokens, answersJson, errors, changes, bases) {
     const answers = JSON.parse(answersJson)
+    let nextBasis = 0
     for (let i = 0; i < tokens.length; i++) {
-      if (typeof answers[i] === 'number') answers[i] = withProgress(answers[answers[i]], changes, 3 * i)
-      this.#settle(tokens[i], errors?.[i], answers[i])
+      let answer = answers[i]
+      if (typeof answer === 'number') {
+        answer = withProgress(this.#bases[answer], changes, 3 * i)
+      } else if (bases !== undefined && bases[nextBasis] === i) {
+        this.#bases[bases[nextBasis + 1]] = { ...answer } // the caller may change its own
+        nextBasis += 2
+      }
+      this.#settle(tokens[i], errors?.[i], answer)
     }
     this.#dropSettled()
   }

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "jobwire/core.h"
 #include "js_queue.h"
@@ -22,6 +24,14 @@ struct Completion {
   bool resolve_with_event = false;  // emit() answers the stored event, other writes the job
 };
 
+// The last whole answer to a write on a job, which the JS side keeps a copy of in `slot`:
+// later answers to that job that differ in progress alone are sent as the slot and the
+// changed values (settle_completions).
+struct AnswerBasis {
+  Job job;
+  uint32_t slot = 0;
+};
+
 // State shared between a CoreWrap and the callbacks it hands out. JS thread only, except
 // `core`, which worker threads use through their own shared_ptr copy.
 struct CoreState {
@@ -31,7 +41,8 @@ struct CoreState {
   int64_t known_head = 0;  // the newest seq the JS thread has seen committed
   std::shared_ptr<JsDelivery> js_delivery;  // every subscription's, one thread for all
   std::shared_ptr<JsQueue<Completion>> completions;
-  Napi::FunctionReference settle_writes;  // write-queue.js's settle(tokens, answers, errors, changes)
+  Napi::FunctionReference settle_writes;  // write-queue.js's settle(tokens, answers, errors, changes, bases)
+  std::unordered_map<std::string, AnswerBasis> answer_bases;  // by job id
 };
 
 class CoreWrap : public Napi::ObjectWrap<CoreWrap> {

@@ -2,8 +2,6 @@
 // hands each to the core's writer thread; settle_completions answers a turn's committed
 // writes to JS in one call, after commit.
 #include <cmath>
-#include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "args.h"
@@ -132,15 +130,17 @@ bool holds_container(const std::string& json_text) {
   return first != std::string::npos && (json_text[first] == '{' || json_text[first] == '[');
 }
 
-// Whether `job`'s answer is `previous`'s with another progress_percent, updated_seq and
+// Whether `job`'s answer is `basis`'s with another progress_percent, updated_seq and
 // duration_seconds (job_json_value's one field that depends on the time). Takes those two
-// fields into `previous`, whose answer is already written, to compare the rest.
-bool differs_only_in_progress(Job& previous, const Job& job) {
-  if (holds_container(job.summary_json) || holds_container(job.validation_json)) return false;
-  previous.progress_percent = job.progress_percent;
-  previous.updated_seq = job.updated_seq;
-  return previous == job;
+// fields into `basis`, whose answer is already written, to compare the rest.
+bool differs_only_in_progress(Job& basis, const Job& job) {
+  basis.progress_percent = job.progress_percent;
+  basis.updated_seq = job.updated_seq;
+  return basis == job;
 }
+
+// Jobs whose last whole answer the JS side keeps; past this many it starts over.
+constexpr size_t kMaxAnswerBases = 1024;
 
 }  // namespace
 
@@ -156,11 +156,12 @@ Napi::Object write_kinds(Napi::Env env) {
   return kinds;
 }
 
-// A turn often holds many writes to one job (a producer reporting progress), whose answers
-// differ in their progress alone. Such an answer is sent as the index of an earlier answer to
-// that job in the turn, with its three changed values at 3 × its own index in `changes`;
-// write-queue.js copies that answer with them. Serializing and parsing a whole job per write
-// cost the JS thread more than all the rest of the write (BENCHMARKS.md, issue 15).
+// A producer mostly reports progress, and a write's answer is the whole job: serializing and
+// parsing it per write cost the JS thread more than all the rest of the write (BENCHMARKS.md,
+// issue 15). So the JS side keeps a copy of the last whole answer to each job, in a slot the
+// `bases` pairs (index, slot) name, and an answer that differs from it in progress alone is
+// sent as that slot's number, its three changed values at 3 × its own index in `changes`;
+// write-queue.js copies the slot's answer with them.
 void settle_completions(Napi::Env env, std::vector<Completion>& completions, CoreState* state) {
   // Without the state nothing is left to settle with: the environment is going away.
   if (!state || completions.empty()) return;
@@ -170,9 +171,8 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
   Napi::Array errors;
   std::string answers = "[";
   std::vector<double> changes;
-  // job id → the index of its latest answer sent whole. Copies are made of it, not of each
-  // other, so JS copies objects of one shape.
-  std::unordered_map<std::string_view, uint32_t> whole_answer;
+  std::vector<double> new_bases;
+  auto& bases = state->answer_bases;
   for (uint32_t i = 0; i < completions.size(); ++i) {
     Completion& completion = completions[i];
     tokens[i] = completion.token;
@@ -190,18 +190,27 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
       continue;
     }
     const Job& job = *committed.job;
-    auto source = whole_answer.find(job.id);
-    if (source != whole_answer.end() &&
-        differs_only_in_progress(*completions[source->second].result.value().job, job)) {
-      answers += std::to_string(source->second);
+    const bool copyable = !holds_container(job.summary_json) && !holds_container(job.validation_json);
+    auto basis = copyable ? bases.find(job.id) : bases.end();
+    if (basis != bases.end() && differs_only_in_progress(basis->second.job, job)) {
+      answers += std::to_string(basis->second.slot);
       changes.resize(3 * completions.size());
       changes[3 * i] = job.progress_percent;
       changes[3 * i + 1] = static_cast<double>(job.updated_seq);
       changes[3 * i + 2] = job.duration_seconds(committed.event->ts_ms).value_or(std::nan(""));
-    } else {
-      answers += answer_json(completion);
-      whole_answer.insert_or_assign(job.id, i);
+      continue;
     }
+    answers += answer_json(completion);
+    if (!copyable) continue;
+    if (basis != bases.end()) {
+      basis->second.job = job;
+    } else {
+      if (bases.size() >= kMaxAnswerBases) bases.clear();  // slots are given out again from 0
+      const auto slot = static_cast<uint32_t>(bases.size());
+      basis = bases.emplace(job.id, AnswerBasis{job, slot}).first;
+    }
+    new_bases.push_back(i);
+    new_bases.push_back(basis->second.slot);
   }
   answers.push_back(']');
   state->writes_in_flight -= static_cast<int64_t>(completions.size());
@@ -211,14 +220,14 @@ void settle_completions(Napi::Env env, std::vector<Completion>& completions, Cor
     state->js_delivery->expect(env, head);
   }
   if (state->settle_writes.IsEmpty()) return;
-  Napi::Value changed = env.Undefined();
-  if (!changes.empty()) {
-    Napi::Float64Array array = Napi::Float64Array::New(env, changes.size());
-    std::copy(changes.begin(), changes.end(), array.Data());
-    changed = array;
-  }
-  state->settle_writes.Call(
-      {tokens, js_text(env, answers), errors.IsEmpty() ? env.Undefined() : Napi::Value(errors), changed});
+  auto float64_array = [&](const std::vector<double>& values) -> Napi::Value {
+    if (values.empty()) return env.Undefined();
+    Napi::Float64Array array = Napi::Float64Array::New(env, values.size());
+    std::copy(values.begin(), values.end(), array.Data());
+    return array;
+  };
+  state->settle_writes.Call({tokens, js_text(env, answers), errors.IsEmpty() ? env.Undefined() : Napi::Value(errors),
+                             float64_array(changes), float64_array(new_bases)});
 }
 
 WriteDone CoreWrap::settle_later(Napi::Env env, double token, bool resolve_with_event) {

@@ -46,6 +46,18 @@ test('writes settled in any order, over many turns, each get their own answer', 
   assert.deepEqual(answers.map((answer) => answer.token), Array.from({ length: 10000 }, (_, i) => i + 1))
 })
 
+test('an answer sent as a kept slot is a copy of that slot with its new progress', async () => {
+  const queue = new WriteQueue(() => {})
+  const writes = [queue.push(2, 'j_a', 1), queue.push(2, 'j_a', 2)]
+  queue.flush()
+  queue.settle([1], JSON.stringify([{ id: 'j_a', progress_percent: 1, updated_seq: 5, duration_seconds: null }]),
+    undefined, undefined, Float64Array.of(0, 7))
+  const first = await writes[0]
+  first.id = 'changed by the caller'
+  queue.settle([2], JSON.stringify([7]), undefined, Float64Array.of(2, 6, 1.5))
+  assert.deepEqual(await writes[1], { id: 'j_a', progress_percent: 2, updated_seq: 6, duration_seconds: 1.5 })
+})
+
 test('a batch native throws on rejects each of its writes with that error', async () => {
   const queue = new WriteQueue(() => { throw new Error('native refused the batch') })
   const writes = [queue.push(2, 'j_a', 1), queue.push(2, 'j_b', 2)]
@@ -167,6 +179,42 @@ test('many writes to one job in a turn: each answer is the whole job as committe
   answers[1].output_path = 'changed'
   assert.deepEqual(answers[5].summary, { steps: [1, 2] }, 'answers share no objects')
   assert.equal(answers[4].output_path, 'out/"é"')
+})
+
+test('answers to a job in later turns are whole, current, and untouched by what callers did to earlier ones', async (t) => {
+  const core = await openTemp(t)
+  const job = await core.createJob({ type: 'build', output_path: 'out/' })
+  const asRead = async (id) => {
+    const { seq, epoch, ...read } = await core.getJob(id)
+    return read
+  }
+  for (const answer of [await core.setStatus(job.id, 'running'), await core.setProgress(job.id, 10)]) {
+    answer.output_path = 'changed by the caller'
+    answer.extra = true
+  }
+  const second = await core.setProgress(job.id, 20)
+  const read = await asRead(job.id)
+  read.duration_seconds = second.duration_seconds
+  assert.deepEqual(second, read, 'a later turn answers the job as committed')
+  await core.updateJob(job.id, { output_path: 'next/' })
+  const third = await core.setProgress(job.id, 30)
+  assert.equal(third.output_path, 'next/', 'a change other than progress is in the next answer')
+  await core.setStatus(job.id, 'completed')
+  const [after] = await Promise.allSettled([core.setProgress(job.id, 40)])
+  assert.equal(after.reason.code, 'invalid_transition')
+
+  // More jobs than the kept answers: each answer is still its own job's.
+  const ids = []
+  for (let i = 0; i < 1100; i++) ids.push(core.createJob({ type: 'many' }))
+  const jobs = await Promise.all(ids)
+  for (const round of [1, 2]) {
+    const answers = await Promise.all(jobs.map((j, i) => core.setProgress(j.id, (i + round) % 100)))
+    answers.forEach((answer, i) => {
+      assert.equal(answer.id, jobs[i].id)
+      assert.equal(answer.type, 'many')
+      assert.equal(answer.progress_percent, (i + round) % 100)
+    })
+  }
 })
 
 // The native core holds the queue's settle function, which holds the native core: close()
