@@ -234,7 +234,7 @@ WriteDone CoreWrap::settle_later(Napi::Env env, double token, bool resolve_with_
   // While a write is in flight its completion must be able to wake the loop.
   if (state_->writes_in_flight++ == 0) state_->completions->ref(env);
   return [queue = state_->completions, token, resolve_with_event](Result<Committed> result) {
-    queue->push(Completion{token, std::move(result), resolve_with_event});
+    queue->push(token, std::move(result), resolve_with_event);
   };
 }
 

@@ -58,12 +58,14 @@ class JsQueue {
     return queue;
   }
 
-  // Any thread. Also destroys, on this thread, the items the JS thread has handled since.
-  void push(T item) {
+  // Any thread: queues the item made of `args`. Also destroys, on this thread, the items
+  // the JS thread has handled since.
+  template <class... Args>
+  void push(Args&&... args) {
     std::vector<std::vector<T>> handled;
     {
       std::lock_guard lock(mutex_);
-      items_.emplace_back(std::move(item));
+      items_.emplace_back(std::forward<Args>(args)...);
       handled.swap(handled_);
       if (!draining_ && tsfn_ &&
           napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) == napi_ok) {

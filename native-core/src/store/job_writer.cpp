@@ -142,6 +142,10 @@ Result<EventPtr> JobWriter::append_event(const std::string& type, const Loaded* 
 
 void JobWriter::store_job(Loaded& entry, const Job& job, int64_t now) {
   entry.job = job;
+  mark_dirty(entry, now);
+}
+
+void JobWriter::mark_dirty(Loaded& entry, int64_t now) {
   entry.updated_at = now;
   if (!entry.dirty) {
     entry.dirty = true;

@@ -115,6 +115,8 @@ class JobWriter {
   const std::string& envelope_type_of(const std::string& type);
   // Takes the job's new state into the cache; its row is written by flush_jobs().
   void store_job(Loaded& entry, const Job& job, int64_t now);
+  // Marks a cached job changed in place: its row is written by flush_jobs().
+  void mark_dirty(Loaded& entry, int64_t now);
   // Writes each job changed in this transaction once, however many writes touched it.
   Status flush_jobs();
   Status checked(Status status);

@@ -97,16 +97,18 @@ Result<Committed> JobWriter::set_status(const std::string& id, JobStatus status,
 Result<Committed> JobWriter::set_progress(const std::string& id, double percent, int64_t now) {
   auto loaded = load_job(id);
   if (!loaded.ok()) return loaded.status();
-  Job job = loaded.value()->job;  // changed on a copy: a refusal leaves the cache as it was
-  if (is_terminal(job.status))
+  Loaded& entry = *loaded.value();
+  if (is_terminal(entry.job.status))
     return refused(Code::invalid_transition,
-                   std::string("job ") + id + " is " + job_status_name(job.status) + ": its progress is final");
-  job.progress_percent = percent;
-  job.updated_seq = next_seq_;
-  store_job(*loaded.value(), job, now);
-  auto event = append_event("job.progress", loaded.value(), progress_data(percent), now);
+                   std::string("job ") + id + " is " + job_status_name(entry.job.status) + ": its progress is final");
+  // Past the one refusal the change goes straight into the cache, the writer's most frequent
+  // write saving a copy of the job: a store failure rolls back, which drops the cache.
+  entry.job.progress_percent = percent;
+  entry.job.updated_seq = next_seq_;
+  mark_dirty(entry, now);
+  auto event = append_event("job.progress", &entry, progress_data(percent), now);
   if (!event.ok()) return event.status();
-  return Committed{std::move(job), std::move(event).value()};
+  return Committed{entry.job, std::move(event).value()};
 }
 
 Result<Committed> JobWriter::update_job(const std::string& id, const JobPatch& patch, int64_t now) {
