@@ -11,7 +11,8 @@
 //
 // Lifetime: the JS-side state lives until Node finalizes the thread-safe function. Once the
 // queue is closed, or the environment tears the function down, pushes keep their item in
-// the queue (freed with it) and never touch the function again.
+// the queue (freed with it) and never touch the function again. Items the handler has seen
+// are destroyed by the next push, on its thread (run_turn says why), or with the queue.
 #pragma once
 
 #include <napi.h>
