@@ -81,7 +81,9 @@ function finishAnswer (result) {
 }
 
 // The running resume() takes its events (up to the head it was answered) from the front of
-// `messages`, or a reset; returns what is left for the subscribers.
+// `messages`, or a reset; returns what is for the subscribers. That is every event: those the
+// answer took too, since a subscriber may not have seen them yet (they were on their way to
+// the page when resume() was asked), and its floor drops any it has.
 function takeAnswer (messages) {
   let i = 0
   for (; i < messages.length; i++) {
@@ -97,7 +99,7 @@ function takeAnswer (messages) {
     position = message.seq
   }
   if (i < messages.length || position >= answering.head) finishAnswer({ events: answering.events, next: position })
-  return i === 0 ? messages : messages.slice(i)
+  return messages
 }
 
 // A message's parts as one array of envelopes and control messages, in order.

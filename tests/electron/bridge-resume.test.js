@@ -125,6 +125,20 @@ test('resume() while messages of the old stream are on their way answers exactly
   assert.deepEqual(seqs.slice(cut), range(head, seqs.at(-1)))
 })
 
+test('events that resume() answers and the subscribers had not seen yet reach the subscribers too', async (t) => {
+  const { core, openWindow } = await bridgeFixture(t, { frameMs: 200 })
+  await burst(core, 100)
+  const page = openWindow()
+  const seen = collect(page.window, { after: 0 })
+  await waitFor(() => seen.seqs().at(-1) === 100, { what: 'the first stream' })
+  // Committed, and held by the bridge until the window's next frame when resume() is asked.
+  await burst(core, 10)
+  const answer = await page.window.jobwire.resume(40)
+  assert.deepEqual(Array.from(answer.events, (event) => event.seq), range(40, 110))
+  await waitFor(() => seen.seqs().at(-1) === 110, { what: 'the subscriber to get 101 to 110' })
+  assert.deepEqual(seen.seqs(), range(0, 110))
+})
+
 test('a cursor older than retention answers reset, to resume() and to subscribers, then live events flow', async (t) => {
   const { core, openWindow } = await bridgeFixture(t, {}, { retentionEvents: 10 })
   for (let i = 0; i < 51; i++) await core.createJob({ type: 'retained' })
