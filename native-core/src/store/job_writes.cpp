@@ -62,7 +62,7 @@ Result<Committed> JobWriter::create_job(const NewJob& request, int64_t now) {
   if (Status s = checked(insert_job(job, tree_path, now)); !s.ok()) return s;
   Loaded& entry = cache_job(job, std::move(tree_path));
   entry.updated_at = now;
-  auto event = append_event("job.created", &entry, dump_json(job_json_value(job, now)), now);
+  auto event = append_event("job.created", &entry, job_to_json(job, now), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
