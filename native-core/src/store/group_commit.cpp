@@ -1,6 +1,7 @@
 #include "store/group_commit.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "model/wall_clock.h"
 #include "platform/platform.h"
@@ -29,15 +30,26 @@ GroupCommit::GroupCommit(JobWriter& writer, std::mutex& writer_turn, size_t max_
 GroupCommit::~GroupCommit() { close(); }
 
 void GroupCommit::submit(WriteRequest request) {
+  std::vector<WriteRequest> spent;
+  bool queued = false;
   {
     std::lock_guard lock(mu_);
+    spent.swap(spent_);
     if (!closing_) {
       queue_.push_back(std::move(request));
       if (queue_.size() == 1) cv_.notify_one();
-      return;
+      queued = true;
     }
   }
-  request.done(Status{Code::closed, "the core is closed"});
+  release(spent);
+  if (!queued) request.done(Status{Code::closed, "the core is closed"});
+}
+
+void GroupCommit::release(std::vector<WriteRequest>& spent) {
+  if (spent.empty()) return;
+  spent.clear();
+  std::lock_guard lock(mu_);
+  if (spare_.capacity() < spent.capacity()) spare_.swap(spent);
 }
 
 void GroupCommit::close() {
@@ -56,16 +68,39 @@ void GroupCommit::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
+      if (queue_.empty() && !spent_.empty()) {
+        // Idle: no submit may come soon to release the last group's requests.
+        std::vector<WriteRequest> spent;
+        spent.swap(spent_);
+        lock.unlock();
+        release(spent);
+        lock.lock();
+      }
       cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing, and everything queued is written
-      while (!queue_.empty() && group.size() < max_group_) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (queue_.size() <= max_group_) {
+        group.swap(queue_);
+      } else {
+        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(max_group_);
+        group.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+        queue_.erase(queue_.begin(), end);
       }
     }
     {
       std::lock_guard turn(writer_turn_);
       write_group(group);
+    }
+    {
+      // The requests hold what their submitter allocated (their closures): the next submit
+      // destroys them on its thread, since freeing another thread's memory here made the
+      // writer and the submitter contend for the submitter's malloc arena.
+      std::lock_guard lock(mu_);
+      if (spent_.empty()) {
+        spent_.swap(group);
+        group.swap(spare_);
+      } else {
+        spent_.insert(spent_.end(), std::make_move_iterator(group.begin()), std::make_move_iterator(group.end()));
+      }
     }
     group.clear();
     between_groups_();

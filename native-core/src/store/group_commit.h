@@ -4,7 +4,6 @@
 #pragma once
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -39,6 +38,8 @@ class GroupCommit {
  private:
   void run();
   void write_group(std::vector<WriteRequest>& group);
+  // Destroys spent requests on the calling thread and keeps their array as the spare.
+  void release(std::vector<WriteRequest>& spent);
 
   JobWriter& writer_;
   std::mutex& writer_turn_;
@@ -53,7 +54,9 @@ class GroupCommit {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<WriteRequest> queue_;
+  std::vector<WriteRequest> queue_;
+  std::vector<WriteRequest> spent_;  // written and answered; the next submit destroys them
+  std::vector<WriteRequest> spare_;  // empty; its capacity is kept for the next group
   bool closing_ = false;
   std::thread thread_;
 };
