@@ -126,7 +126,8 @@ const std::string& JobWriter::envelope_type_of(const std::string& type) {
 
 Result<EventPtr> JobWriter::append_event(const std::string& type, const Loaded* about, std::string_view data_text,
                                          int64_t now) {
-  auto event = std::make_shared<Event>();
+  auto made = std::make_shared<Event>();
+  Event* event = made.get();
   event->seq = next_seq_;
   event->type = type;
   event->ts_ms = now;
@@ -135,9 +136,10 @@ Result<EventPtr> JobWriter::append_event(const std::string& type, const Loaded* 
   if (about) event->tree_path = about->tree_path;
   event->json = envelope_from_parts(event->seq, envelope_type_of(type), envelope_time_of(now),
                                     about ? about->subject : no_job_subject_, data_text);
-  if (Status s = checked(insert_event(*event)); !s.ok()) return s;
+  EventPtr stored = std::move(made);
+  if (Status s = checked(insert_event(stored)); !s.ok()) return s;
   ++next_seq_;
-  return EventPtr(std::move(event));
+  return stored;
 }
 
 void JobWriter::store_job(Loaded& entry, const Job& job, int64_t now) {

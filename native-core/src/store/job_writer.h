@@ -85,7 +85,9 @@ class JobWriter {
   virtual Result<std::optional<std::string>> find_file(const std::string& job_id, const std::string& path) = 0;
   virtual Status upsert_file(const std::string& file_id, const std::string& job_id, const std::string& path,
                              FileChange change, int64_t now) = 0;
-  virtual Status insert_event(const Event& event) = 0;
+  // The writer may hold the row until the transaction's next read of the log or its commit
+  // (keeping the event), so that a group's events go in as one statement.
+  virtual Status insert_event(const EventPtr& event) = 0;
   // The first seq in [from, to] stamped at or after `ms`; to + 1 when there is none.
   virtual Result<int64_t> first_event_at_or_after(int64_t ms, int64_t from, int64_t to) = 0;
   // Deletes every event up to `seq` and records it as the start of the log.

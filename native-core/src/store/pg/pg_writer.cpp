@@ -249,7 +249,8 @@ Status PgWriter::upsert_file(const std::string& file_id, const std::string& job_
   return run("upsert_file", {file_id, job_id, path, file_change_name(change), text(now)}).status();
 }
 
-Status PgWriter::insert_event(const Event& event) {
+Status PgWriter::insert_event(const EventPtr& stored) {
+  const Event& event = *stored;
   pending_events_.push_back({{"seq", event.seq},
                              {"type", event.type},
                              {"ts", event.ts_ms},

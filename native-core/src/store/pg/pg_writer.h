@@ -37,7 +37,7 @@ class PgWriter final : public JobWriter {
   Result<std::optional<std::string>> find_file(const std::string& job_id, const std::string& path) override;
   Status upsert_file(const std::string& file_id, const std::string& job_id, const std::string& path,
                      FileChange change, int64_t now) override;
-  Status insert_event(const Event& event) override;
+  Status insert_event(const EventPtr& event) override;
   Result<int64_t> first_event_at_or_after(int64_t ms, int64_t from, int64_t to) override;
   Status prune_through(int64_t seq) override;
   Result<std::optional<Committed>> find_key(const WriteKey& key, int64_t now) override;

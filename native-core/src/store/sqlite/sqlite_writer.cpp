@@ -7,6 +7,41 @@
 
 namespace jobwire {
 
+namespace {
+
+// Rows per multi-row INSERT of events: one statement run for a group's writes instead of
+// one each (SQLite's cost per statement run is much of a small row's).
+constexpr size_t kEventsPerInsert = 32;
+constexpr int kEventColumns = 7;
+
+std::string insert_events_sql(size_t rows) {
+  std::string sql = "INSERT INTO events (seq, type, ts, job, project, tree_path, envelope) VALUES ";
+  for (size_t row = 0; row < rows; ++row) {
+    const int first = static_cast<int>(row) * kEventColumns;
+    if (row > 0) sql += ',';
+    sql += '(';
+    for (int column = 1; column <= kEventColumns; ++column) {
+      if (column > 1) sql += ',';
+      sql += '?' + std::to_string(first + column);
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
+void bind_event(Statement& statement, size_t row, const Event& event) {
+  const int first = static_cast<int>(row) * kEventColumns;
+  statement.bind(first + 1, event.seq)
+      .bind(first + 2, std::string_view(event.type))
+      .bind(first + 3, event.ts_ms)
+      .bind(first + 4, std::string_view(event.job))
+      .bind(first + 5, std::string_view(event.project))
+      .bind(first + 6, std::string_view(event.tree_path))
+      .bind(first + 7, std::string_view(event.json));
+}
+
+}  // namespace
+
 Status SqliteWriter::open(const std::string& path, Durability durability, KeyRetention key_retention) {
   Status s = db_.open(path, /*read_only=*/false);
   if (s.ok()) s = db_.exec("PRAGMA journal_mode=WAL");
@@ -47,9 +82,8 @@ Status SqliteWriter::open(const std::string& path, Durability durability, KeyRet
                           "error_message = ?6, file_path = ?7, policy_name = ?8, output_path = ?9, summary = ?10, "
                           "validation = ?11, log_lines = ?12, priority = ?13, updated_seq = ?14, updated_at = ?15 "
                           "WHERE id = ?1");
-  insert_event_ = Statement(h,
-                            "INSERT INTO events (seq, type, ts, job, project, tree_path, envelope) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert_event_ = Statement(h, insert_events_sql(1).c_str());
+  insert_events_ = Statement(h, insert_events_sql(kEventsPerInsert).c_str());
   insert_log_ = Statement(h, "INSERT INTO logs (job_id, line_no, line) VALUES (?1, ?2, ?3)");
   select_file_ = Statement(h, "SELECT file_id FROM files WHERE job_id = ?1 AND path = ?2");
   upsert_file_ = Statement(h,
@@ -59,7 +93,7 @@ Status SqliteWriter::open(const std::string& path, Durability durability, KeyRet
   prune_through_ = Statement(h, "DELETE FROM events WHERE seq <= ?1");
   save_pruned_ = Statement(h, "UPDATE meta SET value = ?1 WHERE key = 'pruned_through'");
   for (Statement* stmt : {&begin_, &commit_, &rollback_, &select_job_, &job_exists_, &insert_job_, &update_job_,
-                          &insert_event_, &insert_log_, &select_file_, &upsert_file_, &prune_through_,
+                          &insert_event_, &insert_events_, &insert_log_, &select_file_, &upsert_file_, &prune_through_,
                           &save_pruned_})
     if (!stmt->valid()) return stmt->status();
   if (!(s = event_times_.prepare(h)).ok()) return s;
@@ -78,13 +112,20 @@ Status SqliteWriter::open(const std::string& path, Durability durability, KeyRet
 
 Result<JobWriter::LogStart> SqliteWriter::begin_transaction() {
   // This connection is the file's only writer (StoreLock): the log is where it left it.
+  pending_events_.clear();
   if (Status s = begin_.run(); !s.ok()) return s;
   return LogStart{head_seq(), pruned_through(), 0};
 }
 
-Status SqliteWriter::commit_transaction() { return commit_.run(); }
+Status SqliteWriter::commit_transaction() {
+  if (Status s = flush_events(); !s.ok()) return s;
+  return commit_.run();
+}
 
-void SqliteWriter::rollback_transaction() { rollback_.run(); }
+void SqliteWriter::rollback_transaction() {
+  pending_events_.clear();
+  rollback_.run();
+}
 
 Result<bool> SqliteWriter::job_exists(const std::string& id) {
   job_exists_.bind(1, std::string_view(id));
@@ -176,23 +217,34 @@ Status SqliteWriter::upsert_file(const std::string& file_id, const std::string& 
       .run();
 }
 
-Status SqliteWriter::insert_event(const Event& event) {
-  return insert_event_.bind(1, event.seq)
-      .bind(2, std::string_view(event.type))
-      .bind(3, event.ts_ms)
-      .bind(4, std::string_view(event.job))
-      .bind(5, std::string_view(event.project))
-      .bind(6, std::string_view(event.tree_path))
-      .bind(7, std::string_view(event.json))
-      .run();
+Status SqliteWriter::insert_event(const EventPtr& event) {
+  pending_events_.push_back(event);
+  return Status::Ok();
+}
+
+Status SqliteWriter::flush_events() {
+  Status s;
+  size_t next = 0;
+  for (; s.ok() && pending_events_.size() - next >= kEventsPerInsert; next += kEventsPerInsert) {
+    for (size_t row = 0; row < kEventsPerInsert; ++row) bind_event(insert_events_, row, *pending_events_[next + row]);
+    s = insert_events_.run();
+  }
+  for (; s.ok() && next < pending_events_.size(); ++next) {
+    bind_event(insert_event_, 0, *pending_events_[next]);
+    s = insert_event_.run();
+  }
+  pending_events_.clear();
+  return s;
 }
 
 Result<int64_t> SqliteWriter::first_event_at_or_after(int64_t ms, int64_t from, int64_t to) {
+  if (Status s = flush_events(); !s.ok()) return s;
   return event_times_.first_at_or_after(ms, from, to);
 }
 
 Status SqliteWriter::prune_through(int64_t seq) {
-  Status s = prune_through_.bind(1, seq).run();
+  Status s = flush_events();
+  if (s.ok()) s = prune_through_.bind(1, seq).run();
   if (!s.ok()) return s;
   std::string text = std::to_string(seq);
   return save_pruned_.bind(1, std::string_view(text)).run();

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include "jobwire/options.h"
 #include "store/job_writer.h"
@@ -34,23 +35,27 @@ class SqliteWriter final : public JobWriter {
   Result<std::optional<std::string>> find_file(const std::string& job_id, const std::string& path) override;
   Status upsert_file(const std::string& file_id, const std::string& job_id, const std::string& path,
                      FileChange change, int64_t now) override;
-  Status insert_event(const Event& event) override;
+  Status insert_event(const EventPtr& event) override;
   Result<int64_t> first_event_at_or_after(int64_t ms, int64_t from, int64_t to) override;
   Status prune_through(int64_t seq) override;
   Result<std::optional<Committed>> find_key(const WriteKey& key, int64_t now) override;
   Status remember_key(const WriteKey& key, const Committed& committed, int64_t now) override;
 
  private:
+  // Writes the events insert_event() holds: kEventsPerInsert rows per statement, then one by one.
+  Status flush_events();
+
   SqliteDb db_;
   std::string epoch_;
   std::atomic<int> wal_frames_{0};
 
   Statement begin_, commit_, rollback_;
   Statement select_job_, insert_job_, update_job_, job_exists_;
-  Statement insert_event_, insert_log_, select_file_, upsert_file_;
+  Statement insert_event_, insert_events_, insert_log_, select_file_, upsert_file_;
   Statement prune_through_, save_pruned_;
   EventTimes event_times_;
   IdempotencyKeys keys_;
+  std::vector<EventPtr> pending_events_;  // inserted by the transaction, not yet written
 };
 
 }  // namespace jobwire
