@@ -72,11 +72,10 @@ std::string envelope_from_parts(int64_t seq, const std::string& quoted_type, con
   return text;
 }
 
-std::string progress_data(double percent) {
-  std::string text = R"({"progress_percent":)";
-  text += dump_json(json(percent));
-  text += '}';
-  return text;
+void progress_data(double percent, std::string& out) {
+  out = R"({"progress_percent":)";
+  out += dump_json(json(percent));
+  out += '}';
 }
 
 }  // namespace jobwire

@@ -27,7 +27,7 @@ std::string envelope_type(const std::string& type);  // the "type" value, quoted
 std::string envelope_from_parts(int64_t seq, const std::string& quoted_type, const std::string& time,
                                 const EnvelopeSubject& subject, std::string_view data_text);
 // A job.progress event's data, {"progress_percent":…}: the writer's most frequent, made
-// without building the object.
-std::string progress_data(double percent);
+// without building the object, into `out` (its capacity kept for the next).
+void progress_data(double percent, std::string& out);
 
 }  // namespace jobwire

@@ -136,6 +136,7 @@ class JobWriter {
   std::string time_text_;
   std::string type_;  // so are the type's, a group's writes mostly being of one kind
   std::string type_text_;
+  std::string data_text_;  // set_progress's event data, its capacity kept between writes
   const EnvelopeSubject no_job_subject_ = envelope_subject("", std::nullopt, "default");
   std::unordered_map<std::string, Loaded> jobs_;
   std::vector<Loaded*> dirty_;  // nodes of jobs_: their addresses survive rehashing

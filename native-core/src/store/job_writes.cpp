@@ -106,7 +106,8 @@ Result<Committed> JobWriter::set_progress(const std::string& id, double percent,
   entry.job.progress_percent = percent;
   entry.job.updated_seq = next_seq_;
   mark_dirty(entry, now);
-  auto event = append_event("job.progress", &entry, progress_data(percent), now);
+  progress_data(percent, data_text_);
+  auto event = append_event("job.progress", &entry, data_text_, now);
   if (!event.ok()) return event.status();
   return Committed{entry.job, std::move(event).value()};
 }
