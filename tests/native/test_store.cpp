@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -100,6 +102,23 @@ TEST_CASE("store: unknown jobs, bad progress and bad input are refused without w
   duplicate.id = id;
   CHECK(core->create_job(duplicate).status().code() == Code::conflict);
   CHECK(core->log_info().head_seq == head);
+}
+
+TEST_CASE("store: generated job ids are 15 characters, unique, and ordered by creation") {
+  ON_EACH_STORE(stores);
+  auto core = open_core(stores.location("jobs"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    ids.push_back(create(*core));
+    if (i == 20) std::this_thread::sleep_for(std::chrono::milliseconds(3));  // a later millisecond too
+  }
+  for (const std::string& id : ids) {
+    CHECK(id.size() == 15);
+    CHECK(id.rfind("j_", 0) == 0);
+    CHECK(id.find_first_not_of("0123456789abcdefghjkmnpqrstvwxyz", 2) == std::string::npos);
+  }
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
 }
 
 TEST_CASE("store: subjob trees, and a job cannot be its own parent") {

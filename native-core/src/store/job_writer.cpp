@@ -1,7 +1,6 @@
 #include "store/job_writer.h"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace jobwire {
 
@@ -12,6 +11,17 @@ constexpr size_t kCachedJobs = 10'000;
 // A generated id taken already (by another process on the same store, in the same
 // millisecond) is followed by the next one; this many tries cannot all collide.
 constexpr int kIdTries = 64;
+
+// j_ and 13 base-32 digits of (ms << 20 | counter): ordered by time, then by the counter.
+// 15 characters, so that the id and its copies (in every event and every answer) fit in
+// std::string's inline buffer instead of one allocation each.
+std::string time_ordered_id(int64_t ms, uint64_t counter) {
+  static constexpr char kDigits[] = "0123456789abcdefghjkmnpqrstvwxyz";  // ascending, as their values
+  uint64_t value = (static_cast<uint64_t>(ms) << 20) | (counter & 0xFFFFF);
+  std::string id = "j_0000000000000";
+  for (size_t i = id.size() - 1; i >= 2; --i, value >>= 5) id[i] = kDigits[value & 31];
+  return id;
+}
 
 }  // namespace
 
@@ -78,14 +88,12 @@ Status JobWriter::flush_jobs() {
 }
 
 Result<std::string> JobWriter::new_job_id(int64_t now) {
-  // Time-ordered and unique: j_<ms in hex><counter>, checked against the store.
+  // Time-ordered and unique, checked against the store.
   for (int attempt = 0; attempt < kIdTries; ++attempt) {
-    char id[48];
-    std::snprintf(id, sizeof id, "j_%011llx%05llx", static_cast<unsigned long long>(now),
-                  static_cast<unsigned long long>(++id_counter_ & 0xFFFFF));
+    std::string id = time_ordered_id(now, ++id_counter_);
     auto exists = job_exists(id);
     if (!exists.ok()) return checked(exists.status());
-    if (!exists.value()) return std::string(id);
+    if (!exists.value()) return id;
   }
   return Status{Code::conflict, "no free job id in this millisecond; retry"};
 }
