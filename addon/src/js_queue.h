@@ -66,7 +66,10 @@ class JsQueue {
     std::vector<std::vector<T>> handled;
     {
       std::lock_guard lock(mutex_);
+      // An array that starts small would grow, moving its items, several times a turn.
+      if (items_.empty() && items_.capacity() < largest_) items_.reserve(largest_);
       items_.emplace_back(std::forward<Args>(args)...);
+      largest_ = std::min(kMaxReservedTurns * max_per_turn_, std::max(largest_, items_.size()));
       handled.swap(handled_);
       if (!draining_ && tsfn_ &&
           napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) == napi_ok) {
@@ -176,6 +179,9 @@ class JsQueue {
   std::vector<T> items_;
   std::vector<std::vector<T>> handled_;  // turns the JS thread has handled; the next push destroys them
   std::vector<T> spare_;    // empty; its capacity is kept for items_
+  // A producer may push several turns' worth at once (a write group of up to 1,024).
+  static constexpr size_t kMaxReservedTurns = 4;
+  size_t largest_ = 0;  // the most items_ has held, up to kMaxReservedTurns turns' worth
   napi_threadsafe_function tsfn_ = nullptr;
   bool draining_ = false;  // a turn is signalled or scheduled; pushes need not signal
   const size_t max_per_turn_;
