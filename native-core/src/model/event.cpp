@@ -35,8 +35,10 @@ bool EventFilter::matches(const Event& event) const noexcept {
 std::string event_envelope_json(int64_t seq, const std::string& type, int64_t ts_ms, const std::string& job,
                                 const std::optional<std::string>& parent, const std::string& project,
                                 const std::string& data_json) {
-  return envelope_from_parts(seq, envelope_type(type), envelope_time(ts_ms), envelope_subject(job, parent, project),
-                             dump_json(stored_json(data_json)));
+  std::string text;
+  envelope_from_parts(seq, envelope_type(type), envelope_time(ts_ms), envelope_subject(job, parent, project),
+                      dump_json(stored_json(data_json)), text);
+  return text;
 }
 
 EnvelopeSubject envelope_subject(const std::string& job, const std::optional<std::string>& parent,
@@ -54,9 +56,9 @@ std::string envelope_time(int64_t ts_ms) { return dump_json(json(iso_time(ts_ms)
 
 std::string envelope_type(const std::string& type) { return dump_json(json(type)); }
 
-std::string envelope_from_parts(int64_t seq, const std::string& quoted_type, const std::string& time,
-                                const EnvelopeSubject& subject, std::string_view data_text) {
-  std::string text;
+void envelope_from_parts(int64_t seq, const std::string& quoted_type, const std::string& time,
+                         const EnvelopeSubject& subject, std::string_view data_text, std::string& text) {
+  text.clear();
   text.reserve(64 + quoted_type.size() + time.size() + subject.members.size() + data_text.size());
   text += R"({"seq":)";
   text += std::to_string(seq);
@@ -69,7 +71,6 @@ std::string envelope_from_parts(int64_t seq, const std::string& quoted_type, con
   text += R"(,"data":)";
   text += data_text;
   text += '}';
-  return text;
 }
 
 void progress_data(double percent, std::string& out) {

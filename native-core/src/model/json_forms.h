@@ -23,9 +23,10 @@ EnvelopeSubject envelope_subject(const std::string& job, const std::optional<std
                                  const std::string& project);
 std::string envelope_time(int64_t ts_ms);         // the "ts" value, quoted
 std::string envelope_type(const std::string& type);  // the "type" value, quoted
-// `data_text` is the data value as JSON text, dump_json's.
-std::string envelope_from_parts(int64_t seq, const std::string& quoted_type, const std::string& time,
-                                const EnvelopeSubject& subject, std::string_view data_text);
+// `data_text` is the data value as JSON text, dump_json's. Written into `out`, whose
+// capacity is kept (the writer reuses events).
+void envelope_from_parts(int64_t seq, const std::string& quoted_type, const std::string& time,
+                         const EnvelopeSubject& subject, std::string_view data_text, std::string& out);
 // A job.progress event's data, {"progress_percent":…}: the writer's most frequent, made
 // without building the object, into `out` (its capacity kept for the next).
 void progress_data(double percent, std::string& out);

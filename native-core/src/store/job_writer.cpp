@@ -134,16 +134,23 @@ const std::string& JobWriter::envelope_type_of(const std::string& type) {
 
 Result<EventPtr> JobWriter::append_event(const std::string& type, const Loaded* about, std::string_view data_text,
                                          int64_t now) {
-  auto made = std::make_shared<Event>();
+  std::shared_ptr<Event> made = events_->make();
   Event* event = made.get();
   event->seq = next_seq_;
   event->type = type;
   event->ts_ms = now;
-  event->job = about ? about->job.id : std::string();
-  event->project = about ? about->job.project : std::string("default");
-  if (about) event->tree_path = about->tree_path;
-  event->json = envelope_from_parts(event->seq, envelope_type_of(type), envelope_time_of(now),
-                                    about ? about->subject : no_job_subject_, data_text);
+  // Assigned, not replaced: a reused event's buffers are kept.
+  if (about) {
+    event->job = about->job.id;
+    event->project = about->job.project;
+    event->tree_path = about->tree_path;
+  } else {
+    event->job.clear();
+    event->project = "default";
+    event->tree_path.clear();
+  }
+  envelope_from_parts(event->seq, envelope_type_of(type), envelope_time_of(now),
+                      about ? about->subject : no_job_subject_, data_text, event->json);
   EventPtr stored = std::move(made);
   if (Status s = checked(insert_event(stored)); !s.ok()) return s;
   ++next_seq_;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -15,6 +16,7 @@
 #include "jobwire/write.h"
 #include "model/json_forms.h"
 #include "model/json_util.h"
+#include "store/event_pool.h"
 #include "store/write_key.h"
 
 namespace jobwire {
@@ -137,6 +139,7 @@ class JobWriter {
   std::string type_;  // so are the type's, a group's writes mostly being of one kind
   std::string type_text_;
   std::string data_text_;  // set_progress's event data, its capacity kept between writes
+  std::shared_ptr<EventPool> events_ = std::make_shared<EventPool>();
   const EnvelopeSubject no_job_subject_ = envelope_subject("", std::nullopt, "default");
   std::unordered_map<std::string, Loaded> jobs_;
   std::vector<Loaded*> dirty_;  // nodes of jobs_: their addresses survive rehashing
