@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "store/event_pool.h"
 #include "temp_store.h"
 #include "test_stores.h"
 
@@ -102,6 +103,35 @@ TEST_CASE("store: unknown jobs, bad progress and bad input are refused without w
   duplicate.id = id;
   CHECK(core->create_job(duplicate).status().code() == Code::conflict);
   CHECK(core->log_info().head_seq == head);
+}
+
+TEST_CASE("event pool: a released event is reused with its buffers, a held one never") {
+  auto pool = std::make_shared<EventPool>();
+  std::shared_ptr<Event> released = pool->make();
+  released->json.assign(300, 'x');
+  const Event* address = released.get();
+  std::shared_ptr<Event> held = pool->make();
+  held->json = "held";
+  released.reset();
+  std::shared_ptr<Event> reused = pool->make();
+  CHECK(reused.get() == address);
+  CHECK(reused->json.capacity() >= 300);
+  CHECK(held->json == "held");
+
+  // A large envelope is freed, not kept: the next event starts with a small buffer.
+  std::shared_ptr<Event> large = pool->make();
+  large->json.assign(100'000, 'x');
+  large.reset();
+  CHECK(pool->make()->json.capacity() < 100'000);
+
+  // An event released on another thread comes back too; one that outlives the pool's
+  // owner stays valid and is freed with the pool.
+  std::thread([event = std::move(reused)]() mutable { event.reset(); }).join();
+  CHECK(pool->make().get() == address);
+  std::shared_ptr<Event> survivor = pool->make();
+  pool.reset();
+  survivor->json = "still mine";
+  CHECK(survivor->json == "still mine");
 }
 
 TEST_CASE("store: generated job ids are 15 characters, unique, and ordered by creation") {

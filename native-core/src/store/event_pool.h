@@ -13,6 +13,11 @@ namespace jobwire {
 
 class EventPool : public std::enable_shared_from_this<EventPool> {
  public:
+  EventPool() = default;
+  ~EventPool();
+  EventPool(const EventPool&) = delete;
+  EventPool& operator=(const EventPool&) = delete;
+
   // An event to fill in whole: reused or new. It comes back here when its last holder lets
   // go, on whichever thread that is.
   std::shared_ptr<Event> make();
