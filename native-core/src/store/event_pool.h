@@ -11,12 +11,22 @@
 
 namespace jobwire {
 
+#if defined(__SANITIZE_ADDRESS__)
+#define JOBWIRE_EVENT_POOL_REUSES 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JOBWIRE_EVENT_POOL_REUSES 0
+#endif
+#endif
+#ifndef JOBWIRE_EVENT_POOL_REUSES
+#define JOBWIRE_EVENT_POOL_REUSES 1
+#endif
+
 class EventPool : public std::enable_shared_from_this<EventPool> {
  public:
-  EventPool() = default;
-  ~EventPool();
-  EventPool(const EventPool&) = delete;
-  EventPool& operator=(const EventPool&) = delete;
+  // Under ASan nothing is reused: a stale pointer to a released event stays a use after
+  // free that ASan reports, instead of reading the next write's event.
+  static constexpr bool kReuses = JOBWIRE_EVENT_POOL_REUSES;
 
   // An event to fill in whole: reused or new. It comes back here when its last holder lets
   // go, on whichever thread that is.
