@@ -179,7 +179,7 @@ class JsQueue {
   std::vector<T> items_;
   std::vector<std::vector<T>> handled_;  // turns the JS thread has handled; the next push destroys them
   std::vector<T> spare_;    // empty; its capacity is kept for items_
-  // A producer may push several turns' worth at once (a write group of up to 1,024).
+  // A producer may push several turns' worth at once (one write group's completions).
   static constexpr size_t kMaxReservedTurns = 4;
   size_t largest_ = 0;  // the most items_ has held, up to kMaxReservedTurns turns' worth
   napi_threadsafe_function tsfn_ = nullptr;
