@@ -12,7 +12,7 @@
 // Lifetime: the JS-side state lives until Node finalizes the thread-safe function. Once the
 // queue is closed, or the environment tears the function down, pushes keep their item in
 // the queue (freed with it) and never touch the function again. Items the handler has seen
-// are destroyed by the next push, on its thread (run_turn says why), or with the queue.
+// are handed back and destroyed by the next push, on its thread, or with the queue.
 #pragma once
 
 #include <napi.h>
@@ -23,6 +23,8 @@
 #include <mutex>
 #include <utility>
 #include <vector>
+
+#include "sync/hand_back.h"
 
 namespace jobwire::addon {
 
@@ -63,23 +65,18 @@ class JsQueue {
   // the JS thread has handled since.
   template <class... Args>
   void push(Args&&... args) {
-    std::vector<std::vector<T>> handled;
     {
       std::lock_guard lock(mutex_);
       // An array that starts small would grow, moving its items, several times a turn.
       if (items_.empty() && items_.capacity() < largest_) items_.reserve(largest_);
       items_.emplace_back(std::forward<Args>(args)...);
       largest_ = std::min(kMaxReservedTurns * max_per_turn_, std::max(largest_, items_.size()));
-      handled.swap(handled_);
       if (!draining_ && tsfn_ &&
           napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) == napi_ok) {
         draining_ = true;
       }
     }
-    if (handled.empty()) return;
-    handled.back().clear();
-    std::lock_guard lock(mutex_);
-    if (spare_.capacity() < handled.back().capacity()) spare_.swap(handled.back());
+    handled_.release();
   }
 
   // JS thread: whether a wakeup keeps the event loop alive.
@@ -124,19 +121,17 @@ class JsQueue {
   JsQueue(size_t max_per_turn, Handler handler) : max_per_turn_(max_per_turn), handler_(std::move(handler)) {}
 
   // One turn: hand up to max_per_turn items to the handler, then schedule the next turn.
-  // Items are made on a producer thread and may hold much memory (a write's committed job).
-  // Freeing it here made the JS thread and the producer contend for the producer's malloc
-  // arena, so whole vectors change hands instead: items_ → a turn → handled_, whose turns the
-  // next push destroys on its own thread, keeping one as the spare for items_.
+  // Items are made on a producer thread and may hold much memory (a write's committed job):
+  // whole arrays change hands, items_ → a turn → handled_ → the producer.
   void run_turn(Napi::Env env, JsSide& side) {
     std::vector<T> turn;
     {
       std::lock_guard lock(mutex_);
       if (items_.size() <= max_per_turn_) {
         turn.swap(items_);
-        items_.swap(spare_);
+        items_ = handled_.spare();
       } else {
-        turn.swap(spare_);
+        turn = handled_.spare();
         auto end = items_.begin() + static_cast<std::ptrdiff_t>(max_per_turn_);
         turn.assign(std::make_move_iterator(items_.begin()), std::make_move_iterator(end));
         items_.erase(items_.begin(), end);
@@ -145,8 +140,7 @@ class JsQueue {
     // Scheduled before the handler runs, so an exception it leaves pending cannot break the chain.
     side.set_immediate.Call({side.next_turn.Value()});
     if (!turn.empty()) handler_(env, turn);
-    std::lock_guard lock(mutex_);
-    handled_.push_back(std::move(turn));
+    handled_.give(turn);
   }
 
   void next_turn(Napi::Env env, JsSide& side) {
@@ -177,8 +171,7 @@ class JsQueue {
 
   std::mutex mutex_;
   std::vector<T> items_;
-  std::vector<std::vector<T>> handled_;  // turns the JS thread has handled; the next push destroys them
-  std::vector<T> spare_;    // empty; its capacity is kept for items_
+  HandBack<T> handled_;  // turns the JS thread has handled; the next push destroys them
   // A producer may push several turns' worth at once (one write group's completions).
   static constexpr size_t kMaxReservedTurns = 4;
   size_t largest_ = 0;  // the most items_ has held, up to kMaxReservedTurns turns' worth

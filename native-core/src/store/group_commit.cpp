@@ -30,26 +30,17 @@ GroupCommit::GroupCommit(JobWriter& writer, std::mutex& writer_turn, size_t max_
 GroupCommit::~GroupCommit() { close(); }
 
 void GroupCommit::submit(WriteRequest request) {
-  std::vector<WriteRequest> spent;
   bool queued = false;
   {
     std::lock_guard lock(mu_);
-    spent.swap(spent_);
     if (!closing_) {
       queue_.push_back(std::move(request));
       if (queue_.size() == 1) cv_.notify_one();
       queued = true;
     }
   }
-  release(spent);
+  spent_.release();
   if (!queued) request.done(Status{Code::closed, "the core is closed"});
-}
-
-void GroupCommit::release(std::vector<WriteRequest>& spent) {
-  if (spent.empty()) return;
-  spent.clear();
-  std::lock_guard lock(mu_);
-  if (spare_.capacity() < spent.capacity()) spare_.swap(spent);
 }
 
 void GroupCommit::close() {
@@ -68,12 +59,10 @@ void GroupCommit::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      if (queue_.empty() && !spent_.empty()) {
+      if (queue_.empty()) {
         // Idle: no submit may come soon to release the last group's requests.
-        std::vector<WriteRequest> spent;
-        spent.swap(spent_);
         lock.unlock();
-        release(spent);
+        spent_.release();
         lock.lock();
       }
       cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
@@ -90,19 +79,8 @@ void GroupCommit::run() {
       std::lock_guard turn(writer_turn_);
       write_group(group);
     }
-    {
-      // The requests hold what their submitter allocated (their closures): the next submit
-      // destroys them on its thread, since freeing another thread's memory here made the
-      // writer and the submitter contend for the submitter's malloc arena.
-      std::lock_guard lock(mu_);
-      if (spent_.empty()) {
-        spent_.swap(group);
-        group.swap(spare_);
-      } else {
-        spent_.insert(spent_.end(), std::make_move_iterator(group.begin()), std::make_move_iterator(group.end()));
-      }
-    }
-    group.clear();
+    spent_.give(group);
+    group = spent_.spare();
     between_groups_();
   }
 }

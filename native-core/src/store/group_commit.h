@@ -11,6 +11,7 @@
 
 #include "store/job_writer.h"
 #include "store/store.h"
+#include "sync/hand_back.h"
 
 namespace jobwire {
 
@@ -38,8 +39,6 @@ class GroupCommit {
  private:
   void run();
   void write_group(std::vector<WriteRequest>& group);
-  // Destroys spent requests on the calling thread and keeps their array as the spare.
-  void release(std::vector<WriteRequest>& spent);
 
   JobWriter& writer_;
   std::mutex& writer_turn_;
@@ -55,8 +54,9 @@ class GroupCommit {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<WriteRequest> queue_;
-  std::vector<WriteRequest> spent_;  // written and answered; the next submit destroys them
-  std::vector<WriteRequest> spare_;  // empty; its capacity is kept for the next group
+  // Written and answered requests hold what their submitter allocated (their closures): the
+  // next submit destroys them on its thread; an idle writer releases them itself.
+  HandBack<WriteRequest> spent_;
   bool closing_ = false;
   std::thread thread_;
 };
