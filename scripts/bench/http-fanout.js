@@ -6,6 +6,7 @@
 //   scripts/bench/http-fanout.sh [--clients 10000] [--rate 100] [--seconds 10]
 //     [--client native|node] [--procs P] [--sample-every 20] [--only jobwired|peer]
 //     [--threads N] [--host ADDR] [--client-host SSH_HOST [--client-bin PATH]]
+//     [--server-cpus LIST --client-cpus LIST]
 // (the .sh raises the open-file limit first). The SSE connections are held by P load
 // processes: build/bench_sse_client (native, C++/libuv; the default once built, P = 1) or
 // lib/sse-load-client.js (node, P = 4). At ~1 M frames/s Node load processes lag by
@@ -17,12 +18,15 @@
 // its path there, default this checkout's). Latency then compares two machines' clocks:
 // keep them synchronised (chrony/PTP) or read only the throughput and CPU columns. The Node
 // peer listens on loopback only: with --client-host, add --only jobwired.
+// --server-cpus / --client-cpus (taskset lists, e.g. 0-2 and 3-15) keep the server and the
+// load (clients and producer) on separate cores of one machine, for a many-core box without
+// a second machine to hold the clients.
 const fs = require('node:fs')
 const http = require('node:http')
 const path = require('node:path')
 const readline = require('node:readline')
 const { EventEmitter } = require('node:events')
-const { fork, spawn } = require('node:child_process')
+const { fork, spawn, spawnSync } = require('node:child_process')
 const { performance } = require('node:perf_hooks')
 const { startJobwired, startPeer, rssBytes, cpuSeconds, root } = require('./lib/servers')
 
@@ -46,9 +50,17 @@ const threads = arg('threads', null)
 const host = arg('host', '127.0.0.1')
 const clientHost = arg('client-host', null)
 const clientBin = arg('client-bin', nativeClientBin)
+const serverCpus = arg('server-cpus', null)
+const clientCpus = arg('client-cpus', null)
 if (clientHost && clientKind !== 'native') throw new TypeError('--client-host runs the native load client only')
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const now = () => performance.timeOrigin + performance.now()
+
+// Moves every thread of a process (and the threads and children it starts later) to `cpus`.
+function pinToCpus (pid, cpus) {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { encoding: 'utf8' })
+  if (r.error || r.status !== 0) throw new Error(`taskset -c ${cpus} failed: ${r.error?.message || r.stderr.trim()}`)
+}
 
 function percentile (sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN
@@ -181,9 +193,12 @@ async function main () {
   console.log(`# SSE fan-out: ${clients} clients, ${rate} events/s for ${seconds} s, ${procs} ${clientKind} load process${procs === 1 ? '' : 'es'} (--client ${clientKind}${clientHost ? ` on ${clientHost}` : ''}), latency sampled on 1/${sampleEvery} of the clients, jobwired on ${host} with ${threads ? `--threads ${threads}` : 'its default threads'}`)
   const results = []
   const jobwiredArgs = ['--host', host, ...(threads ? ['--threads', threads] : [])]
+  if (clientCpus) pinToCpus(process.pid, clientCpus)
+  if (serverCpus || clientCpus) console.log(`# server on CPUs ${serverCpus ?? 'any'}, load clients and producer on CPUs ${clientCpus ?? 'any'}`)
   for (const [key, start] of [['jobwired', () => startJobwired(jobwiredArgs)], ['peer', startPeer]]) {
     if (only && only !== key) continue
     const server = await start()
+    if (serverCpus) pinToCpus(server.pid, serverCpus)
     try {
       results.push(await run(server))
     } finally {
