@@ -150,3 +150,22 @@ TEST_CASE("pg store: an unreachable server refuses to open, with no password in 
   CHECK(refused.status().code() == Code::unavailable);
   CHECK(refused.status().message().find("s3cret-pw") == std::string::npos);
 }
+
+TEST_CASE("pg store: the start of the log never moves back when the follower reads an older retention mark") {
+  TestStores stores(StoreKind::postgres);
+  if (stores.skipped()) return;
+  const std::string url = stores.location("retention");
+  CoreOptions options;
+  options.retention_events = 10;
+  options.postgres.catch_up_ms = 20;  // the follower re-reads the mark every 20 ms
+  auto core = open_core(url, options);
+  std::string id = running_job(*core);
+  for (int i = 0; i < 60; ++i) REQUIRE(core->set_progress(id, i).ok());
+  const LogInfo pruned = write_until_pruned(*core, id);
+  REQUIRE(pruned.oldest_seq > 40);
+  // What a follower's read that began before the writer's last prune committed would see.
+  auto admin = pg_connect(url);
+  pg_exec(admin, "UPDATE meta SET value = '1' WHERE key = 'pruned_through'");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // many follower passes
+  CHECK(core->log_info().oldest_seq == pruned.oldest_seq);
+}

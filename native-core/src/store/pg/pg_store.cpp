@@ -26,15 +26,13 @@ Result<std::shared_ptr<PgStore>> PgStore::open(const CoreOptions& options, OnCom
       store->writer_, store->writer_turn_, options.max_group,
       RetentionPolicy{options.retention_events, options.retention_ms},
       [self](const std::vector<EventPtr>& events) { self->publish(events, /*from_log=*/false); },
-      [self](int64_t pruned_through) { self->pruned_through_.store(pruned_through, std::memory_order_release); },
+      [self](int64_t pruned_through) { self->advance_pruned_through(pruned_through); },
       [] {});
   store->follower_ = std::make_unique<PgFollower>(
       options.store, options.postgres,
       PgFollower::Hooks{[self] { return self->head_seq(); },
                         [self](const std::vector<EventPtr>& events) { self->publish(events, /*from_log=*/true); },
-                        [self](int64_t pruned_through) {
-                          self->pruned_through_.store(pruned_through, std::memory_order_release);
-                        },
+                        [self](int64_t pruned_through) { self->advance_pruned_through(pruned_through); },
                         [self](bool reachable) { self->reachable_.store(reachable, std::memory_order_relaxed); }});
   store->follower_->start();
   return store;
@@ -55,6 +53,13 @@ void PgStore::publish(const std::vector<EventPtr>& events, bool from_log) {
   std::vector<EventPtr> fresh(events.begin() + static_cast<std::ptrdiff_t>(first), events.end());
   head_seq_.store(fresh.back()->seq, std::memory_order_release);
   on_commit_(fresh);
+}
+
+void PgStore::advance_pruned_through(int64_t pruned_through) {
+  int64_t known = pruned_through_.load(std::memory_order_relaxed);
+  while (known < pruned_through &&
+         !pruned_through_.compare_exchange_weak(known, pruned_through, std::memory_order_release, std::memory_order_relaxed)) {
+  }
 }
 
 void PgStore::submit(WriteRequest request) { commit_->submit(std::move(request)); }

@@ -44,6 +44,10 @@ class PgStore final : public Store {
   // Publishes the events that follow the last published seq; with `from_log`, a hole in
   // front of them (retention pruned it while this process was away) is stepped over.
   void publish(const std::vector<EventPtr>& events, bool from_log);
+  // Retention only moves forward, but the writer and the follower report it from two
+  // connections: a follower's read that began before this writer's prune committed would
+  // move it back, and a cursor the log no longer holds would look retained.
+  void advance_pruned_through(int64_t pruned_through);
 
   OnCommit on_commit_;
   std::string epoch_;
