@@ -9,7 +9,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { spawn, spawnSync } = require('node:child_process')
 const { startJobwired, jobwiredBin } = require('../helpers/jobwired')
-const { get, post, openSse, sleep } = require('./support')
+const { get, post, openSse, emitMany, sleep } = require('./support')
 
 function tempDir (t) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobwired-daemon-'))
@@ -109,6 +109,22 @@ test('--poll-interval-ms, --poll-log-interval-ms and --no-polling shape /api/con
   const tooFast = spawnSync(jobwiredBin(), ['--poll-interval-ms', '500'], { encoding: 'utf8' })
   assert.equal(tooFast.status, 2)
   assert.match(tooFast.stderr, /--poll-interval-ms: must be 2000\.\.60000/)
+})
+
+test('--fanout-tick-ms sets how often a sweep of many streams starts (10..1000 ms): 300 streams still get every event, in order', async (t) => {
+  const srv = await startJobwired({ args: ['--fanout-tick-ms', '200'] })
+  t.after(() => srv.stop())
+  // More streams than are served at once (256), so each event reaches them through sweeps.
+  const streams = await Promise.all(Array.from({ length: 300 }, () => openSse(srv)))
+  t.after(() => streams.forEach((s) => s.close()))
+  const seqs = (await emitMany(srv, 5)).sort((a, b) => a - b)
+  await Promise.all(streams.map((s) => s.waitFor(5)))
+  for (const s of streams) assert.deepEqual(s.events.map((e) => e.seq), seqs)
+  for (const bad of ['9', '1001', 'fast']) {
+    const refused = spawnSync(jobwiredBin(), ['--fanout-tick-ms', bad], { encoding: 'utf8' })
+    assert.equal(refused.status, 2)
+    assert.match(refused.stderr, /--fanout-tick-ms: must be 10\.\.1000/)
+  }
 })
 
 test('a PostgreSQL store needs a shared token and names an unreachable server without its password; unknown flags exit 2', () => {

@@ -122,7 +122,7 @@ TEST_CASE("http loops: the connection cap counts every loop's connections") {
   core->close();
 }
 
-TEST_CASE("http loops: threads outside 1..256 are refused") {
+TEST_CASE("http loops: threads outside 1..256, and a fan-out tick outside 10..1000 ms, are refused") {
   jobwire_test::TempDir dir;
   auto core = jobwire_test::open_core(dir.file("jobs.db"));
   for (size_t threads : {size_t{0}, size_t{257}}) {
@@ -133,6 +133,16 @@ TEST_CASE("http loops: threads outside 1..256 are refused") {
     auto refused = Server::start(core, options);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().code() == jobwire::Code::invalid_argument);
+  }
+  for (int tick_ms : {9, 1'001}) {
+    ServerOptions options;
+    options.port = 0;
+    options.token = "secret";
+    options.fanout_tick_ms = tick_ms;
+    auto refused = Server::start(core, options);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == jobwire::Code::invalid_argument);
+    CHECK(refused.status().message() == "fanout_tick_ms must be 10..1000");
   }
   core->close();
 }

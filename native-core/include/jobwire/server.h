@@ -36,6 +36,10 @@ struct ServerOptions {
   // socket will take it) and closed; it resumes from its cursor. After a quarter of it, the
   // stream stops queueing events (it catches up from the log if it drains).
   int stall_timeout_ms = 2'000;
+  // When thousands of streams have events, each is written at most once per tick, with all
+  // its events since the last (a loop sweeps them; 10..1000 ms). A longer tick costs less CPU
+  // per event delivered and adds to its latency.
+  int fanout_tick_ms = 50;
   // Loop threads, each serving a share of the connections (1..256). One suits an app that
   // embeds the server; jobwired defaults to one per core.
   size_t threads = 1;

@@ -48,6 +48,7 @@ const char* usage_text() {
          "tuning:\n"
          "  --heartbeat-ms N  --request-timeout-ms N  --max-connections N  --max-body-bytes N\n"
          "  --max-write-buffer-bytes N  --stall-timeout-ms N  --retention-events N\n"
+         "  --fanout-tick-ms N  (10..1000, default 50: more is less CPU per event, more latency)\n"
          "  --durability process|power\n";
 }
 
@@ -131,6 +132,9 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
     } else if (flag == "--stall-timeout-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int(*v, 100, 3'600'000, options.server.stall_timeout_ms)) return bad(flag, "must be 100..3600000");
+    } else if (flag == "--fanout-tick-ms") {
+      if (Status s = needs_value(v); !s.ok()) return s;
+      if (!parse_int(*v, 10, 1'000, options.server.fanout_tick_ms)) return bad(flag, "must be 10..1000");
     } else if (flag == "--max-connections") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int<size_t>(*v, 1, 10'000'000, options.server.max_connections)) return bad(flag, "must be at least 1");

@@ -36,7 +36,7 @@ Status ServerLoop::open() {
   epoch_ = core_->log_info().epoch;
   if (int rc = uv_loop_init(&loop_); rc != 0) return uv_status("uv_loop_init", rc);
   loop_ready_ = true;
-  scheduler_.open(&loop_, [this](uint64_t id) -> size_t {
+  scheduler_.open(&loop_, static_cast<uint64_t>(options_.fanout_tick_ms), [this](uint64_t id) -> size_t {
     auto it = connections_.find(id);
     if (it == connections_.end()) return 0;
     uint64_t before = it->second->queued_total();

@@ -4,8 +4,9 @@
 
 namespace jobwire::http {
 
-void StreamScheduler::open(uv_loop_t* loop, Serve serve, Metrics& metrics) {
+void StreamScheduler::open(uv_loop_t* loop, uint64_t tick_ms, Serve serve, Metrics& metrics) {
   loop_ = loop;
+  tick_ms_ = tick_ms;
   serve_ = std::move(serve);
   metrics_ = &metrics;
   uv_timer_init(loop, &tick_);
@@ -36,7 +37,7 @@ void StreamScheduler::on_ready(const std::vector<uint64_t>& ids) {
 
 void StreamScheduler::schedule_sweep() {
   uv_update_time(loop_);
-  uint64_t next_start = sweep_started_ms_ + kTickMs;
+  uint64_t next_start = sweep_started_ms_ + tick_ms_;
   uint64_t now = uv_now(loop_);
   if (now >= next_start) {
     start_sweep();

@@ -6,7 +6,8 @@
 // budget of bytes queued or of time, whichever comes first: a count of streams says nothing
 // of how long serving them takes. Sweeps start at most once per tick: each client gets one
 // write per tick rather than one per event, and a stream that turns ready again mid-sweep
-// waits for the next sweep with its events merged.
+// waits for the next sweep with its events merged. The tick trades latency for CPU: a write
+// costs about the same for 5 events as for 10 (BENCHMARKS.md, issue 15 part 3).
 #pragma once
 
 #include <uv.h>
@@ -30,15 +31,14 @@ class StreamScheduler {
   // The budget of one slice (or of streams served at once) before the loop turns.
   static constexpr size_t kSliceBytes = 256 * 1024;
   static constexpr uint64_t kSliceNs = 2'000'000;
-  // The shortest time from the start of one sweep to the start of the next.
-  static constexpr uint64_t kTickMs = 50;
 
   StreamScheduler() = default;
   StreamScheduler(const StreamScheduler&) = delete;
   StreamScheduler& operator=(const StreamScheduler&) = delete;
 
-  // Loop thread, before the loop runs. Each finished sweep is counted in `metrics`.
-  void open(uv_loop_t* loop, Serve serve, Metrics& metrics);
+  // Loop thread, before the loop runs. `tick_ms` is the shortest time from the start of one
+  // sweep to the start of the next. Each finished sweep is counted in `metrics`.
+  void open(uv_loop_t* loop, uint64_t tick_ms, Serve serve, Metrics& metrics);
   // Loop thread: closes the handles (the owner's loop finishes closing them).
   void close();
   // Loop thread: these connections have events to take. The mailbox lists an id once
@@ -56,6 +56,7 @@ class StreamScheduler {
   size_t serve_within_budget(const std::vector<uint64_t>& ids, size_t next);
 
   uv_loop_t* loop_ = nullptr;
+  uint64_t tick_ms_ = 0;
   Serve serve_;
   Metrics* metrics_ = nullptr;
   uv_timer_t tick_{};   // active while the next sweep waits for its tick
