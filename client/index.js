@@ -122,6 +122,15 @@ export function createClient (options = {}) {
     presets
   })
 
+  // A list scheduled while the cache was empty or idle waits 30 s; once a running job shows
+  // (its first read, or an event), it is read at the busy interval instead.
+  let busy = false
+  store.subscribe(() => {
+    const now = store.anyRunning()
+    if (now && !busy) scheduler.noteBusy()
+    busy = now
+  })
+
   // --- events, from whichever transport ---
   function applyEvents (batch) {
     const fresh = cursor === null ? batch : batch.filter((event) => event.seq > cursor)

@@ -156,6 +156,15 @@ export class PollScheduler {
     }
   }
 
+  // The cache has just come to show a running job (a snapshot landed, an event started
+  // one): a list armed with the idle interval when nothing ran would wait up to 30 s more.
+  noteBusy () {
+    if (!this.canPoll()) return
+    for (const [key, entry] of this.keys) {
+      if (entry.state === 'active' && this.describeKey(key).kind === 'list') this.schedule(key, entry)
+    }
+  }
+
   // The job reached completed|failed|cancelled: read its detail (and files) once more
   // shortly and stop; read its other keys (logs, a turn's subjobs…) once more now and stop.
   jobTerminal (jobId) {

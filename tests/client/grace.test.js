@@ -36,3 +36,17 @@ test('a list with a running job is read every 3 s', async (t) => {
   assert.deepEqual(reads[jobsKey()], [3_000, 6_000, 9_000])
   scheduler.dispose()
 })
+
+test('a list watched while the cache showed nothing running is read every 3 s once a running job shows', async (t) => {
+  useMockTime(t)
+  let running = false
+  const { reads, scheduler } = recordedScheduler({ busy: () => running })
+  scheduler.watch(jobsKey()) // armed with the idle interval: 30 s
+  scheduler.start()
+  await advance(1_000)
+  running = true // its first read landed and shows a running job
+  scheduler.noteBusy()
+  await advance(9_000)
+  assert.deepEqual(reads[jobsKey()], [4_000, 7_000, 10_000])
+  scheduler.dispose()
+})
