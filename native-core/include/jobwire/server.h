@@ -41,7 +41,7 @@ struct ServerOptions {
   // per event delivered and adds to its latency.
   int fanout_tick_ms = 50;
   // Loop threads, each serving a share of the connections (1..256). One suits an app that
-  // embeds the server; jobwired defaults to one per core.
+  // embeds the server; jobwired defaults to one per core but one (the writer thread has it).
   size_t threads = 1;
   PollingConfig polling;
 };
