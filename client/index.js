@@ -122,14 +122,7 @@ export function createClient (options = {}) {
     presets
   })
 
-  // A list scheduled while the cache was empty or idle waits 30 s; once a running job shows
-  // (its first read, or an event), it is read at the busy interval instead.
-  let busy = false
-  store.subscribe(() => {
-    const now = store.anyRunning()
-    if (now && !busy) scheduler.noteBusy()
-    busy = now
-  })
+  store.subscribe(() => scheduler.noteCacheChange())
 
   // --- events, from whichever transport ---
   function applyEvents (batch) {

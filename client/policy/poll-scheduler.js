@@ -38,6 +38,7 @@ export class PollScheduler {
     this.describeKey = describeKey
     this.isTerminal = isTerminal
     this.isBusy = isBusy
+    this.wasBusy = false
     this.grace = new SubmitGrace(env)
     // key → {refs, timer, failures, finished, lingering, running, preset, since, state}
     this.keys = new Map()
@@ -156,10 +157,14 @@ export class PollScheduler {
     }
   }
 
-  // The cache has just come to show a running job (a snapshot landed, an event started
-  // one): a list armed with the idle interval when nothing ran would wait up to 30 s more.
-  noteBusy () {
-    if (!this.canPoll()) return
+  // The cache changed (a snapshot landed, events were applied). When it has just come to show
+  // a running job, a list armed with the idle interval while nothing ran would wait up to
+  // 30 s more: it is rescheduled at the busy interval.
+  noteCacheChange () {
+    const busy = this.isBusy()
+    const becameBusy = busy && !this.wasBusy
+    this.wasBusy = busy
+    if (!becameBusy || !this.canPoll()) return
     for (const [key, entry] of this.keys) {
       if (entry.state === 'active' && this.describeKey(key).kind === 'list') this.schedule(key, entry)
     }

@@ -45,7 +45,7 @@ test('a list watched while the cache showed nothing running is read every 3 s on
   scheduler.start()
   await advance(1_000)
   running = true // its first read landed and shows a running job
-  scheduler.noteBusy()
+  scheduler.noteCacheChange()
   await advance(9_000)
   assert.deepEqual(reads[jobsKey()], [4_000, 7_000, 10_000])
   scheduler.dispose()
