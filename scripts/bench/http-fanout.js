@@ -28,7 +28,7 @@ const readline = require('node:readline')
 const { EventEmitter } = require('node:events')
 const { fork, spawn, spawnSync } = require('node:child_process')
 const { performance } = require('node:perf_hooks')
-const { startJobwired, startPeer, rssBytes, cpuSeconds, root } = require('./lib/servers')
+const { startJobwired, startPeer, rssBytes, cpuSeconds, threadCpuSeconds, root } = require('./lib/servers')
 
 function arg (name, fallback) {
   const i = process.argv.indexOf(`--${name}`)
@@ -146,6 +146,7 @@ async function run (server) {
 
     const sweepsBefore = await sweepTotals(server)
     const cpuBefore = cpuSeconds(server.pid)
+    const threadsBefore = threadCpuSeconds(server.pid)
     const started = now()
     const total = rate * seconds
     for (let i = 0; i < total; i++) {
@@ -163,6 +164,7 @@ async function run (server) {
     }
     const elapsed = (now() - started) / 1000
     const cpuUsed = cpuSeconds(server.pid) - cpuBefore
+    const threadsAfter = threadCpuSeconds(server.pid)
     const cpu = cpuUsed / elapsed
     const sweepsAfter = sweepsBefore && await sweepTotals(server)
     const received = reports.reduce((n, r) => n + r.received, 0)
@@ -179,6 +181,8 @@ async function run (server) {
       p99: percentile(latencies, 0.99),
       cpu,
       cpuPerDeliveryUs: (1e6 * cpuUsed) / Math.max(1, received),
+      threadUsPerDelivery: Object.fromEntries(Object.entries(threadsAfter).map(([name, after]) =>
+        [name, (1e6 * (after - (threadsBefore[name] || 0))) / Math.max(1, received)])),
       sweeps: sweepsAfter && sweepsBetween(sweepsBefore, sweepsAfter)
     }
   } finally {
@@ -213,6 +217,8 @@ async function main () {
   }
   for (const r of results) {
     console.log(`${r.name}: received ${r.deliveries} of ${r.expected} frames (${rate * seconds} events × ${r.connected} clients), ${r.cpuPerDeliveryUs.toFixed(3)} µs of server CPU per delivery`)
+    const threads = Object.entries(r.threadUsPerDelivery).filter(([, us]) => us >= 0.0005).sort((a, b) => b[1] - a[1])
+    console.log(`${r.name}: µs of CPU per delivery by thread: ${threads.map(([name, us]) => `${name} ${us.toFixed(3)}`).join(', ')}`)
     if (r.sweeps) console.log(`${r.name}: ${r.sweeps.count} fan-out sweeps, ${r.sweeps.averageMs.toFixed(1)} ms each on average, p50 ${r.sweeps.p50} ms, p99 ${r.sweeps.p99} ms (under load a delivery waits up to one sweep)`)
   }
   if (results.length === 2) {

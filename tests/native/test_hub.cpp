@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "collector.h"
-#include "hub/subscription_queue.h"
+#include "hub/hub.h"
 #include "temp_store.h"
 #include "test_stores.h"
 
@@ -91,52 +91,142 @@ TEST_CASE("hub: a subscriber that stops reading gets gap while producers and oth
   stalled->close();
 }
 
-TEST_CASE("hub: a queue gives its memory back on overflow and keeps nothing until the overflow is taken") {
-  std::atomic<int> wakes{0};
-  SubscriptionQueue queue(EventFilter{}, 100, 0, [&] { ++wakes; });
-  auto batch = [](int64_t first, int count) {
-    std::vector<EventPtr> events;
-    for (int64_t seq = first; seq < first + count; ++seq) {
-      auto event = std::make_shared<Event>();
-      event->seq = seq;
-      event->type = "job.log";
-      events.push_back(std::move(event));
-    }
-    return events;
-  };
-  CHECK(queue.offer(batch(1, 100)).handed == 100);
-  CHECK(queue.held_slots() >= 100);
-  SubscriptionQueue::Offered overflowing = queue.offer(batch(101, 50));
-  CHECK(overflowing.overflowed);
-  CHECK(queue.held_slots() == 0);      // released, not cleared
-  CHECK(queue.offer(batch(151, 500)).handed == 0);  // the log holds these: nothing is queued
-  CHECK(queue.held_slots() == 0);
-  CHECK(queue.overflows() == 1);
+namespace {
 
-  SubscriptionQueue::Taken taken = queue.take(1000);
-  CHECK(taken.overflowed);
-  CHECK(taken.last_offered == 650);
-  CHECK(queue.live_from() == 0);  // catch-up reads the log until the queue holds something
-  CHECK(queue.offer(batch(651, 10)).handed == 10);
-  CHECK(queue.live_from() == 651);
-  taken = queue.take(1000);
-  CHECK(taken.events.size() == 10);
-  CHECK(taken.drained);
+EventPtr event_at(int64_t seq, std::string type = "job.log", std::string job = "j", int64_t ts_ms = 0,
+                  std::string project = "default") {
+  auto event = std::make_shared<Event>();
+  event->seq = seq;
+  event->type = std::move(type);
+  event->job = std::move(job);
+  event->ts_ms = ts_ms;
+  event->project = std::move(project);
+  event->tree_path = "/" + event->job + "/";
+  return event;
 }
 
-TEST_CASE("hub: a drained queue keeps a small capacity, not a burst's") {
-  SubscriptionQueue queue(EventFilter{}, 10'000, 0, nullptr);
-  std::vector<EventPtr> burst;
-  for (int64_t seq = 1; seq <= 5000; ++seq) {
-    auto event = std::make_shared<Event>();
-    event->seq = seq;
-    burst.push_back(std::move(event));
-  }
-  queue.offer(burst);
-  CHECK(queue.held_slots() >= 5000);
-  while (!queue.take(512).drained) {
-  }
-  CHECK(queue.held_slots() <= 1024);
+std::vector<EventPtr> log_events(int64_t first, int count) {
+  std::vector<EventPtr> events;
+  for (int64_t seq = first; seq < first + count; ++seq) events.push_back(event_at(seq));
+  return events;
+}
+
+std::vector<int64_t> seqs(const std::vector<EventPtr>& events) {
+  std::vector<int64_t> out;
+  for (const auto& event : events) out.push_back(event->seq);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("hub: a subscriber more than its limit behind overflows once, reads nothing meanwhile, and its next live event bounds the catch-up") {
+  Hub hub(100);
+  std::atomic<int> wakes{0};
+  auto queue = hub.attach(EventFilter{}, 100, 0, [&] { ++wakes; });
+  hub.publish(log_events(1, 100));
+  CHECK(wakes.load() == 1);
+  CHECK(queue->pending());
+  CHECK_FALSE(queue->overflowed());
+  hub.publish(log_events(101, 50));
+  CHECK(wakes.load() == 1);  // once until the consumer takes
+  CHECK(queue->overflowed());
+  CHECK(queue->overflows() == 1);
+  CHECK(hub.queue_drops() == 1);
+  CHECK(queue->live_from() == 0);  // catch-up reads the log until something live follows
+  hub.publish(log_events(151, 500));  // the recent events wrap around several times
+  CHECK(queue->overflows() == 1);
+  CHECK(hub.held_events() <= 128);
+
+  SubscriptionQueue::Taken taken = queue->take(1000);
+  CHECK(taken.overflowed);
+  CHECK(taken.events.empty());
+  CHECK(taken.last_offered == 650);
+  CHECK_FALSE(queue->pending());
+  CHECK(queue->live_from() == 0);
+  hub.publish(log_events(651, 10));
+  CHECK(wakes.load() == 2);
+  CHECK(queue->live_from() == 651);
+  taken = queue->take(1000);
+  CHECK(seqs(taken.events) == std::vector<int64_t>{651, 652, 653, 654, 655, 656, 657, 658, 659, 660});
+  CHECK(taken.drained);
+  CHECK(hub.queue_drops() == 1);
+}
+
+TEST_CASE("hub: recent events are held once for every subscriber, and let go of once all have read them") {
+  Hub hub(10'000);
+  std::vector<std::shared_ptr<SubscriptionQueue>> queues;
+  for (int i = 0; i < 1000; ++i) queues.push_back(hub.attach(EventFilter{}, 10'000, 0, nullptr));
+  auto drain = [](SubscriptionQueue& queue) {
+    size_t taken = 0;
+    for (;;) {
+      SubscriptionQueue::Taken t = queue.take(512);
+      taken += t.events.size();
+      if (t.drained) return taken;
+    }
+  };
+  const std::vector<EventPtr> first = log_events(1, 100);
+  hub.publish(first);
+  CHECK(first.front().use_count() == 2);  // this test's and the hub's, not one per subscriber
+  for (size_t i = 1; i < queues.size(); ++i) CHECK(drain(*queues[i]) == 100);
+
+  // Enough to pass the hub's release point, in batches of 100.
+  const size_t more = (Hub::kReleaseEvery / 100 + 1) * 100;
+  int64_t seq = 101;
+  auto publish_more = [&] {
+    for (size_t n = 0; n < more; n += 100, seq += 100) hub.publish(log_events(seq, 100));
+  };
+  publish_more();
+  CHECK(first.front().use_count() == 2);  // the first subscriber has yet to read it
+  CHECK(drain(*queues[0]) == 100 + more);
+  for (size_t i = 1; i < queues.size(); ++i) drain(*queues[i]);
+  publish_more();
+  CHECK(first.front().use_count() == 1);
+  CHECK(hub.held_events() <= more);
+  CHECK(hub.queue_drops() == 0);
+}
+
+TEST_CASE("hub: a filtered subscriber is woken only by events it matches and takes only those") {
+  Hub hub(1000);
+  std::atomic<int> wakes{0};
+  EventFilter filter;
+  filter.project = "a";
+  auto queue = hub.attach(filter, 1000, 0, [&] { ++wakes; });
+  hub.publish({event_at(1, "job.log", "j", 0, "b"), event_at(2, "job.log", "j", 0, "b")});
+  CHECK(wakes.load() == 0);
+  hub.publish({event_at(3, "job.log", "k", 0, "a"), event_at(4, "job.log", "j", 0, "b")});
+  CHECK(wakes.load() == 1);
+  hub.publish({event_at(5, "job.log", "k", 0, "a")});
+  CHECK(wakes.load() == 1);
+  SubscriptionQueue::Taken taken = queue->take(100);
+  CHECK(seqs(taken.events) == std::vector<int64_t>{3, 5});
+  CHECK(taken.drained);
+  CHECK(taken.last_offered == 5);
+  hub.publish({event_at(6, "job.log", "j", 0, "b")});
+  CHECK(wakes.load() == 1);
+  hub.publish({event_at(7, "job.log", "k", 0, "a")});
+  CHECK(wakes.load() == 2);
+  queue->close();
+  hub.detach(queue.get());
+  hub.publish({event_at(8, "job.log", "k", 0, "a")});
+  CHECK(wakes.load() == 2);
+}
+
+TEST_CASE("hub: a progress is skipped when the same job's next progress, within the window, is published before it is taken") {
+  Hub hub(1000);
+  auto queue = hub.attach(EventFilter{}, 1000, 250, nullptr);
+  hub.publish({event_at(1, "job.progress", "x", 0), event_at(2, "job.progress", "y", 0),
+               event_at(3, "job.progress", "x", 100), event_at(4, "job.log", "x", 120),
+               event_at(5, "job.progress", "x", 1000)});
+  // x@0 gives way to x@100; x@100 stays: x@1000 is 900 ms later.
+  CHECK(seqs(queue->take(100).events) == std::vector<int64_t>{2, 3, 4, 5});
+  hub.publish({event_at(6, "job.progress", "z", 2000)});
+  CHECK(seqs(queue->take(100).events) == std::vector<int64_t>{6});
+  hub.publish({event_at(7, "job.progress", "z", 2050)});  // z@2000 was taken before this came
+  CHECK(seqs(queue->take(100).events) == std::vector<int64_t>{7});
+  hub.publish({event_at(8, "job.progress", "w", 3000), event_at(9, "job.progress", "w", 3010)});
+  SubscriptionQueue::Taken taken = queue->take(1);
+  CHECK(seqs(taken.events) == std::vector<int64_t>{9});
+  CHECK(taken.drained);
 }
 
 TEST_CASE("hub: a shed subscription is told gap and catches up from the log with no hole, and queue drops are counted") {

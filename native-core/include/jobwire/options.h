@@ -45,6 +45,9 @@ struct CoreOptions {
   PostgresOptions postgres;
   int64_t retention_events = 1'000'000;
   int64_t retention_ms = 7LL * 24 * 3600 * 1000;
+  // How far a subscriber may fall behind the newest event before it catches up from the
+  // log instead. The core keeps the most recent events (this many, rounded up to a power of
+  // two) once for all its subscribers, while any of them has yet to read them.
   size_t subscriber_queue_limit = 10'000;
   // An undrained job.progress is replaced by a newer one for the same job when the two are
   // less than this far apart. 0 turns coalescing off.

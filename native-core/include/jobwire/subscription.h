@@ -43,7 +43,7 @@ class Subscription {
 struct SubscribeOptions {
   std::optional<int64_t> after;  // resume after this seq; absent: from the current head
   EventFilter filter;
-  size_t queue_limit = 0;  // 0: CoreOptions::subscriber_queue_limit
+  size_t queue_limit = 0;  // 0: CoreOptions::subscriber_queue_limit, which also bounds it (rounded up to a power of two)
   // Called from a core thread when the subscription turns ready. It must not block and must
   // not call take(); post to your own thread and take there. Wakeups may merge.
   std::function<void()> wake;

@@ -26,7 +26,7 @@ Result<std::shared_ptr<Core>> Core::open(const CoreOptions& options) {
   if (options.retention_events < 0 || options.retention_ms < 0) return invalid("retention must not be negative");
   if (options.idempotency_key_ms < 1 || options.idempotency_key_count < 1)
     return invalid("idempotency keys must be kept for at least 1 ms and 1 key");
-  auto hub = std::make_shared<Hub>();
+  auto hub = std::make_shared<Hub>(options.subscriber_queue_limit);
   auto etags = std::make_shared<EtagCache>();
   auto store = open_store(options, [hub, etags](const std::vector<EventPtr>& events) {
     etags->record(events);
@@ -211,12 +211,11 @@ Result<std::shared_ptr<Subscription>> CoreImpl::subscribe(SubscribeOptions optio
   if (closed_.load()) return closed_status();
   if (options.after && *options.after < 0) return invalid("the cursor must not be negative");
   size_t limit = options.queue_limit ? options.queue_limit : options_.subscriber_queue_limit;
-  auto queue = std::make_shared<SubscriptionQueue>(std::move(options.filter), limit, options_.progress_flush_ms,
-                                                   options.wake);
   // Reading the head and attaching under the publish lock: every later event reaches the
   // queue, every earlier one is in the log.
+  std::shared_ptr<SubscriptionQueue> queue;
   int64_t head = hub_->locked([&] {
-    hub_->attach_locked(queue);
+    queue = hub_->attach_locked(std::move(options.filter), limit, options_.progress_flush_ms, options.wake);
     return store_->head_seq();
   });
   const int64_t cursor = options.after.value_or(head);

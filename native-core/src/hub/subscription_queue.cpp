@@ -1,135 +1,111 @@
 #include "hub/subscription_queue.h"
 
+#include <algorithm>
+
+#include "hub/hub.h"
+
 namespace jobwire {
-namespace {
 
-// Slots a drained queue keeps allocated (a few loop turns of a busy stream).
-constexpr size_t kKeptCapacity = 1024;
+SubscriptionQueue::SubscriptionQueue(Hub& hub, EventFilter filter, size_t limit, int coalesce_ms,
+                                     std::function<void()> wake)
+    : hub_(hub), filter_(std::move(filter)), limit_(limit), coalesce_ms_(coalesce_ms), wake_(std::move(wake)) {}
 
-}  // namespace
-
-SubscriptionQueue::SubscriptionQueue(EventFilter filter, size_t limit, int coalesce_ms, std::function<void()> wake)
-    : filter_(std::move(filter)), limit_(limit), coalesce_ms_(coalesce_ms), wake_(std::move(wake)) {}
-
-void SubscriptionQueue::notify_locked() {
-  // Called under mu_ so that close() can promise no wake after it returns; wake_ must
-  // not block and must not call back into this queue.
-  if (notified_ || !wake_) return;
-  notified_ = true;
-  wake_();
+bool SubscriptionQueue::lapped_locked() {
+  if (!overflowed_ && hub_.recent_.end() - next_ > limit_) {
+    overflowed_ = true;
+    ++overflows_;
+    hub_.queue_drops_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return overflowed_;
 }
 
-SubscriptionQueue::Offered SubscriptionQueue::offer(const std::vector<EventPtr>& batch) {
-  Offered offered;
-  if (batch.empty()) return offered;
-  std::lock_guard lock(mu_);
-  if (closed_) return offered;
-  last_offered_ = batch.back()->seq;
-  // Overflowed and not taken since: the consumer reads all this from the log.
-  if (overflowed_) return offered;
-  if (live_from_ == 0) live_from_ = batch.front()->seq;
-  const bool unfiltered = filter_.empty();
-  for (const EventPtr& event : batch) {
-    if (!unfiltered && !filter_.matches(*event)) continue;
-    if (pending_count() >= limit_) {
-      drop_queued_locked();
-      offered.overflowed = true;
-      notify_locked();
-      return offered;
-    }
-    if (coalesce_ms_ > 0 && event->type == "job.progress") {
-      auto [it, inserted] = pending_progress_.try_emplace(event->job, items_.size());
-      if (!inserted) {
-        EventPtr& older = items_[it->second];
-        if (older && event->ts_ms - older->ts_ms < coalesce_ms_) older.reset();
-        it->second = items_.size();
-      }
-    }
-    items_.push_back(event);
-    ++offered.handed;
-  }
-  if (pending_count() > 0) notify_locked();
-  return offered;
+bool SubscriptionQueue::coalesced(const RecentEvents& recent, uint64_t position, uint64_t end) const {
+  const RecentEvents::Slot& slot = recent.at(position);
+  if (slot.next_progress == 0 || slot.next_progress >= end) return false;
+  return recent.at(slot.next_progress).event->ts_ms - slot.event->ts_ms < coalesce_ms_;
+}
+
+void SubscriptionQueue::park_locked() {
+  if (parked_round_ == hub_.wake_round_) return;
+  parked_round_ = hub_.wake_round_;
+  hub_.parked_.push_back(shared_from_this());
+}
+
+void SubscriptionQueue::wake() {
+  std::lock_guard lock(wake_mu_);
+  if (!closed_.load(std::memory_order_relaxed) && wake_) wake_();
 }
 
 bool SubscriptionQueue::shed() {
-  std::lock_guard lock(mu_);
-  if (closed_ || overflowed_) return false;
-  drop_queued_locked();
-  return true;
-}
-
-void SubscriptionQueue::drop_queued_locked() {
-  // swap, not clear: a queue that filled up must not keep 10,000 slots of capacity.
-  std::vector<EventPtr>().swap(items_);
-  std::unordered_map<std::string, size_t>().swap(pending_progress_);
-  head_ = 0;
+  std::lock_guard lock(hub_.mu_);
+  if (lapped_locked()) return false;
   overflowed_ = true;
   ++overflows_;
-  // Nothing is queued until the consumer takes the overflow; the first batch offered after
-  // that sets where catch-up from the log ends.
-  live_from_ = 0;
+  return true;
 }
 
 SubscriptionQueue::Taken SubscriptionQueue::take(size_t max) {
   Taken taken;
-  std::lock_guard lock(mu_);
-  taken.last_offered = last_offered_;
-  if (overflowed_) {
+  if (closed_.load(std::memory_order_acquire)) return taken;
+  // Room for a stream's usual take before the lock, so that readers hold it only to read.
+  taken.events.reserve(std::min<size_t>(max, 64));
+  std::lock_guard lock(hub_.mu_);
+  const RecentEvents& recent = hub_.recent_;
+  const uint64_t end = recent.end();
+  taken.last_offered = hub_.last_seq_;
+  // Out of a list the writer has taken since: this queue is awake, not parked.
+  if (parked_round_ != hub_.wake_round_) parked_round_ = 0;
+  if (lapped_locked()) {
+    // Whatever was published until now is the log's to hand over.
     overflowed_ = false;
     taken.overflowed = true;
-    notified_ = false;
+    next_ = end;
+    park_locked();
     return taken;
   }
-  size_t end = head_;
-  while (end < items_.size() && taken.events.size() < max) {
-    if (items_[end]) taken.events.push_back(std::move(items_[end]));
-    ++end;
+  const bool unfiltered = filter_.empty();
+  const bool coalescing = coalesce_ms_ > 0;
+  if (end - next_ > taken.events.capacity()) taken.events.reserve(static_cast<size_t>(std::min<uint64_t>(max, end - next_)));
+  while (next_ < end && taken.events.size() < max) {
+    const uint64_t position = next_++;
+    const EventPtr& event = recent.at(position).event;
+    if (!unfiltered && !filter_.matches(*event)) continue;
+    if (coalescing && coalesced(recent, position, end)) continue;
+    taken.events.push_back(event);
   }
-  head_ = end;
-  if (head_ == items_.size()) {
-    // A burst's capacity is given back; a steady stream keeps its small one.
-    if (items_.capacity() > kKeptCapacity) std::vector<EventPtr>().swap(items_);
-    items_.clear();
-    head_ = 0;
-    pending_progress_.clear();
-    notified_ = false;
+  hub_.deliveries_.fetch_add(taken.events.size(), std::memory_order_relaxed);
+  if (next_ == end) {
     taken.drained = true;
+    park_locked();
   }
   return taken;
 }
 
-bool SubscriptionQueue::overflowed() const {
-  std::lock_guard lock(mu_);
-  return overflowed_;
+bool SubscriptionQueue::overflowed() {
+  std::lock_guard lock(hub_.mu_);
+  return lapped_locked();
 }
 
-bool SubscriptionQueue::pending() const {
-  std::lock_guard lock(mu_);
-  return overflowed_ || pending_count() > 0;
+bool SubscriptionQueue::pending() {
+  if (closed_.load(std::memory_order_acquire)) return false;
+  std::lock_guard lock(hub_.mu_);
+  return lapped_locked() || next_ < hub_.recent_.end();
 }
 
-int64_t SubscriptionQueue::live_from() const {
-  std::lock_guard lock(mu_);
-  return live_from_;
-}
-
-size_t SubscriptionQueue::held_slots() const {
-  std::lock_guard lock(mu_);
-  return items_.capacity();
+int64_t SubscriptionQueue::live_from() {
+  std::lock_guard lock(hub_.mu_);
+  if (lapped_locked() || next_ == hub_.recent_.end()) return 0;
+  return hub_.recent_.at(next_).event->seq;
 }
 
 uint64_t SubscriptionQueue::overflows() const {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(hub_.mu_);
   return overflows_;
 }
 
 void SubscriptionQueue::close() {
-  std::lock_guard lock(mu_);
-  closed_ = true;
-  items_.clear();
-  head_ = 0;
-  pending_progress_.clear();
+  std::lock_guard lock(wake_mu_);
+  closed_.store(true, std::memory_order_release);
   wake_ = nullptr;
 }
 

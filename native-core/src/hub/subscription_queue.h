@@ -1,75 +1,82 @@
-// One subscriber's bounded queue. The writer thread offers committed batches; the consumer
-// takes them. On overflow the queue empties itself, gives its memory back and remembers
-// that it did, so the subscriber catches up from the log instead of making the producer
-// wait. Until the consumer next takes, nothing more is queued: the log holds it all, and a
-// consumer that has stopped (a stalled socket) costs no memory however long it stays.
+// One subscriber's bounded queue: its position in the hub's recent events, read forward on
+// the consumer's thread. The writer appends each event once for everyone; filtering and
+// coalescing happen here, as the consumer takes. When the writer gets more than `limit`
+// events ahead, the queue overflows: nothing is read from the recent events until the
+// consumer has taken the overflow, and it catches up from the log instead of making the
+// producer wait. A consumer that has stopped (a stalled socket) costs no memory of its own.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
-#include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "jobwire/event.h"
 
 namespace jobwire {
 
-class SubscriptionQueue {
- public:
-  SubscriptionQueue(EventFilter filter, size_t limit, int coalesce_ms, std::function<void()> wake);
+class Hub;
+class RecentEvents;
 
-  struct Offered {
-    size_t handed = 0;       // events this subscriber was handed
-    bool overflowed = false; // the queue overflowed on this batch
-  };
-  // Writer thread: appends the batch's matching events; coalesces undelivered progress.
-  Offered offer(const std::vector<EventPtr>& batch);
-  // Consumer: it cannot take for a while (its socket stopped). Empties the queue as an
-  // overflow does; false when it had already overflowed (nothing was dropped now).
+class SubscriptionQueue : public std::enable_shared_from_this<SubscriptionQueue> {
+ public:
+  // Made by Hub::attach. `wake` is called, on the writer's thread, when an event the filter
+  // matches is published after the consumer had taken everything; at most once until the
+  // consumer next takes. It must not block and must not call back into this queue.
+  SubscriptionQueue(Hub& hub, EventFilter filter, size_t limit, int coalesce_ms, std::function<void()> wake);
+
+  // Consumer: it cannot take for a while (its socket stopped). Overflows the queue now;
+  // false when it had already overflowed (nothing was dropped now).
   bool shed();
   // It overflowed (or was shed) and the consumer has not taken since.
-  bool overflowed() const;
+  bool overflowed();
 
   struct Taken {
     std::vector<EventPtr> events;
     bool overflowed = false;   // the queue overflowed since the last take; events are empty
     bool drained = false;      // nothing is left after this take
-    int64_t last_offered = 0;  // the newest seq offered, matching or not
+    int64_t last_offered = 0;  // the newest seq published, matching or not
   };
+  // Takes up to `max` events the filter matches. A job.progress is skipped when a newer
+  // progress of the same job, published within coalesce_ms of it, is already published.
   Taken take(size_t max);
 
-  bool pending() const;
-  // The first seq queued since the subscriber attached or took its last overflow; 0 if none yet.
-  int64_t live_from() const;
+  bool pending();
+  // The first seq published since the subscriber attached or took its last overflow; 0 if none yet.
+  int64_t live_from();
   const EventFilter& filter() const noexcept { return filter_; }
   uint64_t overflows() const;
-  // Event slots allocated now (what the queue costs in memory besides the shared events).
-  size_t held_slots() const;
-  // After close, offer does nothing and wake is never called again.
+  // After close, wake is never called again and nothing is pending or taken.
   void close();
 
  private:
-  size_t pending_count() const noexcept { return items_.size() - head_; }
-  void notify_locked();
-  // Drops what is queued, with its memory; the consumer catches up from the log.
-  void drop_queued_locked();
+  friend class Hub;
 
-  mutable std::mutex mu_;
-  std::vector<EventPtr> items_;  // items_[head_..] are pending; null entries were coalesced
-  size_t head_ = 0;
-  std::unordered_map<std::string, size_t> pending_progress_;  // job → index in items_
+  // The writer got more than limit_ ahead: overflows (once). Returns overflowed_.
+  bool lapped_locked();
+  // With coalescing on: a newer progress of the same job, within the window, is published.
+  bool coalesced(const RecentEvents& recent, uint64_t position, uint64_t end) const;
+  // Joins the hub's parked list, unless already in the current one.
+  void park_locked();
+  // Writer thread, outside the hub's lock.
+  void wake();
+
+  Hub& hub_;
   const EventFilter filter_;
   const size_t limit_;
   const int64_t coalesce_ms_;
-  std::function<void()> wake_;
-  int64_t live_from_ = 0;
-  int64_t last_offered_ = 0;
+
+  // Guarded by the hub's lock.
+  uint64_t next_ = 0;          // the next position to read
+  uint64_t parked_round_ = 0;  // the hub's wake round whose parked list holds this queue
   uint64_t overflows_ = 0;
   bool overflowed_ = false;
-  bool notified_ = false;
-  bool closed_ = false;
+
+  std::mutex wake_mu_;
+  std::function<void()> wake_;       // guarded by wake_mu_
+  std::atomic<bool> closed_{false};  // set under wake_mu_
 };
 
 }  // namespace jobwire
