@@ -37,12 +37,15 @@ struct ServerOptions {
   // stream stops queueing events (it catches up from the log if it drains).
   int stall_timeout_ms = 2'000;
   // When thousands of streams have events, each is written at most once per tick, with all
-  // its events since the last (a loop sweeps them; 10..1000 ms). A longer tick costs less CPU
-  // per event delivered and adds to its latency.
+  // its events since the last (a loop sweeps them). A longer tick costs less CPU per event
+  // delivered and adds to its latency.
   int fanout_tick_ms = 50;
-  // Loop threads, each serving a share of the connections (1..256). One suits an app that
-  // embeds the server; jobwired defaults to one per core but one (the writer thread has it).
+  static constexpr int kMinFanoutTickMs = 10;
+  static constexpr int kMaxFanoutTickMs = 1'000;
+  // Loop threads, each serving a share of the connections. One suits an app that embeds the
+  // server; jobwired defaults to one per core but one (the writer thread has it).
   size_t threads = 1;
+  static constexpr size_t kMaxThreads = 256;
   PollingConfig polling;
 };
 

@@ -122,7 +122,8 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
         return bad(flag, "must be a number above 0 (at most 1000)");
     } else if (flag == "--threads") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int<size_t>(*v, 1, 256, options.server.threads)) return bad(flag, "must be 1..256");
+      if (!parse_int<size_t>(*v, 1, ServerOptions::kMaxThreads, options.server.threads))
+        return bad(flag, "must be 1.." + std::to_string(ServerOptions::kMaxThreads));
     } else if (flag == "--heartbeat-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int(*v, 100, 3'600'000, options.server.heartbeat_ms)) return bad(flag, "must be 100..3600000");
@@ -134,7 +135,9 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
       if (!parse_int(*v, 100, 3'600'000, options.server.stall_timeout_ms)) return bad(flag, "must be 100..3600000");
     } else if (flag == "--fanout-tick-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 10, 1'000, options.server.fanout_tick_ms)) return bad(flag, "must be 10..1000");
+      if (!parse_int(*v, ServerOptions::kMinFanoutTickMs, ServerOptions::kMaxFanoutTickMs, options.server.fanout_tick_ms))
+        return bad(flag, "must be " + std::to_string(ServerOptions::kMinFanoutTickMs) + ".." +
+                             std::to_string(ServerOptions::kMaxFanoutTickMs));
     } else if (flag == "--max-connections") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (!parse_int<size_t>(*v, 1, 10'000'000, options.server.max_connections)) return bad(flag, "must be at least 1");

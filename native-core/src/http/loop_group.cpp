@@ -1,16 +1,18 @@
 #include "http/loop_group.h"
 
 #include <atomic>
+#include <string>
 
 namespace jobwire {
 
 Result<std::unique_ptr<Server>> Server::start(std::shared_ptr<Core> core, ServerOptions options) {
   if (!core || core->closed()) return Status(Code::closed, "the core is closed");
   if (options.port < 0 || options.port > 65535) return Status(Code::invalid_argument, "port must be 0..65535");
-  if (options.threads < 1 || options.threads > http::LoopGroup::kMaxThreads)
-    return Status(Code::invalid_argument, "threads must be 1..256");
-  if (options.fanout_tick_ms < 10 || options.fanout_tick_ms > 1'000)
-    return Status(Code::invalid_argument, "fanout_tick_ms must be 10..1000");
+  if (options.threads < 1 || options.threads > ServerOptions::kMaxThreads)
+    return Status(Code::invalid_argument, "threads must be 1.." + std::to_string(ServerOptions::kMaxThreads));
+  if (options.fanout_tick_ms < ServerOptions::kMinFanoutTickMs || options.fanout_tick_ms > ServerOptions::kMaxFanoutTickMs)
+    return Status(Code::invalid_argument, "fanout_tick_ms must be " + std::to_string(ServerOptions::kMinFanoutTickMs) + ".." +
+                                              std::to_string(ServerOptions::kMaxFanoutTickMs));
   // Writes are never open: a server without a token would take anyone's writes.
   if (options.token.empty()) return Status(Code::invalid_argument, "a token is required (writes always need one)");
   auto server = std::make_unique<http::LoopGroup>(std::move(core), options);

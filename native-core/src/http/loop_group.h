@@ -24,8 +24,6 @@ namespace jobwire::http {
 
 class LoopGroup final : public Server {
  public:
-  static constexpr size_t kMaxThreads = 256;
-
   LoopGroup(std::shared_ptr<Core> core, const ServerOptions& options);
   ~LoopGroup() override;
 
