@@ -5,13 +5,14 @@
 // client and server CPU, for jobwired and the Node peer in the same run.
 //   scripts/bench/http-fanout.sh [--clients 10000] [--rate 100] [--seconds 10]
 //     [--client native|node] [--procs P] [--sample-every 20] [--only jobwired|peer]
-//     [--threads N] [--host ADDR] [--client-host SSH_HOST [--client-bin PATH]]
+//     [--threads N] [--fanout-tick-ms MS] [--host ADDR] [--client-host SSH_HOST [--client-bin PATH]]
 //     [--server-cpus LIST --client-cpus LIST]
 // (the .sh raises the open-file limit first). The SSE connections are held by P load
 // processes: build/bench_sse_client (native, C++/libuv; the default once built, P = 1) or
 // lib/sse-load-client.js (node, P = 4). At ~1 M frames/s Node load processes lag by
 // themselves on a 2-core box and their lag lands in the measured latency.
 // --threads: jobwired's loop threads (default: its own, one per core but one).
+// --fanout-tick-ms: jobwired's sweep tick (default: its own, 50).
 // On a bigger machine the load runs elsewhere: --host is the address jobwired binds, which the
 // client machine reaches (reads then need the token: the streams carry it); --client-host
 // runs each native load process there over ssh (`ssh SSH_HOST PATH ...`; --client-bin is
@@ -47,6 +48,7 @@ const procs = Number(arg('procs', clientKind === 'native' ? 1 : 4))
 const sampleEvery = Number(arg('sample-every', 20))
 const only = arg('only', null)
 const threads = arg('threads', null)
+const tickMs = arg('fanout-tick-ms', null)
 const host = arg('host', '127.0.0.1')
 const clientHost = arg('client-host', null)
 const clientBin = arg('client-bin', nativeClientBin)
@@ -194,9 +196,9 @@ async function run (server) {
 }
 
 async function main () {
-  console.log(`# SSE fan-out: ${clients} clients, ${rate} events/s for ${seconds} s, ${procs} ${clientKind} load process${procs === 1 ? '' : 'es'} (--client ${clientKind}${clientHost ? ` on ${clientHost}` : ''}), latency sampled on 1/${sampleEvery} of the clients, jobwired on ${host} with ${threads ? `--threads ${threads}` : 'its default threads'}`)
+  console.log(`# SSE fan-out: ${clients} clients, ${rate} events/s for ${seconds} s, ${procs} ${clientKind} load process${procs === 1 ? '' : 'es'} (--client ${clientKind}${clientHost ? ` on ${clientHost}` : ''}), latency sampled on 1/${sampleEvery} of the clients, jobwired on ${host} with ${threads ? `--threads ${threads}` : 'its default threads'}${tickMs ? ` --fanout-tick-ms ${tickMs}` : ''}`)
   const results = []
-  const jobwiredArgs = ['--host', host, ...(threads ? ['--threads', threads] : [])]
+  const jobwiredArgs = ['--host', host, ...(threads ? ['--threads', threads] : []), ...(tickMs ? ['--fanout-tick-ms', tickMs] : [])]
   if (clientCpus) pinToCpus(process.pid, clientCpus)
   if (serverCpus || clientCpus) console.log(`# server on CPUs ${serverCpus ?? 'any'}, load clients and producer on CPUs ${clientCpus ?? 'any'}`)
   for (const [key, start] of [['jobwired', () => startJobwired(jobwiredArgs)], ['peer', startPeer]]) {

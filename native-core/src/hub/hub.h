@@ -53,7 +53,7 @@ class Hub {
                                                    std::function<void()> wake);
 
   // Publishing lets go of events every subscriber has read once per this many events.
-  static constexpr uint64_t kReleaseEvery = 1024;
+  static constexpr uint64_t kReleaseEvery = 256;
 
  private:
   friend class SubscriptionQueue;
