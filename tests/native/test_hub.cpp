@@ -185,6 +185,34 @@ TEST_CASE("hub: recent events are held once for every subscriber, and let go of 
   CHECK(hub.queue_drops() == 0);
 }
 
+TEST_CASE("hub: the window grows as far as a lagging subscriber needs, and it reads every event in order") {
+  Hub hub(10'000);
+  auto lagging = hub.attach(EventFilter{}, 10'000, 0, nullptr);
+  auto keeping_up = hub.attach(EventFilter{}, 10'000, 0, nullptr);
+  for (int64_t seq = 1; seq <= 5000; seq += 100) {
+    hub.publish(log_events(seq, 100));
+    while (!keeping_up->take(64).drained) {
+    }
+  }
+  CHECK(hub.held_events() == 5000);
+  std::vector<int64_t> read;
+  for (;;) {
+    SubscriptionQueue::Taken taken = lagging->take(512);
+    REQUIRE_FALSE(taken.overflowed);
+    for (const auto& event : taken.events) read.push_back(event->seq);
+    if (taken.drained) break;
+  }
+  REQUIRE(read.size() == 5000);
+  for (size_t i = 0; i < read.size(); ++i) REQUIRE(read[i] == static_cast<int64_t>(i) + 1);
+  CHECK(hub.queue_drops() == 0);
+
+  // A limit of a billion (the addon accepts one) allocates for what is held, not for the limit.
+  Hub roomy(1'000'000'000);
+  auto queue = roomy.attach(EventFilter{}, 1'000'000'000, 0, nullptr);
+  roomy.publish(log_events(1, 10));
+  CHECK(queue->take(100).events.size() == 10);
+}
+
 TEST_CASE("hub: a filtered subscriber is woken only by events it matches and takes only those") {
   Hub hub(1000);
   std::atomic<int> wakes{0};

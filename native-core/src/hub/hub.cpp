@@ -83,7 +83,7 @@ std::shared_ptr<SubscriptionQueue> Hub::attach(EventFilter filter, size_t limit,
 
 std::shared_ptr<SubscriptionQueue> Hub::attach_locked(EventFilter filter, size_t limit, int coalesce_ms,
                                                       std::function<void()> wake) {
-  auto queue = std::make_shared<SubscriptionQueue>(*this, std::move(filter), std::min(limit, recent_.capacity()),
+  auto queue = std::make_shared<SubscriptionQueue>(*this, std::move(filter), std::min(limit, recent_.max_held()),
                                                    coalesce_ms, std::move(wake));
   queue->next_ = recent_.end();
   queues_.push_back(queue);

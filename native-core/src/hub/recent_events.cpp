@@ -1,13 +1,33 @@
 #include "hub/recent_events.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace jobwire {
 
-RecentEvents::RecentEvents(size_t capacity)
-    : slots_(std::bit_ceil(capacity < 2 ? size_t{2} : capacity)), mask_(slots_.size() - 1) {}
+namespace {
+
+// Slots to start with (a few ticks of a busy fan-out), and the most any limit may ask for.
+constexpr size_t kInitialSlots = 1024;
+constexpr size_t kMostSlots = size_t{1} << 32;
+
+}  // namespace
+
+RecentEvents::RecentEvents(size_t max_held)
+    : max_held_(std::bit_ceil(std::clamp(max_held, size_t{2}, kMostSlots))),
+      slots_(std::min(max_held_, kInitialSlots)),
+      mask_(slots_.size() - 1) {}
+
+void RecentEvents::grow() {
+  std::vector<Slot> grown(capacity() * 2);
+  const uint64_t grown_mask = grown.size() - 1;
+  for (uint64_t position = begin_; position < end_; ++position) grown[position & grown_mask] = std::move(slots_[position & mask_]);
+  slots_.swap(grown);
+  mask_ = grown_mask;
+}
 
 void RecentEvents::append(const std::vector<EventPtr>& batch, std::vector<EventPtr>& released) {
+  while (held() + batch.size() > capacity() && capacity() < max_held_) grow();
   const size_t free = capacity() - held();
   if (batch.size() > free) released.reserve(released.size() + batch.size() - free);
   for (const EventPtr& event : batch) {

@@ -27,10 +27,12 @@ class RecentEvents {
     uint64_t next_progress = 0;
   };
 
-  // Holds at most `capacity` events (rounded up to a power of two).
-  explicit RecentEvents(size_t capacity);
+  // Holds at most `max_held` events (rounded up to a power of two). Its slots grow, by
+  // doubling, only as far as the events held need.
+  explicit RecentEvents(size_t max_held);
 
-  size_t capacity() const noexcept { return slots_.size(); }
+  // The most events it holds: the subscribers' limit.
+  size_t max_held() const noexcept { return max_held_; }
   // The position the next published event gets.
   uint64_t end() const noexcept { return end_; }
   // The oldest position still held.
@@ -39,13 +41,17 @@ class RecentEvents {
   // A held position: begin() <= position < end().
   const Slot& at(uint64_t position) const noexcept { return slots_[position & mask_]; }
 
-  // Appends the batch. Events pushed out of a full window are moved into `released`, for the
-  // caller to let go of outside its lock.
+  // Appends the batch. Events pushed out of a full window (max_held) are moved into
+  // `released`, for the caller to let go of outside its lock.
   void append(const std::vector<EventPtr>& batch, std::vector<EventPtr>& released);
   // Lets go of every event before `position` (no reader will read them again).
   void release_before(uint64_t position, std::vector<EventPtr>& released);
 
  private:
+  size_t capacity() const noexcept { return slots_.size(); }
+  void grow();
+
+  const size_t max_held_;
   std::vector<Slot> slots_;
   uint64_t mask_;
   uint64_t begin_ = 0;

@@ -54,9 +54,15 @@ function rssBytes (pid) {
 }
 
 // CPU seconds (user + system) a process has used (Linux /proc).
-function cpuSeconds (pid) {
+// A process's CPU seconds so far, in user space and in the kernel on its behalf.
+function cpuTimes (pid) {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
+  return { user: Number(fields[11]) / 100, kernel: Number(fields[12]) / 100 }
+}
+
+function cpuSeconds (pid) {
+  const { user, kernel } = cpuTimes(pid)
+  return user + kernel
 }
 
 // CPU seconds by thread name, digits dropped (jobwire-loop0 and jobwire-loop1 count as
@@ -73,4 +79,4 @@ function threadCpuSeconds (pid) {
   return byName
 }
 
-module.exports = { startJobwired, startPeer, rssBytes, cpuSeconds, threadCpuSeconds, root }
+module.exports = { startJobwired, startPeer, rssBytes, cpuTimes, cpuSeconds, threadCpuSeconds, root }
