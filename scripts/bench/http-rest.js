@@ -42,7 +42,7 @@ function wrk (url, headers, pid) {
   if (r.error) throw new Error(`wrk did not run: ${r.error.message}`)
   if (r.status !== 0) throw new Error(`wrk failed (exit ${r.status ?? r.signal}): ${r.stderr}`)
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)[1])
-  const p99 = /99%\s+(\S+)/.exec(r.stdout)[1]
+  const p99 = /^\s+99%\s+(\S+)/m.exec(r.stdout)[1]  // the latency distribution's line
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)
   const socketErrors = /Socket errors: (.*)/.exec(r.stdout)
   return { rps, p99, bad: errors ? Number(errors[1]) : 0, socketErrors: socketErrors ? socketErrors[1] : '',
