@@ -21,7 +21,8 @@ class Hub {
   // Keeps enough recent events for a subscriber `queue_limit` behind.
   explicit Hub(size_t queue_limit);
 
-  // Writer thread, after each commit, in seq order; one publisher at a time.
+  // Writer thread, after each commit, in seq order; one publisher at a time (a filtered
+  // subscriber the batch did not wake is parked again before the next publish takes the list).
   void publish(const std::vector<EventPtr>& batch);
 
   // A subscriber whose first event is the next one published. Its limit is at most the
