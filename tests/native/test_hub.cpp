@@ -130,11 +130,10 @@ TEST_CASE("hub: a subscriber more than its limit behind overflows once, reads no
   hub.publish(log_events(101, 50));
   CHECK(wakes.load() == 1);  // once until the consumer takes
   CHECK(queue->overflowed());
-  CHECK(queue->overflows() == 1);
-  CHECK(hub.queue_drops() == 1);
+  CHECK(hub.queue_drops() == 1);  // its only subscriber overflowed, once
   CHECK(queue->live_from() == 0);  // catch-up reads the log until something live follows
   hub.publish(log_events(151, 500));  // the recent events wrap around several times
-  CHECK(queue->overflows() == 1);
+  CHECK(hub.queue_drops() == 1);  // still once
   CHECK(hub.held_events() <= 128);
 
   SubscriptionQueue::Taken taken = queue->take(1000);

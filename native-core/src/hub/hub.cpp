@@ -68,9 +68,7 @@ void Hub::release_read_locked(std::vector<EventPtr>& released) {
   appended_since_release_ = 0;
   uint64_t oldest_unread = recent_.end();
   for (const auto& queue : queues_) {
-    // An overflowed queue reads the log, and one lapped past its limit will: neither reads here.
-    if (queue->overflowed_ || recent_.end() - queue->next_ > queue->limit_) continue;
-    oldest_unread = std::min(oldest_unread, queue->next_);
+    if (queue->reads_window_locked()) oldest_unread = std::min(oldest_unread, queue->next_);
   }
   recent_.release_before(oldest_unread, released);
 }

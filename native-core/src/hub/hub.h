@@ -36,8 +36,6 @@ class Hub {
   // Events the hub holds for its subscribers: those some subscriber has yet to read, and at
   // most the last kReleaseEvery besides.
   size_t held_events() const;
-  // Events subscribers took.
-  uint64_t deliveries() const noexcept { return deliveries_.load(std::memory_order_relaxed); }
   // Subscribers that fell behind and were told to catch up from the log: overflowed, or shed.
   uint64_t queue_drops() const noexcept { return queue_drops_.load(std::memory_order_relaxed); }
   // A consumer shed its queue (SubscriptionQueue::shed returned true).
@@ -73,7 +71,6 @@ class Hub {
   Queues parked_;
   uint64_t wake_round_ = 1;
   uint64_t appended_since_release_ = 0;
-  std::atomic<uint64_t> deliveries_{0};
   std::atomic<uint64_t> queue_drops_{0};
 };
 

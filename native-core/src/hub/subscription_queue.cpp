@@ -10,10 +10,13 @@ SubscriptionQueue::SubscriptionQueue(Hub& hub, EventFilter filter, size_t limit,
                                      std::function<void()> wake)
     : hub_(hub), filter_(std::move(filter)), limit_(limit), coalesce_ms_(coalesce_ms), wake_(std::move(wake)) {}
 
+bool SubscriptionQueue::reads_window_locked() const {
+  return !overflowed_ && hub_.recent_.end() - next_ <= limit_;
+}
+
 bool SubscriptionQueue::lapped_locked() {
-  if (!overflowed_ && hub_.recent_.end() - next_ > limit_) {
+  if (!overflowed_ && !reads_window_locked()) {
     overflowed_ = true;
-    ++overflows_;
     hub_.queue_drops_.fetch_add(1, std::memory_order_relaxed);
   }
   return overflowed_;
@@ -40,7 +43,6 @@ bool SubscriptionQueue::shed() {
   std::lock_guard lock(hub_.mu_);
   if (lapped_locked()) return false;
   overflowed_ = true;
-  ++overflows_;
   return true;
 }
 
@@ -73,7 +75,6 @@ SubscriptionQueue::Taken SubscriptionQueue::take(size_t max) {
     if (coalescing && coalesced(recent, position, end)) continue;
     taken.events.push_back(event);
   }
-  hub_.deliveries_.fetch_add(taken.events.size(), std::memory_order_relaxed);
   if (next_ == end) {
     taken.drained = true;
     park_locked();
@@ -96,11 +97,6 @@ int64_t SubscriptionQueue::live_from() {
   std::lock_guard lock(hub_.mu_);
   if (lapped_locked() || next_ == hub_.recent_.end()) return 0;
   return hub_.recent_.at(next_).event->seq;
-}
-
-uint64_t SubscriptionQueue::overflows() const {
-  std::lock_guard lock(hub_.mu_);
-  return overflows_;
 }
 
 void SubscriptionQueue::close() {

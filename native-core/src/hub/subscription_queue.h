@@ -47,13 +47,14 @@ class SubscriptionQueue : public std::enable_shared_from_this<SubscriptionQueue>
   // The first seq published since the subscriber attached or took its last overflow; 0 if none yet.
   int64_t live_from();
   const EventFilter& filter() const noexcept { return filter_; }
-  uint64_t overflows() const;
   // After close, wake is never called again and nothing is pending or taken.
   void close();
 
  private:
   friend class Hub;
 
+  // It reads from the recent events: not overflowed, and the writer is at most limit_ ahead.
+  bool reads_window_locked() const;
   // The writer got more than limit_ ahead: overflows (once). Returns overflowed_.
   bool lapped_locked();
   // With coalescing on: a newer progress of the same job, within the window, is published.
@@ -71,7 +72,6 @@ class SubscriptionQueue : public std::enable_shared_from_this<SubscriptionQueue>
   // Guarded by the hub's lock.
   uint64_t next_ = 0;          // the next position to read
   uint64_t parked_round_ = 0;  // the hub's wake round whose parked list holds this queue
-  uint64_t overflows_ = 0;
   bool overflowed_ = false;
 
   std::mutex wake_mu_;
