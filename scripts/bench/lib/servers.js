@@ -54,10 +54,20 @@ function rssBytes (pid) {
 }
 
 // CPU seconds (user + system) a process has used (Linux /proc).
-// A process's CPU seconds so far, in user space and in the kernel on its behalf.
+// A /proc stat line: the process's or thread's name, and its CPU seconds so far in user space
+// and in the kernel on its behalf. The name may hold spaces and parentheses: it ends at the last ')'.
+function parseStat (text) {
+  const fields = text.slice(text.lastIndexOf(') ') + 2).split(' ')
+  return {
+    name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
+    user: Number(fields[11]) / 100,
+    kernel: Number(fields[12]) / 100
+  }
+}
+
 function cpuTimes (pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return { user: Number(fields[11]) / 100, kernel: Number(fields[12]) / 100 }
+  const { user, kernel } = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  return { user, kernel }
 }
 
 function cpuSeconds (pid) {
@@ -70,11 +80,11 @@ function cpuSeconds (pid) {
 function threadCpuSeconds (pid) {
   const byName = {}
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    let stat
-    try { stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8') } catch { continue }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '')
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
-    byName[name] = (byName[name] || 0) + (Number(fields[11]) + Number(fields[12])) / 100
+    let text
+    try { text = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8') } catch { continue }
+    const { name, user, kernel } = parseStat(text)
+    const group = name.replace(/[0-9]+$/, '')
+    byName[group] = (byName[group] || 0) + user + kernel
   }
   return byName
 }
