@@ -35,8 +35,6 @@ class RecentEvents {
   size_t max_held() const noexcept { return max_held_; }
   // The position the next published event gets.
   uint64_t end() const noexcept { return end_; }
-  // The oldest position still held.
-  uint64_t begin() const noexcept { return begin_; }
   size_t held() const noexcept { return static_cast<size_t>(end_ - begin_); }
   // A held position: begin() <= position < end().
   const Slot& at(uint64_t position) const noexcept { return slots_[position & mask_]; }
