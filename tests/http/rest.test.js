@@ -44,6 +44,55 @@ test('a matching If-None-Match is answered 304 until the job changes, then 200 w
   assert.equal(changed.json.status, 'running')
 })
 
+test('a job\'s logs and files keep their ETag while other jobs change, and answer 304', async () => {
+  const job = await createJob(srv)
+  await post(srv, `/api/jobs/${job.id}/logs`, { lines: ['one'] })
+  await post(srv, `/api/jobs/${job.id}/files`, { path: 'out/a.txt', change: 'created' })
+  const other = await createJob(srv)
+  await post(srv, `/api/jobs/${other.id}/progress`, { progress: 10 })
+  const etags = {}
+  for (const route of ['logs', 'files']) {
+    const first = await get(srv, `/api/jobs/${job.id}/${route}`)
+    assert.equal(first.status, 200, route)
+    // The seq field is the head the page reflects; the ETag is the job's last change.
+    assert.equal(first.headers.etag, (await get(srv, `/api/jobs/${job.id}`)).headers.etag, route)
+    etags[route] = first.headers.etag
+    await post(srv, `/api/jobs/${other.id}/progress`, { progress: 20 })
+    const again = await get(srv, `/api/jobs/${job.id}/${route}`, { headers: { 'if-none-match': etags[route] } })
+    assert.equal(again.status, 304, route)
+  }
+  await post(srv, `/api/jobs/${job.id}/logs`, { lines: ['two'] })
+  const logs = await get(srv, `/api/jobs/${job.id}/logs`, { headers: { 'if-none-match': etags.logs } })
+  assert.equal(logs.status, 200)
+  assert.deepEqual(logs.json.lines, ['one', 'two'])
+  assert.notEqual(logs.headers.etag, etags.logs)
+})
+
+test('after a restart, a client\'s ETags for unchanged jobs still answer 304, and the next ones from memory', async () => {
+  let current = await startJobwired()
+  try {
+    const job = await createJob(current)
+    await post(current, `/api/jobs/${job.id}/logs`, { lines: ['kept'] })
+    await createJob(current)
+    const etags = {}
+    for (const route of ['', '/logs', '/files']) etags[route] = (await get(current, `/api/jobs/${job.id}${route}`)).headers.etag
+    current = await current.restart()
+    // The first round is read from the store, the second answered from what it taught memory.
+    for (const round of ['store', 'memory']) {
+      for (const route of ['', '/logs', '/files']) {
+        const res = await get(current, `/api/jobs/${job.id}${route}`, { headers: { 'if-none-match': etags[route] } })
+        assert.equal(res.status, 304, `${round}: ${route || 'job'}`)
+      }
+    }
+    await post(current, `/api/jobs/${job.id}/status`, { status: 'running' })
+    const changed = await get(current, `/api/jobs/${job.id}`, { headers: { 'if-none-match': etags[''] } })
+    assert.equal(changed.status, 200)
+    assert.equal(changed.json.status, 'running')
+  } finally {
+    await current.stop()
+  }
+})
+
 test('GET /api/jobs lists with total, offset and seq, filters by status, type and parent, and pages', async () => {
   const own = await startJobwired()
   try {

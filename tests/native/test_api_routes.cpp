@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "api/read_routes.h"
+#include "core/etag_cache.h"
 #include "temp_store.h"
 
 using namespace jobwire;
@@ -166,4 +167,85 @@ TEST_CASE("api routes: a plan answers 304 from memory when the client's copy is 
   CHECK(outcome.answer.status == 200);
   REQUIRE(outcome.job);
   CHECK(outcome.job->status == JobStatus::running);
+}
+
+TEST_CASE("api routes: logs and files carry their job's ETag, and a reopened core learns ETags from reads") {
+  TempDir dir;
+  auto core = open_core(dir.file("jobwire.db"));
+  std::string id = create(*core);
+  REQUIRE(core->append_log(id, {"one"}).ok());
+  REQUIRE(core->register_file(id, "out/a.txt", FileChange::created).ok());
+  std::string other = create(*core);  // moves the head past the job's last change
+  const std::string epoch = core->log_info().epoch;
+  const std::string job_etag = api::make_etag(epoch, core->job_etag(id).value());
+
+  auto read = [&](Core& c, const std::string& target, std::optional<std::string> if_none_match) {
+    auto route = api::find_read_route(target);
+    REQUIRE(route);
+    auto planned = api::plan_read(*route, {}, std::move(if_none_match), {});
+    REQUIRE(std::holds_alternative<api::Plan>(planned));
+    const api::Plan plan = std::get<api::Plan>(planned);
+    return std::pair{api::answer_from_memory(plan, c, epoch), api::read(plan, c, epoch).answer};
+  };
+  const std::vector<std::string> targets = {"/api/jobs/" + id, "/api/jobs/" + id + "/logs",
+                                            "/api/jobs/" + id + "/files"};
+  for (const std::string& target : targets) {
+    INFO(target);
+    auto [memory, stored] = read(*core, target, std::nullopt);
+    CHECK(stored.status == 200);
+    CHECK(header(stored, "ETag") == job_etag);
+    auto [memory_304, stored_304] = read(*core, target, job_etag);
+    CHECK((memory_304 && memory_304->status == 304));
+    CHECK(stored_304.status == 304);
+  }
+
+  core->close();
+  core = open_core(dir.file("jobwire.db"));
+  CHECK_FALSE(core->job_etag(id));
+  CHECK_FALSE(core->job_etag(other));
+  for (const std::string& target : targets) {
+    INFO(target);
+    auto [memory, stored] = read(*core, target, job_etag);
+    CHECK(stored.status == 304);  // read from the store, which taught memory the job's ETag
+    auto [memory_again, _] = read(*core, target, job_etag);
+    CHECK((memory_again && memory_again->status == 304));
+  }
+  CHECK_FALSE(core->job_etag(other));  // only what was read is learned
+  REQUIRE(core->append_log(id, {"two"}).ok());
+  auto [memory, stored] = read(*core, "/api/jobs/" + id + "/logs", job_etag);
+  CHECK_FALSE(memory);
+  CHECK(stored.status == 200);
+  CHECK(header(stored, "ETag") == api::make_etag(epoch, core->job_etag(id).value()));
+}
+
+TEST_CASE("etag cache: what a read learns never overwrites a commit recorded since it began") {
+  auto event = [](std::string job, int64_t seq) {
+    Event e;
+    e.job = std::move(job);
+    e.type = "job.status";
+    e.seq = seq;
+    return std::make_shared<const Event>(std::move(e));
+  };
+  EtagCache cache;
+  const uint64_t before_read = cache.generation();
+  cache.record({event("a", 10)});
+  cache.learn("a", 5, before_read);  // read before the commit of seq 10, learned after it
+  CHECK(cache.find("a") == 10);
+  cache.learn("b", 7, before_read);
+  CHECK(cache.find("b") == 7);
+
+  // A full map is dropped by the next commit; a read that began before the drop may have
+  // missed a commit the drop took with it, so it teaches nothing.
+  std::vector<EventPtr> many;
+  for (int i = 0; i <= 200'000; ++i) many.push_back(event("j" + std::to_string(i), 100 + i));
+  cache.record(many);
+  const uint64_t before_drop = cache.generation();
+  cache.record({event("c", 300'000)});
+  CHECK(cache.generation() != before_drop);
+  CHECK(cache.find("c") == 300'000);
+  CHECK_FALSE(cache.find("a"));
+  cache.learn("d", 42, before_drop);
+  CHECK_FALSE(cache.find("d"));
+  cache.learn("d", 42, cache.generation());
+  CHECK(cache.find("d") == 42);
 }

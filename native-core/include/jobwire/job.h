@@ -106,7 +106,8 @@ struct LogPage {
   int64_t total_lines = 0;
   int64_t offset = 0;
   bool has_more = false;
-  int64_t seq = 0;
+  int64_t seq = 0;          // the log position this page reflects (the head)
+  int64_t changed_seq = 0;  // the job's updated_seq: its last change, logs included (the ETag)
 };
 
 enum class FileChange { created, modified, deleted };
@@ -123,7 +124,8 @@ struct FileEntry {
 
 struct FileList {
   std::vector<FileEntry> files;
-  int64_t seq = 0;
+  int64_t seq = 0;          // the log position this list reflects (the head)
+  int64_t changed_seq = 0;  // the job's updated_seq: its last change, files included (the ETag)
 };
 
 // One path's latest change in a project (GET /api/files?project=&since_seq=).

@@ -70,7 +70,10 @@ Outcome read_jobs_by_ids(const Plan& plan, Core& core, const std::string& epoch)
 Outcome read_job(const Plan& plan, Core& core, const std::string& epoch) {
   auto job = core.get_job(plan.id);
   if (!job.ok()) return answered(refusal(job.status(), core));
-  Outcome outcome = answered(snapshot_answer(job_snapshot_body(job.value(), epoch, wall_clock_ms()), epoch, job->updated_seq));
+  auto same = unchanged_since(plan.if_none_match, epoch, job->updated_seq);
+  Outcome outcome = answered(same ? std::move(*same)
+                                  : snapshot_answer(job_snapshot_body(job.value(), epoch, wall_clock_ms()), epoch,
+                                                    job->updated_seq));
   outcome.job = std::move(job).value();
   return outcome;
 }
@@ -78,15 +81,17 @@ Outcome read_job(const Plan& plan, Core& core, const std::string& epoch) {
 Outcome read_logs(const Plan& plan, Core& core, const std::string& epoch) {
   auto page = core.get_logs(plan.id, plan.offset, plan.limit);
   if (!page.ok()) return answered(refusal(page.status(), core));
+  if (auto same = unchanged_since(plan.if_none_match, epoch, page->changed_seq)) return answered(std::move(*same));
   nlohmann::json body = {{"job_id", page->job_id}, {"lines", page->lines},       {"total_lines", page->total_lines},
                          {"offset", page->offset}, {"has_more", page->has_more}, {"seq", page->seq},
                          {"epoch", epoch}};
-  return answered(snapshot_answer(dump(body), epoch, page->seq));
+  return answered(snapshot_answer(dump(body), epoch, page->changed_seq));
 }
 
 Outcome read_files(const Plan& plan, Core& core, const std::string& epoch) {
   auto list = core.list_files(plan.id);
   if (!list.ok()) return answered(refusal(list.status(), core));
+  if (auto same = unchanged_since(plan.if_none_match, epoch, list->changed_seq)) return answered(std::move(*same));
   nlohmann::json files = nlohmann::json::array();
   for (const FileEntry& file : list->files) {
     files.push_back({{"file_id", file.file_id},
@@ -96,7 +101,7 @@ Outcome read_files(const Plan& plan, Core& core, const std::string& epoch) {
                      {"updated_at", iso_time(file.updated_at_ms)}});
   }
   nlohmann::json body = {{"files", std::move(files)}, {"seq", list->seq}, {"epoch", epoch}};
-  return answered(snapshot_answer(dump(body), epoch, list->seq));
+  return answered(snapshot_answer(dump(body), epoch, list->changed_seq));
 }
 
 Outcome read_file_changes(const Plan& plan, Core& core, const std::string& epoch) {

@@ -143,7 +143,10 @@ void CoreImpl::emit(std::string type, std::optional<std::string> job, std::strin
 Result<Job> CoreImpl::get_job(const std::string& id) {
   if (closed_.load()) return closed_status();
   if (Status check = check_name("id", id); !check.ok()) return check;
-  return store_->read([&](StoreReader& r) { return r.get_job(id); });
+  const uint64_t generation = etags_->generation();
+  auto job = store_->read([&](StoreReader& r) { return r.get_job(id); });
+  if (job.ok()) etags_->learn(job->id, job->updated_seq, generation);
+  return job;
 }
 
 Result<JobPage> CoreImpl::list_jobs(const JobFilter& filter) {
@@ -158,13 +161,19 @@ Result<LogPage> CoreImpl::get_logs(const std::string& id, int64_t offset, int64_
   if (Status check = check_name("id", id); !check.ok()) return check;
   if (offset < 0) return invalid("offset must not be negative");
   if (limit < 1 || limit > kMaxLogLinesPerPage) return invalid("limit must be from 1 to 10000");
-  return store_->read([&](StoreReader& r) { return r.get_logs(id, offset, limit); });
+  const uint64_t generation = etags_->generation();
+  auto page = store_->read([&](StoreReader& r) { return r.get_logs(id, offset, limit); });
+  if (page.ok()) etags_->learn(id, page->changed_seq, generation);
+  return page;
 }
 
 Result<FileList> CoreImpl::list_files(const std::string& id) {
   if (closed_.load()) return closed_status();
   if (Status check = check_name("id", id); !check.ok()) return check;
-  return store_->read([&](StoreReader& r) { return r.list_files(id); });
+  const uint64_t generation = etags_->generation();
+  auto list = store_->read([&](StoreReader& r) { return r.list_files(id); });
+  if (list.ok()) etags_->learn(id, list->changed_seq, generation);
+  return list;
 }
 
 Result<JobSet> CoreImpl::get_jobs(const std::vector<std::string>& ids) {
@@ -173,7 +182,11 @@ Result<JobSet> CoreImpl::get_jobs(const std::vector<std::string>& ids) {
   if (ids.size() > kMaxJobIds) return invalid("ids names " + std::to_string(ids.size()) + " jobs; at most " + std::to_string(kMaxJobIds) + " are allowed");
   for (const std::string& id : ids)
     if (Status check = check_name("id", id); !check.ok()) return check;
-  return store_->read([&](StoreReader& r) { return r.get_jobs(ids); });
+  const uint64_t generation = etags_->generation();
+  auto set = store_->read([&](StoreReader& r) { return r.get_jobs(ids); });
+  if (set.ok())
+    for (const Job& job : set->jobs) etags_->learn(job.id, job.updated_seq, generation);
+  return set;
 }
 
 Result<FileChanges> CoreImpl::file_changes(const std::string& project, int64_t since_seq) {

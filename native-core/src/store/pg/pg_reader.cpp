@@ -37,7 +37,7 @@ const Prepared kStatements[] = {
      "SELECT greatest(coalesce((SELECT max(seq) FROM events), 0), p.v), p.v FROM "
      "(SELECT value::bigint AS v FROM meta WHERE key = 'pruned_through') AS p"},
     {kSelectJob, "SELECT " JOBWIRE_JOB_COLUMNS " FROM jobs WHERE id = $1"},
-    {kJobExists, "SELECT log_lines FROM jobs WHERE id = $1"},
+    {kJobExists, "SELECT log_lines, updated_seq FROM jobs WHERE id = $1"},
     {kSelectLogs, "SELECT line FROM logs WHERE job_id = $1 AND line_no >= $2 ORDER BY line_no LIMIT $3"},
     // COLLATE "C": bytewise, as SQLite compares text, whatever the database's locale.
     {kSelectFiles,
@@ -178,6 +178,7 @@ Result<LogPage> PgReader::get_logs(const std::string& id, int64_t offset, int64_
   page.job_id = id;
   page.offset = offset;
   page.total_lines = job->int64(0, 0);
+  page.changed_seq = job->int64(0, 1);
   auto lines = conn_.exec_prepared(kSelectLogs, {id, number(offset), number(limit)});
   if (!lines.ok()) return lines.status();
   for (int row = 0; row < lines->rows(); ++row) page.lines.push_back(lines->text(row, 0));
@@ -197,6 +198,7 @@ Result<FileList> PgReader::list_files(const std::string& id) {
   auto files = conn_.exec_prepared(kSelectFiles, {id});
   if (!files.ok()) return files.status();
   FileList list;
+  list.changed_seq = job->int64(0, 1);
   for (int row = 0; row < files->rows(); ++row) {
     FileEntry entry;
     entry.file_id = files->text(row, 0);

@@ -35,7 +35,7 @@ Status SqliteReader::open(const std::string& path) {
                           "SELECT max(coalesce((SELECT max(seq) FROM events), 0), p.v), p.v FROM "
                           "(SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'pruned_through') AS p");
   select_job_ = Statement(h, "SELECT " JOBWIRE_JOB_COLUMNS " FROM jobs WHERE id = ?1");
-  job_exists_ = Statement(h, "SELECT log_lines FROM jobs WHERE id = ?1");
+  job_exists_ = Statement(h, "SELECT log_lines, updated_seq FROM jobs WHERE id = ?1");
   select_logs_ = Statement(h, "SELECT line FROM logs WHERE job_id = ?1 AND line_no >= ?2 ORDER BY line_no LIMIT ?3");
   select_files_ = Statement(h,
                             "SELECT file_id, job_id, path, change, updated_at FROM files WHERE job_id = ?1 "
@@ -122,6 +122,7 @@ Result<LogPage> SqliteReader::get_logs(const std::string& id, int64_t offset, in
   job_exists_.bind(1, std::string_view(id));
   bool found = job_exists_.step();
   int64_t total = found ? job_exists_.int64(0) : 0;
+  int64_t changed_seq = found ? job_exists_.int64(1) : 0;
   Status s = job_exists_.status();
   job_exists_.reset();
   if (!s.ok()) return s;
@@ -130,6 +131,7 @@ Result<LogPage> SqliteReader::get_logs(const std::string& id, int64_t offset, in
   page.job_id = id;
   page.offset = offset;
   page.total_lines = total;
+  page.changed_seq = changed_seq;
   select_logs_.bind(1, std::string_view(id)).bind(2, offset).bind(3, limit);
   while (select_logs_.step()) page.lines.push_back(select_logs_.text(0));
   s = select_logs_.status();
@@ -147,11 +149,13 @@ Result<FileList> SqliteReader::list_files(const std::string& id) {
   if (!tx.status().ok()) return tx.status();
   job_exists_.bind(1, std::string_view(id));
   bool found = job_exists_.step();
+  int64_t changed_seq = found ? job_exists_.int64(1) : 0;
   Status s = job_exists_.status();
   job_exists_.reset();
   if (!s.ok()) return s;
   if (!found) return Status{Code::not_found, "no job with id " + id};
   FileList list;
+  list.changed_seq = changed_seq;
   select_files_.bind(1, std::string_view(id));
   while (select_files_.step()) {
     FileEntry entry;
