@@ -3,9 +3,10 @@
 // 304s/s and 200s/s on GET /api/jobs/{id} with keep-alive, measured by wrk, for jobwired and
 // the Node peer in the same run, with each server's CPU time per response (its own CPU time,
 // so the load generator sharing the cores does not hide it; in brackets, the part spent in
-// its own code, user space). --compare BIN adds another
-// jobwired binary (a build before a change) to the same run. --threads is wrk's; --loops is
-// jobwired's --threads (default: its own, one loop per core but one).
+// its own code, user space). Each jobwired is measured twice: as started, and restarted on the
+// same database with the client's ETag from before. --compare BIN adds another jobwired binary
+// (a build before a change) to the same run. --threads is wrk's; --loops is jobwired's
+// --threads (default: its own, one loop per core but one).
 //   node scripts/bench/http-rest.js [--seconds 8] [--connections 50] [--threads 1] [--loops N] [--compare BIN]
 const os = require('node:os')
 const { spawnSync } = require('node:child_process')
@@ -51,12 +52,12 @@ function wrk (url, headers, pid) {
   }
 }
 
-async function measure (server) {
-  const { id, etag } = await createJob(server)
+async function measure (server, { id, etag } = {}) {
+  if (!id) ({ id, etag } = await createJob(server))
   const url = `${server.url}/api/jobs/${id}`
   const notModified = wrk(url, [`If-None-Match: ${etag}`], server.pid)
   const ok = wrk(url, [], server.pid)
-  return { notModified, ok }
+  return { notModified, ok, job: { id, etag } }
 }
 
 // Checked before any server starts: without wrk there is nothing to measure with.
@@ -76,14 +77,24 @@ async function main () {
   if (compareBin) {
     starters.push(async () => ({ ...(await startJobwired(jobwiredArgs, compareBin)), name: `jobwired (${compareBin})` }))
   }
+  // Each jobwired is measured again after a restart, on the job it served before: a client's
+  // copy and ETag outlive the server, and its memory of ETags starts empty.
+  const restarted = []
   for (const start of starters) {
-    const server = await start()
+    let server = await start()
     try {
-      results.push({ name: server.name, ...(await measure(server)) })
+      const fresh = await measure(server)
+      results.push({ name: server.name, ...fresh })
+      if (server.restart) {
+        const name = `${server.name}, restarted since`
+        server = await server.restart()
+        restarted.push({ name, ...(await measure(server, fresh.job)) })
+      }
     } finally {
       await server.stop()
     }
   }
+  results.push(...restarted)
   // µs of server CPU per response, and of it the server's own code (user space): on loopback
   // the kernel's share includes the client's TCP receive, run by the server's write.
   const usPer = (m) => `${(m.cpu / m.rps * 1e6).toFixed(1)} (${(m.userCpu / m.rps * 1e6).toFixed(1)})`

@@ -32,13 +32,21 @@ function stopper (proc, cleanup = () => {}) {
   })
 }
 
-async function startJobwired (extraArgs = [], bin = process.env.JOBWIRED_BIN || path.join(root, 'build', 'jobwired')) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobwire-bench-'))
+// restart() stops it and starts it again on the same database (on another port).
+async function startJobwired (extraArgs = [], bin = process.env.JOBWIRED_BIN || path.join(root, 'build', 'jobwired'),
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobwire-bench-'))) {
   const token = 'bench-token'
   const proc = spawn(bin, ['--port', '0', '--token', token, '--db', path.join(dir, 'bench.db'), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] })
   const match = await waitForLine(proc, /jobwired listening on (http:\/\/\S+)/, 'jobwired')
-  return { name: 'jobwired', url: match[1], pid: proc.pid, token, stop: stopper(proc, () => fs.rmSync(dir, { recursive: true, force: true })) }
+  return {
+    name: 'jobwired',
+    url: match[1],
+    pid: proc.pid,
+    token,
+    stop: stopper(proc, () => fs.rmSync(dir, { recursive: true, force: true })),
+    restart: async () => { await stopper(proc)(); return startJobwired(extraArgs, bin, dir) }
+  }
 }
 
 async function startPeer () {
