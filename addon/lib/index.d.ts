@@ -230,9 +230,25 @@ export interface ServeOptions {
   token?: string
   allowOrigins?: string[]
   staticDir?: string
+  /** How often an idle stream gets a heartbeat (SSE `: hb`, WebSocket `heartbeat`) (100..3600000). Default 20000. */
   heartbeatMs?: number
   /** HTTP loop threads, each serving a share of the connections (1..256). Default 1. */
   threads?: number
+  /**
+   * With thousands of streams, each is written at most once per tick with all its events since
+   * the last (10..1000). More is less CPU per event and more latency. Default 50.
+   */
+  fanoutTickMs?: number
+  /** A request must arrive whole within this (100..3600000). Default 10000. */
+  requestTimeoutMs?: number
+  /** A stream whose socket takes no byte for this long is told `gap` and closed (100..3600000). Default 2000. */
+  stallTimeoutMs?: number
+  /** Connections past this are refused with 503 (1..10000000). Default 20000. */
+  maxConnections?: number
+  /** Largest write body; more is 413 (1..1073741824). Default 1048576. */
+  maxBodyBytes?: number
+  /** A client that stops reading is dropped past this many unsent bytes (1024..4294967296). Default 4194304. */
+  maxWriteBufferBytes?: number
 }
 
 export interface RunningServer {

@@ -198,21 +198,25 @@ function query (method, target, value) {
   }
 }
 
+// The numbers (port, threads, fanoutTickMs, timeouts, limits) are checked against the ranges
+// the native server takes, which it exports; an absent one keeps the server's default (one
+// loop thread: the app's own threads share the cores).
 function serveOptions (value) {
-  const o = v.options(value, 'serve options', ['port', 'host', 'token', 'allowOrigins', 'staticDir', 'heartbeatMs', 'threads'])
+  const { serveSettings } = require('./native')
+  const o = v.options(value, 'serve options', ['host', 'token', 'allowOrigins', 'staticDir', ...Object.keys(serveSettings)])
   const allowOrigins = o.allowOrigins ?? []
   if (!Array.isArray(allowOrigins)) v.fail('allowOrigins must be an array of origins')
   for (const origin of allowOrigins) v.string(origin, 'each origin')
-  return {
-    port: v.optional(o.port, v.integer, 'port', 0, 65535) ?? 7700,
+  const options = {
     host: v.optional(o.host, v.string, 'host') ?? '127.0.0.1',
     token: v.optional(o.token, v.string, 'token'),
     allow_origins: allowOrigins,
     static_dir: v.optional(o.staticDir, v.string, 'staticDir'),
-    heartbeat_ms: v.optional(o.heartbeatMs, v.integer, 'heartbeatMs', 1000, 3600000),
-    // One loop thread unless asked: the app's own threads share the cores.
-    threads: v.optional(o.threads, v.integer, 'threads', 1, 256) ?? 1,
   }
+  for (const [name, [min, max]] of Object.entries(serveSettings)) {
+    if (o[name] !== undefined) options[name] = v.integer(o[name], name, min, max)
+  }
+  return options
 }
 
 module.exports = {

@@ -24,6 +24,7 @@ Napi::Object init_jobwire(Napi::Env env, Napi::Object exports) {
   exports.Set("errorStatuses", error_statuses(env));
   exports.Set("writeKinds", jobwire::addon::write_kinds(env));
   exports.Set("pollingDefaults", jobwire::addon::polling_defaults(env));
+  exports.Set("serveSettings", jobwire::addon::serve_settings(env));
   return exports;
 }
 

@@ -8,6 +8,41 @@
 #include "task_worker.h"
 
 namespace jobwire::addon {
+namespace {
+
+// The numbers serve() takes, by their names in JS: each one's range (the server's own) and
+// the field it sets. Absent ones keep ServerOptions' defaults.
+struct ServeSetting {
+  const char* name;
+  ServerOptions::Range range;
+  void (*apply)(ServerOptions&, int64_t);
+};
+using O = ServerOptions;
+constexpr ServeSetting kServeSettings[] = {
+    {"port", O::kPortRange, [](O& o, int64_t v) { o.port = static_cast<int>(v); }},
+    {"threads", O::kThreadsRange, [](O& o, int64_t v) { o.threads = static_cast<size_t>(v); }},
+    {"fanoutTickMs", O::kFanoutTickMsRange, [](O& o, int64_t v) { o.fanout_tick_ms = static_cast<int>(v); }},
+    {"heartbeatMs", O::kTimeoutMsRange, [](O& o, int64_t v) { o.heartbeat_ms = static_cast<int>(v); }},
+    {"requestTimeoutMs", O::kTimeoutMsRange, [](O& o, int64_t v) { o.request_timeout_ms = static_cast<int>(v); }},
+    {"stallTimeoutMs", O::kTimeoutMsRange, [](O& o, int64_t v) { o.stall_timeout_ms = static_cast<int>(v); }},
+    {"maxConnections", O::kMaxConnectionsRange, [](O& o, int64_t v) { o.max_connections = static_cast<size_t>(v); }},
+    {"maxBodyBytes", O::kMaxBodyBytesRange, [](O& o, int64_t v) { o.max_body_bytes = static_cast<size_t>(v); }},
+    {"maxWriteBufferBytes", O::kMaxWriteBufferBytesRange,
+     [](O& o, int64_t v) { o.max_write_buffer_bytes = static_cast<size_t>(v); }},
+};
+
+}  // namespace
+
+Napi::Object serve_settings(Napi::Env env) {
+  Napi::Object out = Napi::Object::New(env);
+  for (const ServeSetting& setting : kServeSettings) {
+    Napi::Array range = Napi::Array::New(env, 2);
+    range.Set(uint32_t{0}, Napi::Number::New(env, static_cast<double>(setting.range.min)));
+    range.Set(uint32_t{1}, Napi::Number::New(env, static_cast<double>(setting.range.max)));
+    out.Set(setting.name, range);
+  }
+  return out;
+}
 
 Napi::Function ServerWrap::define(Napi::Env env) {
   return DefineClass(env, "Server",
@@ -58,12 +93,11 @@ Napi::Value ServerWrap::start(const Napi::CallbackInfo& info) {
   Napi::Object fields = args.object(1, "options");
   ServerOptions options;
   options.host = args.string(fields, "host");
-  options.port = static_cast<int>(args.optional_integer(fields, "port").value_or(options.port));
   options.token = args.optional_string(fields, "token").value_or("");
   options.allow_origins = args.strings(fields, "allow_origins");
   options.static_dir = args.optional_string(fields, "static_dir").value_or("");
-  options.heartbeat_ms = static_cast<int>(args.optional_integer(fields, "heartbeat_ms").value_or(options.heartbeat_ms));
-  options.threads = static_cast<size_t>(args.optional_integer(fields, "threads").value_or(1));
+  for (const ServeSetting& setting : kServeSettings)
+    if (auto value = args.optional_integer(fields, setting.name)) setting.apply(options, *value);
   if (!args.ok()) return rejected(env, args.status());
   if (started_) return rejected(env, bad_argument("a Server starts once"));
   std::shared_ptr<Core> core = CoreWrap::Unwrap(core_object)->open_core();

@@ -10,6 +10,9 @@
 
 namespace jobwire::addon {
 
+// {name: [min, max]} for each number serve() takes, from the server's own ranges.
+Napi::Object serve_settings(Napi::Env env);
+
 class ServerWrap : public Napi::ObjectWrap<ServerWrap> {
  public:
   static Napi::Function define(Napi::Env env);

@@ -66,6 +66,46 @@ test('serve({threads: 2}) serves on two loops, and a write reaches the streams o
   }
 })
 
+test('serve() takes the server\'s settings, in the ranges jobwired\'s flags take', async (t) => {
+  const core = await openTemp(t)
+  const refusals = {
+    fanoutTickMs: [9, 'fanoutTickMs must be from 10 to 1000'],
+    heartbeatMs: [99, 'heartbeatMs must be from 100 to 3600000'],
+    stallTimeoutMs: [3600001, 'stallTimeoutMs must be from 100 to 3600000'],
+    maxBodyBytes: [0, 'maxBodyBytes must be from 1 to 1073741824'],
+    maxWriteBufferBytes: [1023, 'maxWriteBufferBytes must be from 1024 to 4294967296'],
+    threads: [257, 'threads must be from 1 to 256'],
+    port: [70000, 'port must be from 0 to 65535'],
+    fanoutTick: [50, 'serve options: unknown field fanoutTick'],
+  }
+  for (const [name, [value, message]] of Object.entries(refusals)) {
+    await assert.rejects(core.serve({ port: 0, [name]: value }), { code: 'invalid_argument', message }, name)
+  }
+
+  const server = await startServer(t, core, { token: 'test-token', maxBodyBytes: 64, heartbeatMs: 100, fanoutTickMs: 200 })
+  const base = `http://127.0.0.1:${server.port}`
+  const post = (body) => fetch(`${base}/api/jobs`, {
+    method: 'POST', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' }, body,
+  })
+  assert.equal((await post(JSON.stringify({ type: 'small' }))).status, 201)
+  const big = await post(JSON.stringify({ type: 'big', summary: { text: 'x'.repeat(100) } }))
+  assert.equal(big.status, 413)
+  // An idle stream hears a heartbeat within a few of its 100 ms intervals.
+  const http = require('node:http')
+  const heard = await new Promise((resolve, reject) => {
+    const started = Date.now()
+    const req = http.get(`${base}/api/events/stream`, { agent: false }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk) => {
+        text += chunk
+        if (text.includes(': hb')) { req.destroy(); resolve(Date.now() - started) }
+      })
+    }).on('error', reject)
+  })
+  assert.ok(heard < 5000, `first heartbeat (the default is every 20 s) after ${heard} ms`)
+})
+
 test('without a token option serve() uses a generated one and reports it', async (t) => {
   const saved = process.env.JOBWIRE_TOKEN
   delete process.env.JOBWIRE_TOKEN

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -122,7 +123,7 @@ TEST_CASE("http loops: the connection cap counts every loop's connections") {
   core->close();
 }
 
-TEST_CASE("http loops: threads outside 1..256, and a fan-out tick outside 10..1000 ms, are refused") {
+TEST_CASE("http loops: threads outside 1..256, a fan-out tick outside 10..1000 ms and any other setting out of range are refused") {
   jobwire_test::TempDir dir;
   auto core = jobwire_test::open_core(dir.file("jobs.db"));
   auto refusal = [&](ServerOptions options) {
@@ -143,5 +144,18 @@ TEST_CASE("http loops: threads outside 1..256, and a fan-out tick outside 10..10
     options.fanout_tick_ms = tick_ms;
     CHECK(refusal(options) == "fanout_tick_ms must be 10..1000");
   }
+  // Every other number is checked as well, against the ranges jobwired's flags take.
+  ServerOptions no_heartbeat;
+  no_heartbeat.heartbeat_ms = 0;
+  CHECK(refusal(no_heartbeat) == "heartbeat_ms must be 100..3600000");
+  ServerOptions no_body;
+  no_body.max_body_bytes = 0;
+  CHECK(refusal(no_body) == "max_body_bytes must be 1..1073741824");
+  ServerOptions huge_buffer;
+  huge_buffer.max_write_buffer_bytes = SIZE_MAX;  // past INT64_MAX: not mistaken for a small number
+  CHECK(refusal(huge_buffer) == "max_write_buffer_bytes must be 1024..4294967296");
+  ServerOptions fast_polling;
+  fast_polling.polling.log_interval_ms = 1'000;
+  CHECK(refusal(fast_polling) == "polling.log_interval_ms must be 2000..60000");
   core->close();
 }

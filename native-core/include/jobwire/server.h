@@ -40,13 +40,25 @@ struct ServerOptions {
   // its events since the last (a loop sweeps them). A longer tick costs less CPU per event
   // delivered and adds to its latency.
   int fanout_tick_ms = 50;
-  static constexpr int kMinFanoutTickMs = 10;
-  static constexpr int kMaxFanoutTickMs = 1'000;
   // Loop threads, each serving a share of the connections. One suits an app that embeds the
   // server; jobwired defaults to one per core but one (the writer thread has it).
   size_t threads = 1;
-  static constexpr size_t kMaxThreads = 256;
   PollingConfig polling;
+
+  // What each number above accepts. Server::start refuses a value outside its range, and
+  // jobwired's flags and the addon's serve() check the same ranges.
+  struct Range {
+    int64_t min;
+    int64_t max;
+  };
+  static constexpr Range kPortRange{0, 65'535};
+  static constexpr Range kTimeoutMsRange{100, 3'600'000};  // heartbeat, request and stall timeouts
+  static constexpr Range kFanoutTickMsRange{10, 1'000};
+  static constexpr Range kThreadsRange{1, 256};
+  static constexpr Range kMaxConnectionsRange{1, 10'000'000};
+  static constexpr Range kMaxBodyBytesRange{1, int64_t{1} << 30};
+  static constexpr Range kMaxWriteBufferBytesRange{1'024, int64_t{1} << 32};
+  static constexpr Range kPollIntervalMsRange{2'000, 60'000};  // both of PollingConfig's intervals
 };
 
 class Server {

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   if (!parsed.ok()) return fail(parsed.status().message() + "\n" + daemon::usage_text(), 2);
   daemon::DaemonOptions options = std::move(parsed).value();
   if (options.help) {
-    std::fputs(daemon::usage_text(), stdout);
+    std::fputs(daemon::usage_text().c_str(), stdout);
     return 0;
   }
   if (options.version) {

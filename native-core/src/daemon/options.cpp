@@ -20,10 +20,22 @@ bool parse_int(std::string_view text, Int min, Int max, Int& out) {
 
 Status bad(const std::string& flag, const std::string& why) { return Status(Code::invalid_argument, flag + ": " + why); }
 
+std::string range_text(ServerOptions::Range range) {
+  return std::to_string(range.min) + ".." + std::to_string(range.max);
+}
+
+// A server setting's flag: an integer within the range Server::start accepts.
+template <class Int>
+Status parse_setting(const std::string& flag, const std::string& text, ServerOptions::Range range, Int& out) {
+  if (!parse_int(text, static_cast<Int>(range.min), static_cast<Int>(range.max), out))
+    return bad(flag, "must be " + range_text(range));
+  return Status::Ok();
+}
+
 }  // namespace
 
-const char* usage_text() {
-  return "usage: jobwired [--store PATH | --store postgres://...] [--host H] [--port N] [--token T]\n"
+std::string usage_text() {
+  return std::string("usage: jobwired [--store PATH | --store postgres://...] [--host H] [--port N] [--token T]\n") +
          "                [--allow-origin ORIGIN]... [--demo] [--static DIR | --no-dashboard] [--json]\n"
          "\n"
          "  --store PATH|URL       the store: a SQLite file, or a PostgreSQL database shared by several\n"
@@ -40,15 +52,15 @@ const char* usage_text() {
          "  --no-dashboard         serve no dashboard at /\n"
          "  --json                 machine-readable startup lines\n"
          "  --threads N            HTTP loop threads, each serving a share of the connections\n"
-         "                         (1..256; default: one per core but one, which the writer uses)\n"
-         "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; 2000..60000)\n"
+         "                         (" + range_text(ServerOptions::kThreadsRange) + "; default: one per core but one, which the writer uses)\n"
+         "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; " + range_text(ServerOptions::kPollIntervalMsRange) + ")\n"
          "  --poll-log-interval-ms N  the same for logs   --no-polling  tell clients not to poll\n"
          "  --idempotency-key-ms N     how long an Idempotency-Key answers retries (default 86400000: 24 h)\n"
          "  --idempotency-key-count N  how many keys are kept, newest first (default 100000)\n"
          "tuning:\n"
          "  --heartbeat-ms N  --request-timeout-ms N  --max-connections N  --max-body-bytes N\n"
          "  --max-write-buffer-bytes N  --stall-timeout-ms N  --retention-events N\n"
-         "  --fanout-tick-ms N  (10..1000, default 50: more is less CPU per event, more latency)\n"
+         "  --fanout-tick-ms N  (" + range_text(ServerOptions::kFanoutTickMsRange) + ", default 50: more is less CPU per event, more latency)\n"
          "  --durability process|power\n";
 }
 
@@ -100,7 +112,7 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
       options.server.host = *v;
     } else if (flag == "--port") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 0, 65535, options.server.port)) return bad(flag, "must be 0..65535");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kPortRange, options.server.port); !s.ok()) return s;
     } else if (flag == "--token") {
       if (Status s = needs_value(v); !s.ok()) return s;
       if (v->empty()) return bad(flag, "must not be empty");
@@ -122,38 +134,34 @@ Result<DaemonOptions> parse_options(int argc, char** argv) {
         return bad(flag, "must be a number above 0 (at most 1000)");
     } else if (flag == "--threads") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int<size_t>(*v, 1, ServerOptions::kMaxThreads, options.server.threads))
-        return bad(flag, "must be 1.." + std::to_string(ServerOptions::kMaxThreads));
+      if (Status s = parse_setting(flag, *v, ServerOptions::kThreadsRange, options.server.threads); !s.ok()) return s;
     } else if (flag == "--heartbeat-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 100, 3'600'000, options.server.heartbeat_ms)) return bad(flag, "must be 100..3600000");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kTimeoutMsRange, options.server.heartbeat_ms); !s.ok()) return s;
     } else if (flag == "--request-timeout-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 100, 3'600'000, options.server.request_timeout_ms)) return bad(flag, "must be 100..3600000");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kTimeoutMsRange, options.server.request_timeout_ms); !s.ok()) return s;
     } else if (flag == "--stall-timeout-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 100, 3'600'000, options.server.stall_timeout_ms)) return bad(flag, "must be 100..3600000");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kTimeoutMsRange, options.server.stall_timeout_ms); !s.ok()) return s;
     } else if (flag == "--fanout-tick-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, ServerOptions::kMinFanoutTickMs, ServerOptions::kMaxFanoutTickMs, options.server.fanout_tick_ms))
-        return bad(flag, "must be " + std::to_string(ServerOptions::kMinFanoutTickMs) + ".." +
-                             std::to_string(ServerOptions::kMaxFanoutTickMs));
+      if (Status s = parse_setting(flag, *v, ServerOptions::kFanoutTickMsRange, options.server.fanout_tick_ms); !s.ok()) return s;
     } else if (flag == "--max-connections") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int<size_t>(*v, 1, 10'000'000, options.server.max_connections)) return bad(flag, "must be at least 1");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kMaxConnectionsRange, options.server.max_connections); !s.ok()) return s;
     } else if (flag == "--max-body-bytes") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int<size_t>(*v, 1, size_t{1} << 30, options.server.max_body_bytes)) return bad(flag, "must be at least 1");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kMaxBodyBytesRange, options.server.max_body_bytes); !s.ok()) return s;
     } else if (flag == "--max-write-buffer-bytes") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int<size_t>(*v, 1024, size_t{1} << 32, options.server.max_write_buffer_bytes))
-        return bad(flag, "must be at least 1024");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kMaxWriteBufferBytesRange, options.server.max_write_buffer_bytes); !s.ok()) return s;
     } else if (flag == "--poll-interval-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 2'000, 60'000, options.server.polling.interval_ms)) return bad(flag, "must be 2000..60000");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kPollIntervalMsRange, options.server.polling.interval_ms); !s.ok()) return s;
     } else if (flag == "--poll-log-interval-ms") {
       if (Status s = needs_value(v); !s.ok()) return s;
-      if (!parse_int(*v, 2'000, 60'000, options.server.polling.log_interval_ms)) return bad(flag, "must be 2000..60000");
+      if (Status s = parse_setting(flag, *v, ServerOptions::kPollIntervalMsRange, options.server.polling.log_interval_ms); !s.ok()) return s;
     } else if (flag == "--no-polling") {
       options.server.polling.enabled = false;
     } else if (flag == "--retention-events") {

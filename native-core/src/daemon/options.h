@@ -26,6 +26,6 @@ struct DaemonOptions {
 // Parses argv; the error message names the flag at fault.
 Result<DaemonOptions> parse_options(int argc, char** argv);
 
-const char* usage_text();
+std::string usage_text();
 
 }  // namespace jobwire::daemon

@@ -4,15 +4,42 @@
 #include <string>
 
 namespace jobwire {
+namespace {
+
+Status check_ranges(const ServerOptions& o) {
+  using O = ServerOptions;
+  struct Setting {
+    const char* name;
+    int64_t value;
+    O::Range range;
+  };
+  // size_t settings past INT64_MAX wrap negative, below every range.
+  const Setting settings[] = {
+      {"port", o.port, O::kPortRange},
+      {"threads", static_cast<int64_t>(o.threads), O::kThreadsRange},
+      {"fanout_tick_ms", o.fanout_tick_ms, O::kFanoutTickMsRange},
+      {"heartbeat_ms", o.heartbeat_ms, O::kTimeoutMsRange},
+      {"request_timeout_ms", o.request_timeout_ms, O::kTimeoutMsRange},
+      {"stall_timeout_ms", o.stall_timeout_ms, O::kTimeoutMsRange},
+      {"max_connections", static_cast<int64_t>(o.max_connections), O::kMaxConnectionsRange},
+      {"max_body_bytes", static_cast<int64_t>(o.max_body_bytes), O::kMaxBodyBytesRange},
+      {"max_write_buffer_bytes", static_cast<int64_t>(o.max_write_buffer_bytes), O::kMaxWriteBufferBytesRange},
+      {"polling.interval_ms", o.polling.interval_ms, O::kPollIntervalMsRange},
+      {"polling.log_interval_ms", o.polling.log_interval_ms, O::kPollIntervalMsRange},
+  };
+  for (const Setting& s : settings) {
+    if (s.value < s.range.min || s.value > s.range.max)
+      return Status(Code::invalid_argument, std::string(s.name) + " must be " + std::to_string(s.range.min) + ".." +
+                                                std::to_string(s.range.max));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Server>> Server::start(std::shared_ptr<Core> core, ServerOptions options) {
   if (!core || core->closed()) return Status(Code::closed, "the core is closed");
-  if (options.port < 0 || options.port > 65535) return Status(Code::invalid_argument, "port must be 0..65535");
-  if (options.threads < 1 || options.threads > ServerOptions::kMaxThreads)
-    return Status(Code::invalid_argument, "threads must be 1.." + std::to_string(ServerOptions::kMaxThreads));
-  if (options.fanout_tick_ms < ServerOptions::kMinFanoutTickMs || options.fanout_tick_ms > ServerOptions::kMaxFanoutTickMs)
-    return Status(Code::invalid_argument, "fanout_tick_ms must be " + std::to_string(ServerOptions::kMinFanoutTickMs) + ".." +
-                                              std::to_string(ServerOptions::kMaxFanoutTickMs));
+  if (Status in_range = check_ranges(options); !in_range.ok()) return in_range;
   // Writes are never open: a server without a token would take anyone's writes.
   if (options.token.empty()) return Status(Code::invalid_argument, "a token is required (writes always need one)");
   auto server = std::make_unique<http::LoopGroup>(std::move(core), options);
