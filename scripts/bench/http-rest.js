@@ -6,8 +6,10 @@
 // its own code, user space). Each jobwired is measured twice: as started, and restarted on the
 // same database with the client's ETag from before. --compare BIN adds another jobwired binary
 // (a build before a change) to the same run. --threads is wrk's; --loops is jobwired's
-// --threads (default: its own, one loop per core but one).
-//   node scripts/bench/http-rest.js [--seconds 8] [--connections 50] [--threads 1] [--loops N] [--compare BIN]
+// --threads (default: its own, one loop per core but one). --route logs measures GET
+// /api/jobs/{id}/logs instead (100 lines, another job changed after them; jobwired only: the
+// peer has no logs).
+//   node scripts/bench/http-rest.js [--seconds 8] [--connections 50] [--threads 1] [--loops N] [--compare BIN] [--route job|logs]
 const os = require('node:os')
 const { spawnSync } = require('node:child_process')
 const { startJobwired, startPeer, cpuTimes } = require('./lib/servers')
@@ -22,14 +24,26 @@ const threads = Number(arg('threads', 1))
 const compareBin = arg('compare', null)
 const loops = arg('loops', null)
 const jobwiredArgs = loops ? ['--threads', loops] : []
+const route = arg('route', 'job')
+if (route !== 'job' && route !== 'logs') throw new TypeError('--route must be job or logs')
+const routePath = (id) => route === 'logs' ? `/api/jobs/${id}/logs` : `/api/jobs/${id}`
+
+async function write (server, path, body) {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  })
+  return res.json()
+}
 
 async function createJob (server) {
-  const res = await fetch(`${server.url}/api/jobs`, {
-    method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'bench', project: 'default' })
-  })
-  const job = await res.json()
-  const detail = await fetch(`${server.url}/api/jobs/${job.id}`)
+  const job = await write(server, '/api/jobs', { type: 'bench', project: 'default' })
+  if (route === 'logs') {
+    const lines = Array.from({ length: 100 }, (_, i) => `log line number ${i} of the build output`)
+    await write(server, `/api/jobs/${job.id}/logs`, { lines })
+    await write(server, '/api/jobs', { type: 'another', project: 'default' })
+  }
+  const detail = await fetch(`${server.url}${routePath(job.id)}`)
   await detail.text()
   return { id: job.id, etag: detail.headers.get('etag') }
 }
@@ -54,7 +68,7 @@ function wrk (url, headers, pid) {
 
 async function measure (server, { id, etag } = {}) {
   if (!id) ({ id, etag } = await createJob(server))
-  const url = `${server.url}/api/jobs/${id}`
+  const url = `${server.url}${routePath(id)}`
   const notModified = wrk(url, [`If-None-Match: ${etag}`], server.pid)
   const ok = wrk(url, [], server.pid)
   return { notModified, ok, job: { id, etag } }
@@ -71,9 +85,9 @@ function requireWrk () {
 
 async function main () {
   requireWrk()
-  console.log(`# GET /api/jobs/{id}, keep-alive, wrk -t${threads} -c${connections} -d${seconds}s, jobwired ${loops ? `--threads ${loops}` : 'with its default loops'}, ${os.cpus().length} CPUs (${os.cpus()[0].model})`)
+  console.log(`# GET ${routePath('{id}')}, keep-alive, wrk -t${threads} -c${connections} -d${seconds}s, jobwired ${loops ? `--threads ${loops}` : 'with its default loops'}, ${os.cpus().length} CPUs (${os.cpus()[0].model})`)
   const results = []
-  const starters = [() => startJobwired(jobwiredArgs), startPeer]
+  const starters = [() => startJobwired(jobwiredArgs), ...(route === 'job' ? [startPeer] : [])]
   if (compareBin) {
     starters.push(async () => ({ ...(await startJobwired(jobwiredArgs, compareBin)), name: `jobwired (${compareBin})` }))
   }
@@ -106,7 +120,7 @@ async function main () {
     for (const m of [r.notModified, r.ok]) if (m.socketErrors) console.log(`  (${r.name}: socket errors ${m.socketErrors})`)
   }
   const [ours, peer] = results
-  console.log(`ratio jobwired/peer: 304s ${(ours.notModified.rps / peer.notModified.rps).toFixed(2)}x, 200s ${(ours.ok.rps / peer.ok.rps).toFixed(2)}x`)
+  if (route === 'job') console.log(`ratio jobwired/peer: 304s ${(ours.notModified.rps / peer.notModified.rps).toFixed(2)}x, 200s ${(ours.ok.rps / peer.ok.rps).toFixed(2)}x`)
 }
 
 main().catch((err) => { console.error(err); process.exit(1) })
