@@ -233,6 +233,10 @@ TEST_CASE("etag cache: what a read learns never overwrites a commit recorded sin
   CHECK(cache.find("a") == 10);
   cache.learn("b", 7, before_read);
   CHECK(cache.find("b") == 7);
+  cache.record({event("b", 6)});  // a follower publishing late what a read already taught
+  CHECK(cache.find("b") == 7);
+  cache.record({event("b", 11)});
+  CHECK(cache.find("b") == 11);
 
   // A full map is dropped by the next commit; a read that began before the drop may have
   // missed a commit the drop took with it, so it teaches nothing.

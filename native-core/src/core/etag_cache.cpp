@@ -1,5 +1,7 @@
 #include "core/etag_cache.h"
 
+#include <algorithm>
+
 namespace jobwire {
 
 void EtagCache::record(const std::vector<EventPtr>& committed) {
@@ -8,7 +10,10 @@ void EtagCache::record(const std::vector<EventPtr>& committed) {
   for (const EventPtr& event : committed) {
     // Custom x.* events do not change the job, so they leave its ETag alone.
     if (event->job.empty() || event->type.rfind("x.", 0) == 0) continue;
-    seq_by_job_[event->job] = event->seq;
+    // The newest wins: with PostgreSQL a read may have taught a seq the follower has not
+    // published yet.
+    int64_t& seq = seq_by_job_[event->job];
+    seq = std::max(seq, event->seq);
   }
 }
 
