@@ -24,6 +24,20 @@ struct Event {
 
 using EventPtr = std::shared_ptr<const Event>;
 
+// The types of the events the core writes for jobs. Custom events are "x." and a name: they
+// never change a job (its ETag stays) and are never coalesced.
+namespace event_types {
+inline constexpr const char* kCreated = "job.created";
+inline constexpr const char* kStatus = "job.status";
+inline constexpr const char* kProgress = "job.progress";
+inline constexpr const char* kUpdated = "job.updated";
+inline constexpr const char* kLog = "job.log";
+inline constexpr const char* kFile = "job.file";
+inline constexpr const char* kCustomPrefix = "x.";
+
+inline bool is_custom(const std::string& type) noexcept { return type.rfind(kCustomPrefix, 0) == 0; }
+}  // namespace event_types
+
 struct EventPage {
   std::vector<EventPtr> events;
   int64_t next = 0;  // the cursor to resume from: the last seq examined, even if filtered out

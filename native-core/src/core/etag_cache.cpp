@@ -8,8 +8,7 @@ void EtagCache::record(const std::vector<EventPtr>& committed) {
   std::lock_guard lock(mu_);
   drop_when_full_locked();
   for (const EventPtr& event : committed) {
-    // Custom x.* events do not change the job, so they leave its ETag alone.
-    if (event->job.empty() || event->type.rfind("x.", 0) == 0) continue;
+    if (event->job.empty() || event_types::is_custom(event->type)) continue;
     // The newest wins: with PostgreSQL a read may have taught a seq the follower has not
     // published yet.
     int64_t& seq = seq_by_job_[event->job];

@@ -3,6 +3,7 @@
 #include "http/connection.h"
 #include "http/handlers.h"
 #include "api/json_text.h"
+#include "jobwire/event.h"
 #include "http/server_loop.h"
 #include "model/job_json.h"
 #include "model/write_json.h"
@@ -28,7 +29,7 @@ std::string render_entries(const Committed& committed, const std::string&) {
                             : nlohmann::json::object();
   body["job_id"] = committed.event->job;
   body["seq"] = committed.event->seq;
-  if (committed.job && committed.event->type == "job.log") body["total_lines"] = committed.job->log_lines;
+  if (committed.job && committed.event->type == event_types::kLog) body["total_lines"] = committed.job->log_lines;
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

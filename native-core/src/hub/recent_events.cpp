@@ -36,7 +36,7 @@ void RecentEvents::append(const std::vector<EventPtr>& batch, std::vector<EventP
     Slot& slot = slots_[position & mask_];
     slot.event = event;
     slot.next_progress = 0;
-    if (event->type != "job.progress") continue;
+    if (event->type != event_types::kProgress) continue;
     auto [newest, inserted] = last_progress_.try_emplace(event->job, position);
     if (inserted) continue;
     if (newest->second >= begin_) slots_[newest->second & mask_].next_progress = position;

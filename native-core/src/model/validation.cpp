@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "jobwire/event.h"
 #include "model/json_util.h"
 
 namespace jobwire {
@@ -112,7 +113,7 @@ Status check_log_lines(const std::vector<std::string>& lines) {
 }
 
 Status check_custom_event_type(const std::string& type) {
-  if (type.rfind("x.", 0) != 0 || type.size() < 3)
+  if (!event_types::is_custom(type) || type.size() < 3)
     return invalid("a custom event type must start with \"x.\" (e.g. x.heartbeat)");
   return check_name("type", type);
 }

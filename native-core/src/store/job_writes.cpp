@@ -62,7 +62,7 @@ Result<Committed> JobWriter::create_job(const NewJob& request, int64_t now) {
   if (Status s = checked(insert_job(job, tree_path, now)); !s.ok()) return s;
   Loaded& entry = cache_job(job, std::move(tree_path));
   entry.updated_at = now;
-  auto event = append_event("job.created", &entry, job_to_json(job, now), now);
+  auto event = append_event(event_types::kCreated, &entry, job_to_json(job, now), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -89,7 +89,7 @@ Result<Committed> JobWriter::set_status(const std::string& id, JobStatus status,
                {"completed_at", optional_time(job.completed_at_ms)},
                {"duration_seconds", duration ? json(*duration) : json()},
                {"error_message", job.error_message ? json(*job.error_message) : json()}};
-  auto event = append_event("job.status", loaded.value(), dump_json(data), now);
+  auto event = append_event(event_types::kStatus, loaded.value(), dump_json(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -107,7 +107,7 @@ Result<Committed> JobWriter::set_progress(const std::string& id, double percent,
   entry.job.updated_seq = next_seq_;
   mark_dirty(entry, now);
   progress_data(percent, data_text_);
-  auto event = append_event("job.progress", &entry, data_text_, now);
+  auto event = append_event(event_types::kProgress, &entry, data_text_, now);
   if (!event.ok()) return event.status();
   return Committed{entry.job, std::move(event).value()};
 }
@@ -140,7 +140,7 @@ Result<Committed> JobWriter::update_job(const std::string& id, const JobPatch& p
   }
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
-  auto event = append_event("job.updated", loaded.value(), dump_json(data), now);
+  auto event = append_event(event_types::kUpdated, loaded.value(), dump_json(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -154,7 +154,7 @@ Result<Committed> JobWriter::append_log(const std::string& id, const std::vector
   job.log_lines = offset + static_cast<int64_t>(lines.size());
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
-  auto event = append_event("job.log", loaded.value(), dump_json(json{{"offset", offset}, {"lines", lines}}), now);
+  auto event = append_event(event_types::kLog, loaded.value(), dump_json(json{{"offset", offset}, {"lines", lines}}), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
@@ -174,7 +174,7 @@ Result<Committed> JobWriter::register_file(const std::string& id, const std::str
   job.updated_seq = next_seq_;
   store_job(*loaded.value(), job, now);
   json data = {{"file_id", *file_id}, {"path", path}, {"change", file_change_name(change)}};
-  auto event = append_event("job.file", loaded.value(), dump_json(data), now);
+  auto event = append_event(event_types::kFile, loaded.value(), dump_json(data), now);
   if (!event.ok()) return event.status();
   return Committed{std::move(job), std::move(event).value()};
 }
