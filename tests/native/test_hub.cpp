@@ -184,7 +184,7 @@ TEST_CASE("hub: recent events are held once for every subscriber, and let go of 
   CHECK(hub.queue_drops() == 0);
 }
 
-TEST_CASE("hub: the window grows as far as a lagging subscriber needs, and it reads every event in order") {
+TEST_CASE("hub: the window grows as far as a lagging subscriber needs, it reads every event in order, and the window shrinks after") {
   Hub hub(10'000);
   auto lagging = hub.attach(EventFilter{}, 10'000, 0, nullptr);
   auto keeping_up = hub.attach(EventFilter{}, 10'000, 0, nullptr);
@@ -204,6 +204,20 @@ TEST_CASE("hub: the window grows as far as a lagging subscriber needs, and it re
   REQUIRE(read.size() == 5000);
   for (size_t i = 0; i < read.size(); ++i) REQUIRE(read[i] == static_cast<int64_t>(i) + 1);
   CHECK(hub.queue_drops() == 0);
+
+  // Once both have read everything, the next release lets go of the burst and the slots it
+  // needed: 8,192 for 5,000 events, back to the 1,024 the window starts with.
+  CHECK(hub.window_slots() == 8192);
+  for (int64_t seq = 5001; seq <= 5000 + static_cast<int64_t>(Hub::kReleaseEvery); seq += 16) {
+    hub.publish(log_events(seq, 16));
+    for (auto* queue : {lagging.get(), keeping_up.get()})
+      while (!queue->take(64).drained) {
+      }
+  }
+  CHECK(hub.held_events() <= Hub::kReleaseEvery);
+  CHECK(hub.window_slots() == 1024);
+  hub.publish(log_events(5001 + static_cast<int64_t>(Hub::kReleaseEvery), 1));
+  CHECK(lagging->take(64).events.size() == 1);
 
   // A limit of a billion (the addon accepts one) allocates for what is held, not for the limit.
   Hub roomy(1'000'000'000);

@@ -116,4 +116,9 @@ size_t Hub::held_events() const {
   return recent_.held();
 }
 
+size_t Hub::window_slots() const {
+  std::lock_guard lock(mu_);
+  return recent_.capacity();
+}
+
 }  // namespace jobwire

@@ -36,6 +36,8 @@ class Hub {
   // Events the hub holds for its subscribers: those some subscriber has yet to read, and at
   // most the last kReleaseEvery besides.
   size_t held_events() const;
+  // Slots the window has for them: it grows for a lagging subscriber and shrinks after.
+  size_t window_slots() const;
   // Subscribers that fell behind and were told to catch up from the log: overflowed, or shed.
   uint64_t queue_drops() const noexcept { return queue_drops_.load(std::memory_order_relaxed); }
   // A consumer shed its queue (SubscriptionQueue::shed returned true).

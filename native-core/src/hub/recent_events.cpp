@@ -18,16 +18,18 @@ RecentEvents::RecentEvents(size_t max_held)
       slots_(std::min(max_held_, kInitialSlots)),
       mask_(slots_.size() - 1) {}
 
-void RecentEvents::grow() {
-  std::vector<Slot> grown(capacity() * 2);
-  const uint64_t grown_mask = grown.size() - 1;
-  for (uint64_t position = begin_; position < end_; ++position) grown[position & grown_mask] = std::move(slots_[position & mask_]);
-  slots_.swap(grown);
-  mask_ = grown_mask;
+// Positions stay; each held slot moves to where the new mask puts it.
+void RecentEvents::resize(size_t slots) {
+  std::vector<Slot> resized(slots);
+  const uint64_t resized_mask = resized.size() - 1;
+  for (uint64_t position = begin_; position < end_; ++position)
+    resized[position & resized_mask] = std::move(slots_[position & mask_]);
+  slots_.swap(resized);
+  mask_ = resized_mask;
 }
 
 void RecentEvents::append(const std::vector<EventPtr>& batch, std::vector<EventPtr>& released) {
-  while (held() + batch.size() > capacity() && capacity() < max_held_) grow();
+  while (held() + batch.size() > capacity() && capacity() < max_held_) resize(capacity() * 2);
   const size_t free = capacity() - held();
   if (batch.size() > free) released.reserve(released.size() + batch.size() - free);
   for (const EventPtr& event : batch) {
@@ -54,6 +56,9 @@ void RecentEvents::release_before(uint64_t position, std::vector<EventPtr>& rele
   if (position > end_) position = end_;
   if (position > begin_) released.reserve(released.size() + static_cast<size_t>(position - begin_));
   while (begin_ < position) released.push_back(std::move(slots_[begin_++ & mask_].event));
+  // Four times the held events before halving, so a window that grew does not shrink and
+  // grow again with every release.
+  while (capacity() > kInitialSlots && held() <= capacity() / 4) resize(capacity() / 2);
 }
 
 }  // namespace jobwire

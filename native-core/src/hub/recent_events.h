@@ -28,7 +28,8 @@ class RecentEvents {
   };
 
   // Holds at most `max_held` events (rounded up to a power of two). Its slots grow, by
-  // doubling, only as far as the events held need.
+  // doubling, only as far as the events held need, and halve again once a quarter or less
+  // of them is held (after a lagging reader caught up).
   explicit RecentEvents(size_t max_held);
 
   // The most events it holds: the subscribers' limit.
@@ -36,6 +37,7 @@ class RecentEvents {
   // The position the next published event gets.
   uint64_t end() const noexcept { return end_; }
   size_t held() const noexcept { return static_cast<size_t>(end_ - begin_); }
+  size_t capacity() const noexcept { return slots_.size(); }
   // A held position: begin() <= position < end().
   const Slot& at(uint64_t position) const noexcept { return slots_[position & mask_]; }
 
@@ -46,8 +48,7 @@ class RecentEvents {
   void release_before(uint64_t position, std::vector<EventPtr>& released);
 
  private:
-  size_t capacity() const noexcept { return slots_.size(); }
-  void grow();
+  void resize(size_t slots);
 
   const size_t max_held_;
   std::vector<Slot> slots_;
