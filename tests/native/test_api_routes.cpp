@@ -199,6 +199,7 @@ TEST_CASE("api routes: logs and files carry their job's ETag, and a reopened cor
     CHECK(stored_304.status == 304);
   }
 
+  const int64_t other_seq = core->job_etag(other).value();
   core->close();
   core = open_core(dir.file("jobwire.db"));
   CHECK_FALSE(core->job_etag(id));
@@ -211,6 +212,10 @@ TEST_CASE("api routes: logs and files carry their job's ETag, and a reopened cor
     CHECK((memory_again && memory_again->status == 304));
   }
   CHECK_FALSE(core->job_etag(other));  // only what was read is learned
+  JobFilter page;
+  page.limit = 10;
+  REQUIRE(core->list_jobs(page).ok());  // a page of jobs teaches each job on it
+  CHECK(core->job_etag(other) == other_seq);
   REQUIRE(core->append_log(id, {"two"}).ok());
   auto [memory, stored] = read(*core, "/api/jobs/" + id + "/logs", job_etag);
   CHECK_FALSE(memory);

@@ -13,6 +13,17 @@ namespace {
 Status invalid(std::string message) { return {Code::invalid_argument, std::move(message)}; }
 Status closed_status() { return {Code::closed, "the core is closed"}; }
 
+// Runs `read` on the store and lets `teach` give the ETag memory the seq of each job the
+// read found, as learn(id, updated_seq). The memory's generation is taken before the read
+// begins (etag_cache.h says why).
+template <class Read, class Teach>
+auto read_teaching(Store& store, EtagCache& etags, Read read, Teach teach) {
+  const uint64_t generation = etags.generation();
+  auto result = store.read(read);
+  if (result.ok()) teach(result.value(), [&](const std::string& id, int64_t seq) { etags.learn(id, seq, generation); });
+  return result;
+}
+
 constexpr size_t kMaxEventsPerRead = 10'000;
 constexpr int64_t kMaxJobsPerPage = 1'000;
 constexpr int64_t kMaxLogLinesPerPage = 10'000;
@@ -143,17 +154,18 @@ void CoreImpl::emit(std::string type, std::optional<std::string> job, std::strin
 Result<Job> CoreImpl::get_job(const std::string& id) {
   if (closed_.load()) return closed_status();
   if (Status check = check_name("id", id); !check.ok()) return check;
-  const uint64_t generation = etags_->generation();
-  auto job = store_->read([&](StoreReader& r) { return r.get_job(id); });
-  if (job.ok()) etags_->learn(job->id, job->updated_seq, generation);
-  return job;
+  return read_teaching(*store_, *etags_, [&](StoreReader& r) { return r.get_job(id); },
+                       [](const Job& job, auto learn) { learn(job.id, job.updated_seq); });
 }
 
 Result<JobPage> CoreImpl::list_jobs(const JobFilter& filter) {
   if (closed_.load()) return closed_status();
   if (filter.offset < 0) return invalid("offset must not be negative");
   if (filter.limit < 1 || filter.limit > kMaxJobsPerPage) return invalid("limit must be from 1 to 1000");
-  return store_->read([&](StoreReader& r) { return r.list_jobs(filter); });
+  return read_teaching(*store_, *etags_, [&](StoreReader& r) { return r.list_jobs(filter); },
+                       [](const JobPage& page, auto learn) {
+                         for (const Job& job : page.jobs) learn(job.id, job.updated_seq);
+                       });
 }
 
 Result<LogPage> CoreImpl::get_logs(const std::string& id, int64_t offset, int64_t limit) {
@@ -161,19 +173,15 @@ Result<LogPage> CoreImpl::get_logs(const std::string& id, int64_t offset, int64_
   if (Status check = check_name("id", id); !check.ok()) return check;
   if (offset < 0) return invalid("offset must not be negative");
   if (limit < 1 || limit > kMaxLogLinesPerPage) return invalid("limit must be from 1 to 10000");
-  const uint64_t generation = etags_->generation();
-  auto page = store_->read([&](StoreReader& r) { return r.get_logs(id, offset, limit); });
-  if (page.ok()) etags_->learn(id, page->changed_seq, generation);
-  return page;
+  return read_teaching(*store_, *etags_, [&](StoreReader& r) { return r.get_logs(id, offset, limit); },
+                       [&](const LogPage& page, auto learn) { learn(id, page.changed_seq); });
 }
 
 Result<FileList> CoreImpl::list_files(const std::string& id) {
   if (closed_.load()) return closed_status();
   if (Status check = check_name("id", id); !check.ok()) return check;
-  const uint64_t generation = etags_->generation();
-  auto list = store_->read([&](StoreReader& r) { return r.list_files(id); });
-  if (list.ok()) etags_->learn(id, list->changed_seq, generation);
-  return list;
+  return read_teaching(*store_, *etags_, [&](StoreReader& r) { return r.list_files(id); },
+                       [&](const FileList& list, auto learn) { learn(id, list.changed_seq); });
 }
 
 Result<JobSet> CoreImpl::get_jobs(const std::vector<std::string>& ids) {
@@ -182,11 +190,10 @@ Result<JobSet> CoreImpl::get_jobs(const std::vector<std::string>& ids) {
   if (ids.size() > kMaxJobIds) return invalid("ids names " + std::to_string(ids.size()) + " jobs; at most " + std::to_string(kMaxJobIds) + " are allowed");
   for (const std::string& id : ids)
     if (Status check = check_name("id", id); !check.ok()) return check;
-  const uint64_t generation = etags_->generation();
-  auto set = store_->read([&](StoreReader& r) { return r.get_jobs(ids); });
-  if (set.ok())
-    for (const Job& job : set->jobs) etags_->learn(job.id, job.updated_seq, generation);
-  return set;
+  return read_teaching(*store_, *etags_, [&](StoreReader& r) { return r.get_jobs(ids); },
+                       [](const JobSet& set, auto learn) {
+                         for (const Job& job : set.jobs) learn(job.id, job.updated_seq);
+                       });
 }
 
 Result<FileChanges> CoreImpl::file_changes(const std::string& project, int64_t since_seq) {
