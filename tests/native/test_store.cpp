@@ -206,6 +206,11 @@ TEST_CASE("store: logs append with offsets and page") {
   auto last = core->get_logs(id, 4, 10);
   CHECK(last.value().lines == std::vector<std::string>{"line 4"});
   CHECK_FALSE(last.value().has_more);
+  // seq is the head the page reflects; changed_seq (its ETag) the job's last change.
+  create(*core);
+  auto after_another = core->get_logs(id, 0, 10);
+  CHECK(after_another.value().seq == core->log_info().head_seq);
+  CHECK(after_another.value().changed_seq == second.value().event->seq);
   CHECK(core->get_job(id).value().has_logs());
   CHECK(core->get_logs("j_missing", 0, 10).status().code() == Code::not_found);
   CHECK(core->get_logs(id, -1, 10).status().code() == Code::invalid_argument);
@@ -230,6 +235,10 @@ TEST_CASE("store: files are registered, modified and deleted") {
   CHECK(files.value().files[0].change == FileChange::modified);
   CHECK(files.value().files[1].change == FileChange::deleted);
   CHECK(files.value().seq == core->log_info().head_seq);
+  CHECK(files.value().changed_seq == core->get_job(id).value().updated_seq);
+  create(*core);
+  CHECK(core->list_files(id).value().changed_seq == core->get_job(id).value().updated_seq);
+  CHECK(core->list_files(id).value().changed_seq < core->log_info().head_seq);
 }
 
 TEST_CASE("store: updates change only the named fields and emit job.updated") {
