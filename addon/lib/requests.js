@@ -214,7 +214,8 @@ function serveOptions (value) {
     static_dir: v.optional(o.staticDir, v.string, 'staticDir'),
   }
   for (const [name, [min, max]] of Object.entries(serveSettings)) {
-    if (o[name] !== undefined) options[name] = v.integer(o[name], name, min, max)
+    const value = v.optional(o[name], v.integer, name, min, max)
+    if (value !== undefined) options[name] = value
   }
   return options
 }

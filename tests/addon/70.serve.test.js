@@ -82,7 +82,8 @@ test('serve() takes the server\'s settings, in the ranges jobwired\'s flags take
     await assert.rejects(core.serve({ port: 0, [name]: value }), { code: 'invalid_argument', message }, name)
   }
 
-  const server = await startServer(t, core, { token: 'test-token', maxBodyBytes: 64, heartbeatMs: 100, fanoutTickMs: 200 })
+  // null keeps a setting's default, as leaving it out does.
+  const server = await startServer(t, core, { token: 'test-token', maxBodyBytes: 64, heartbeatMs: 100, fanoutTickMs: 200, threads: null })
   const base = `http://127.0.0.1:${server.port}`
   const post = (body) => fetch(`${base}/api/jobs`, {
     method: 'POST', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' }, body,
