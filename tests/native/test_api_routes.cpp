@@ -7,6 +7,7 @@
 
 #include <variant>
 
+#include "api/query.h"
 #include "api/read_routes.h"
 #include "core/etag_cache.h"
 #include "temp_store.h"
@@ -180,9 +181,12 @@ TEST_CASE("api routes: logs and files carry their job's ETag, and a reopened cor
   const std::string job_etag = api::make_etag(epoch, core->job_etag(id).value());
 
   auto read = [&](Core& c, const std::string& target, std::optional<std::string> if_none_match) {
-    auto route = api::find_read_route(target);
+    std::string path;
+    api::Query query;
+    REQUIRE(api::parse_target(target, path, query));
+    auto route = api::find_read_route(path);
     REQUIRE(route);
-    auto planned = api::plan_read(*route, {}, std::move(if_none_match), {});
+    auto planned = api::plan_read(*route, query, std::move(if_none_match), {});
     REQUIRE(std::holds_alternative<api::Plan>(planned));
     const api::Plan plan = std::get<api::Plan>(planned);
     return std::pair{api::answer_from_memory(plan, c, epoch), api::read(plan, c, epoch).answer};
@@ -200,6 +204,15 @@ TEST_CASE("api routes: logs and files carry their job's ETag, and a reopened cor
   }
 
   const int64_t other_seq = core->job_etag(other).value();
+  // Every snapshot route answers a matching If-None-Match with 304 on the store path too.
+  for (const std::string& target : {std::string("/api/jobs"), "/api/jobs?ids=" + id + "," + other}) {
+    INFO(target);
+    auto [memory, stored] = read(*core, target, std::nullopt);
+    REQUIRE(stored.status == 200);
+    auto [memory_304, stored_304] = read(*core, target, header(stored, "ETag"));
+    CHECK(stored_304.status == 304);
+  }
+
   core->close();
   core = open_core(dir.file("jobwire.db"));
   CHECK_FALSE(core->job_etag(id));

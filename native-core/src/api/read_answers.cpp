@@ -47,33 +47,42 @@ std::string jobs_array(const std::vector<Job>& jobs, const std::vector<std::stri
   return out;
 }
 
+// A snapshot route's answer: 304 when the client's copy is of `etag_seq` (a matching
+// If-None-Match, on the store path as from memory), else the body `render` makes.
+template <class Render>
+Outcome snapshot(const Plan& plan, const std::string& epoch, int64_t etag_seq, Render render) {
+  if (auto same = unchanged_since(plan.if_none_match, epoch, etag_seq)) return answered(std::move(*same));
+  return answered(snapshot_answer(render(), epoch, etag_seq));
+}
+
 Outcome read_jobs(const Plan& plan, Core& core, const std::string& epoch) {
   auto page = core.list_jobs(plan.filter);
   if (!page.ok()) return answered(refusal(page.status(), core));
-  std::string body = "{}";
-  append_raw_field(body, "jobs", jobs_array(page->jobs, plan.fields));
-  append_fields(body, {{"total", page->total}, {"offset", page->offset}, {"limit", plan.filter.limit},
-                       {"seq", page->seq}, {"epoch", epoch}});
-  return answered(snapshot_answer(std::move(body), epoch, page->seq));
+  return snapshot(plan, epoch, page->seq, [&] {
+    std::string body = "{}";
+    append_raw_field(body, "jobs", jobs_array(page->jobs, plan.fields));
+    append_fields(body, {{"total", page->total}, {"offset", page->offset}, {"limit", plan.filter.limit},
+                         {"seq", page->seq}, {"epoch", epoch}});
+    return body;
+  });
 }
 
 Outcome read_jobs_by_ids(const Plan& plan, Core& core, const std::string& epoch) {
   auto set = core.get_jobs(plan.ids);
   if (!set.ok()) return answered(refusal(set.status(), core));
-  if (auto same = unchanged_since(plan.if_none_match, epoch, set->changed_seq)) return answered(std::move(*same));
-  std::string body = "{}";
-  append_raw_field(body, "jobs", jobs_array(set->jobs, plan.fields));
-  append_fields(body, {{"missing", set->missing}, {"seq", set->seq}, {"epoch", epoch}});
-  return answered(snapshot_answer(std::move(body), epoch, set->changed_seq));
+  return snapshot(plan, epoch, set->changed_seq, [&] {
+    std::string body = "{}";
+    append_raw_field(body, "jobs", jobs_array(set->jobs, plan.fields));
+    append_fields(body, {{"missing", set->missing}, {"seq", set->seq}, {"epoch", epoch}});
+    return body;
+  });
 }
 
 Outcome read_job(const Plan& plan, Core& core, const std::string& epoch) {
   auto job = core.get_job(plan.id);
   if (!job.ok()) return answered(refusal(job.status(), core));
-  auto same = unchanged_since(plan.if_none_match, epoch, job->updated_seq);
-  Outcome outcome = answered(same ? std::move(*same)
-                                  : snapshot_answer(job_snapshot_body(job.value(), epoch, wall_clock_ms()), epoch,
-                                                    job->updated_seq));
+  Outcome outcome = snapshot(plan, epoch, job->updated_seq,
+                             [&] { return job_snapshot_body(job.value(), epoch, wall_clock_ms()); });
   outcome.job = std::move(job).value();
   return outcome;
 }
@@ -81,48 +90,49 @@ Outcome read_job(const Plan& plan, Core& core, const std::string& epoch) {
 Outcome read_logs(const Plan& plan, Core& core, const std::string& epoch) {
   auto page = core.get_logs(plan.id, plan.offset, plan.limit);
   if (!page.ok()) return answered(refusal(page.status(), core));
-  if (auto same = unchanged_since(plan.if_none_match, epoch, page->changed_seq)) return answered(std::move(*same));
-  nlohmann::json body = {{"job_id", page->job_id}, {"lines", page->lines},       {"total_lines", page->total_lines},
-                         {"offset", page->offset}, {"has_more", page->has_more}, {"seq", page->seq},
-                         {"epoch", epoch}};
-  return answered(snapshot_answer(dump(body), epoch, page->changed_seq));
+  return snapshot(plan, epoch, page->changed_seq, [&] {
+    nlohmann::json body = {{"job_id", page->job_id}, {"lines", page->lines},       {"total_lines", page->total_lines},
+                           {"offset", page->offset}, {"has_more", page->has_more}, {"seq", page->seq},
+                           {"epoch", epoch}};
+    return dump(body);
+  });
 }
 
 Outcome read_files(const Plan& plan, Core& core, const std::string& epoch) {
   auto list = core.list_files(plan.id);
   if (!list.ok()) return answered(refusal(list.status(), core));
-  if (auto same = unchanged_since(plan.if_none_match, epoch, list->changed_seq)) return answered(std::move(*same));
-  nlohmann::json files = nlohmann::json::array();
-  for (const FileEntry& file : list->files) {
-    files.push_back({{"file_id", file.file_id},
-                     {"job_id", file.job_id},
-                     {"path", file.path},
-                     {"change", file_change_name(file.change)},
-                     {"updated_at", iso_time(file.updated_at_ms)}});
-  }
-  nlohmann::json body = {{"files", std::move(files)}, {"seq", list->seq}, {"epoch", epoch}};
-  return answered(snapshot_answer(dump(body), epoch, list->changed_seq));
+  return snapshot(plan, epoch, list->changed_seq, [&] {
+    nlohmann::json files = nlohmann::json::array();
+    for (const FileEntry& file : list->files) {
+      files.push_back({{"file_id", file.file_id},
+                       {"job_id", file.job_id},
+                       {"path", file.path},
+                       {"change", file_change_name(file.change)},
+                       {"updated_at", iso_time(file.updated_at_ms)}});
+    }
+    return dump({{"files", std::move(files)}, {"seq", list->seq}, {"epoch", epoch}});
+  });
 }
 
 Outcome read_file_changes(const Plan& plan, Core& core, const std::string& epoch) {
   auto changes = core.file_changes(plan.project, plan.after);
   if (!changes.ok()) return answered(refusal(changes.status(), core));
-  if (auto same = unchanged_since(plan.if_none_match, epoch, changes->changed_seq)) return answered(std::move(*same));
-  nlohmann::json files = nlohmann::json::array();
-  for (const FileChangeEntry& file : changes->files) {
-    files.push_back({{"path", file.path},
-                     {"change", file_change_name(file.change)},
-                     {"job_id", file.job_id},
-                     {"file_id", file.file_id},
-                     {"seq", file.seq},
-                     {"ts", iso_time(file.ts_ms)}});
-  }
-  nlohmann::json body = {{"project", plan.project},
-                         {"since_seq", changes->since_seq},
-                         {"files", std::move(files)},
-                         {"seq", changes->seq},
-                         {"epoch", epoch}};
-  return answered(snapshot_answer(dump(body), epoch, changes->changed_seq));
+  return snapshot(plan, epoch, changes->changed_seq, [&] {
+    nlohmann::json files = nlohmann::json::array();
+    for (const FileChangeEntry& file : changes->files) {
+      files.push_back({{"path", file.path},
+                       {"change", file_change_name(file.change)},
+                       {"job_id", file.job_id},
+                       {"file_id", file.file_id},
+                       {"seq", file.seq},
+                       {"ts", iso_time(file.ts_ms)}});
+    }
+    return dump({{"project", plan.project},
+                 {"since_seq", changes->since_seq},
+                 {"files", std::move(files)},
+                 {"seq", changes->seq},
+                 {"epoch", epoch}});
+  });
 }
 
 Outcome read_events(const Plan& plan, Core& core) {
