@@ -50,6 +50,7 @@ struct ServerOptions {
   struct Range {
     int64_t min;
     int64_t max;
+    std::string text() const { return std::to_string(min) + ".." + std::to_string(max); }  // "min..max"
   };
   static constexpr Range kPortRange{0, 65'535};
   static constexpr Range kTimeoutMsRange{100, 3'600'000};  // heartbeat, request and stall timeouts

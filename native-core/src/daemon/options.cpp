@@ -20,15 +20,11 @@ bool parse_int(std::string_view text, Int min, Int max, Int& out) {
 
 Status bad(const std::string& flag, const std::string& why) { return Status(Code::invalid_argument, flag + ": " + why); }
 
-std::string range_text(ServerOptions::Range range) {
-  return std::to_string(range.min) + ".." + std::to_string(range.max);
-}
-
 // A server setting's flag: an integer within the range Server::start accepts.
 template <class Int>
 Status parse_setting(const std::string& flag, const std::string& text, ServerOptions::Range range, Int& out) {
   if (!parse_int(text, static_cast<Int>(range.min), static_cast<Int>(range.max), out))
-    return bad(flag, "must be " + range_text(range));
+    return bad(flag, "must be " + range.text());
   return Status::Ok();
 }
 
@@ -52,15 +48,15 @@ std::string usage_text() {
          "  --no-dashboard         serve no dashboard at /\n"
          "  --json                 machine-readable startup lines\n"
          "  --threads N            HTTP loop threads, each serving a share of the connections\n"
-         "                         (" + range_text(ServerOptions::kThreadsRange) + "; default: one per core but one, which the writer uses)\n"
-         "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; " + range_text(ServerOptions::kPollIntervalMsRange) + ")\n"
+         "                         (" + ServerOptions::kThreadsRange.text() + "; default: one per core but one, which the writer uses)\n"
+         "  --poll-interval-ms N   polling interval clients are told (/api/config/polling; " + ServerOptions::kPollIntervalMsRange.text() + ")\n"
          "  --poll-log-interval-ms N  the same for logs   --no-polling  tell clients not to poll\n"
          "  --idempotency-key-ms N     how long an Idempotency-Key answers retries (default 86400000: 24 h)\n"
          "  --idempotency-key-count N  how many keys are kept, newest first (default 100000)\n"
          "tuning:\n"
          "  --heartbeat-ms N  --request-timeout-ms N  --max-connections N  --max-body-bytes N\n"
          "  --max-write-buffer-bytes N  --stall-timeout-ms N  --retention-events N\n"
-         "  --fanout-tick-ms N  (" + range_text(ServerOptions::kFanoutTickMsRange) + ", default 50: more is less CPU per event, more latency)\n"
+         "  --fanout-tick-ms N  (" + ServerOptions::kFanoutTickMsRange.text() + ", default 50: more is less CPU per event, more latency)\n"
          "  --durability process|power\n";
 }
 

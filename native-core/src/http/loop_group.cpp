@@ -29,8 +29,7 @@ Status check_ranges(const ServerOptions& o) {
   };
   for (const Setting& s : settings) {
     if (s.value < s.range.min || s.value > s.range.max)
-      return Status(Code::invalid_argument, std::string(s.name) + " must be " + std::to_string(s.range.min) + ".." +
-                                                std::to_string(s.range.max));
+      return Status(Code::invalid_argument, std::string(s.name) + " must be " + s.range.text());
   }
   return Status::Ok();
 }
